@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Chaos.Storage;
+using Npgsql;
+
+namespace Chaos.Tests.Infrastructure;
+
+/// <summary>
+/// One throwaway PostgreSQL server per test run. Started from the machine's initdb/pg_ctl (as an unprivileged
+/// user when the tests run as root), or taken from <c>CHAOS_TEST_POSTGRES</c> when that names an existing server.
+/// Every test class gets its own freshly migrated database, so tests never see each other's rows.
+/// </summary>
+public static class PostgresServer
+{
+    private const string OsUser = "chaospg";
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static string? adminConnectionString;
+    private static string? dataDirectory;
+    private static int databaseCounter;
+
+    /// <summary>Creates an empty database with every CHAOS migration applied and returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync(bool migrate = true)
+    {
+        var admin = await GetAdminConnectionStringAsync();
+        var name = $"chaos_{Environment.ProcessId}_{Interlocked.Increment(ref databaseCounter)}_{Guid.NewGuid():N}"[..40];
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true, MaxPoolSize = 40 };
+        var connectionString = builder.ConnectionString;
+        if (migrate)
+        {
+            await SchemaMigrator.MigrateAsync(connectionString, CancellationToken.None);
+        }
+
+        return connectionString;
+    }
+
+    private static async Task<string> GetAdminConnectionStringAsync()
+    {
+        if (adminConnectionString is not null)
+        {
+            return adminConnectionString;
+        }
+
+        await Gate.WaitAsync();
+        try
+        {
+            if (adminConnectionString is not null)
+            {
+                return adminConnectionString;
+            }
+
+            var external = Environment.GetEnvironmentVariable("CHAOS_TEST_POSTGRES");
+            adminConnectionString = string.IsNullOrWhiteSpace(external) ? await StartLocalServerAsync() : external;
+            return adminConnectionString;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    private static async Task<string> StartLocalServerAsync()
+    {
+        var binDirectory = FindPostgresBinaries() ?? throw new InvalidOperationException(
+            "No PostgreSQL for the tests: set CHAOS_TEST_POSTGRES to a connection string of an existing server, " +
+            "or install PostgreSQL server binaries (initdb, pg_ctl) — `apt-get install postgresql` — so the fixture can start one.");
+
+        var root = Path.Combine(Path.GetTempPath(), $"chaos-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..32]);
+        Directory.CreateDirectory(root);
+        dataDirectory = Path.Combine(root, "data");
+        var port = FreeTcpPort();
+        var asRoot = Environment.UserName == "root";
+        if (asRoot)
+        {
+            await RunAsync("/bin/sh", $"-c \"id -u {OsUser} >/dev/null 2>&1 || useradd -M -s /bin/sh {OsUser}\"");
+            await RunAsync("/bin/chown", $"-R {OsUser} {root}");
+        }
+
+        var initdb = $"{Path.Combine(binDirectory, "initdb")} -D {dataDirectory} -U postgres --auth=trust --no-sync -E UTF8 --locale=C.UTF-8";
+        var options = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=128MB";
+        var start = $"{Path.Combine(binDirectory, "pg_ctl")} -D {dataDirectory} -o \\\"{options}\\\" -l {root}/postgres.log -w -t 60 start";
+        await RunAsUserAsync(asRoot, initdb);
+        await RunAsUserAsync(asRoot, start);
+
+        var stop = $"{Path.Combine(binDirectory, "pg_ctl")} -D {dataDirectory} -m immediate stop";
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                RunAsUserAsync(asRoot, stop).Wait(TimeSpan.FromSeconds(20));
+                Directory.Delete(root, recursive: true);
+            }
+            catch (Exception)
+            {
+                // Best effort: the temp directory is disposable.
+            }
+        };
+
+        return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Include Error Detail=true";
+    }
+
+    private static Task RunAsUserAsync(bool asRoot, string command) =>
+        asRoot ? RunAsync("/bin/su", $"{OsUser} -c \"{command}\"") : RunAsync("/bin/sh", $"-c \"{command}\"");
+
+    private static string? FindPostgresBinaries()
+    {
+        var candidates = new List<string>();
+        candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries));
+        if (Directory.Exists("/usr/lib/postgresql"))
+        {
+            candidates.AddRange(Directory.GetDirectories("/usr/lib/postgresql").OrderDescending().Select(d => Path.Combine(d, "bin")));
+        }
+
+        return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
+    }
+
+    private static async Task RunAsync(string file, string arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException($"Could not start {file}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"`{file} {arguments}` failed with {process.ExitCode}: {await stdout}{await stderr}");
+        }
+    }
+
+    /// <summary>A TCP port that is free right now on loopback.</summary>
+    public static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
