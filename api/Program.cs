@@ -1,1 +1,4 @@
-Console.WriteLine("placeholder");
+using Chaos.Api.Hosting;
+
+var app = await ChaosApplication.CreateAsync(args);
+await app.RunAsync();

@@ -1,0 +1,3 @@
+namespace Chaos.Api.Accounts;
+
+public sealed record UpdateMeRequest(string? DisplayName, string? StatusMessage);

@@ -1,0 +1,38 @@
+using Chaos.Hosting;
+
+namespace Chaos.Api.Hosting;
+
+/// <summary>
+/// Builds the front door in any hosting mode. Migrations run before Orleans starts, because Orleans' own ADO.NET
+/// providers read their queries from the database at start-up.
+/// </summary>
+public static class ChaosApplication
+{
+    public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var storage = ChaosStorage.From(builder.Configuration);
+        if (storage.ConnectionString is { } connectionString)
+        {
+            await DatabaseBootstrap.MigrateAsync(connectionString, CancellationToken.None);
+        }
+
+        var options = builder.Configuration.GetSection(ChaosOptions.Section).Get<ChaosOptions>() ?? new ChaosOptions();
+        if (options.FrontDoorOnly)
+        {
+            builder.AddChaosClusterClient();
+        }
+        else
+        {
+            builder.AddChaosSilo();
+        }
+
+        await builder.AddChaosFrontDoorAsync(storage);
+        var app = builder.Build();
+        app.UseChaosFrontDoor();
+        app.MapChaosFrontDoor();
+        app.LogStartup(storage, options);
+        return app;
+    }
+}

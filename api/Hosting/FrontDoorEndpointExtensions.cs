@@ -1,0 +1,57 @@
+using Chaos.Api.Accounts;
+using Chaos.Hosting;
+using Scalar.AspNetCore;
+
+namespace Chaos.Api.Hosting;
+
+/// <summary>The front door's middleware order and its endpoints.</summary>
+public static partial class FrontDoorEndpointExtensions
+{
+    public static WebApplication UseChaosFrontDoor(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    public static WebApplication MapChaosFrontDoor(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/v1");
+        api.MapAuthApi();
+        api.MapUsersApi();
+
+        app.MapChaosHealth();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/docs", o => o.WithTitle("CHAOS API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        return app;
+    }
+
+    public static void LogStartup(this WebApplication app, ChaosStorage storage, ChaosOptions options)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Chaos");
+        var jwt = app.Services.GetRequiredService<Auth.JwtSettings>();
+        var mode = options.FrontDoorOnly
+            ? "front door joined to the cluster as an Orleans client (split mode)"
+            : storage.IsPostgres
+                ? $"co-hosted silo in cluster '{options.ClusterId}' (silo port {options.SiloPort}, gateway port {options.GatewayPort})"
+                : "standalone: co-hosted silo with localhost clustering";
+        LogMode(logger, mode, storage.Describe(), jwt.KeySource);
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            foreach (var url in app.Urls)
+            {
+                LogListening(logger, url);
+            }
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "CHAOS mode: {Mode}; storage: {Storage}; JWT signing key: {KeySource}")]
+    private static partial void LogMode(ILogger logger, string mode, string storage, string keySource);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "CHAOS is listening on {Url} (API under /api/v1, docs at /docs)")]
+    private static partial void LogListening(ILogger logger, string url);
+}

@@ -1,0 +1,135 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Chaos.Api.Auth;
+using Chaos.Api.Errors;
+using Chaos.Errors;
+using Chaos.Hosting;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.IdentityModel.Tokens;
+using OpenTelemetry.Metrics;
+
+namespace Chaos.Api.Hosting;
+
+/// <summary>The front door's services: JSON rules, problem details, JWT auth, OpenAPI, health and metrics.</summary>
+public static class FrontDoorServiceExtensions
+{
+    /// <summary>API.md: JSON bodies are at most 1 MiB (uploads raise it per route).</summary>
+    public const long MaxJsonBodyBytes = 1024 * 1024;
+
+    public static async Task<WebApplicationBuilder> AddChaosFrontDoorAsync(this WebApplicationBuilder builder, ChaosStorage storage)
+    {
+        var services = builder.Services;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = MaxJsonBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.AddServerHeader = false;
+        });
+
+        services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+            if (!context.ProblemDetails.Extensions.ContainsKey("code"))
+            {
+                var code = Problems.CodeOfStatus(status);
+                context.ProblemDetails.Extensions["code"] = code;
+                context.ProblemDetails.Title ??= Problems.TitleOf(code);
+            }
+
+            context.ProblemDetails.Extensions.Remove("exception");
+        });
+        services.AddExceptionHandler<ChaosExceptionHandler>();
+
+        var jwt = await ResolveJwtAsync(builder.Configuration, storage);
+        services.AddSingleton(jwt);
+        services.AddSingleton<AccessTokenIssuer>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = JwtSettings.Issuer,
+                ValidAudience = JwtSettings.Audience,
+                IssuerSigningKey = jwt.SigningKey,
+                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                ClockSkew = TimeSpan.FromSeconds(30),
+                NameClaimType = "preferred_username",
+            };
+            o.Events = new JwtBearerEvents
+            {
+                // SignalR sends the token as a query parameter on WebSockets (API.md).
+                OnMessageReceived = context =>
+                {
+                    if (context.Request.Path.StartsWithSegments("/gateway") && context.Request.Query["access_token"] is [{ Length: > 0 } token])
+                    {
+                        context.Token = token;
+                    }
+
+                    return Task.CompletedTask;
+                },
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    var detail = context.AuthenticateFailure is null ? "An access token is required." : "The access token is not valid or has expired.";
+                    await Problems.From(new ChaosException(ErrorCodes.Unauthorized, detail)).ExecuteAsync(context.HttpContext);
+                },
+                OnForbidden = context => Problems.From(new ChaosException(ErrorCodes.Forbidden, "Not allowed.")).ExecuteAsync(context.HttpContext),
+            };
+        });
+        services.AddAuthorization();
+        services.AddRateLimiter(_ => { });
+
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "CHAOS API";
+            document.Info.Version = "v1";
+            document.Info.Description = "Community Hub for Audio-Oriented Socialization: the public REST contract (API.md).";
+            return Task.CompletedTask;
+        }));
+        services.AddChaosHealthChecks();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddAspNetCoreInstrumentation()
+            .AddMeter("Chaos", "Microsoft.Orleans", "Npgsql")
+            .AddPrometheusExporter());
+        return builder;
+    }
+
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.DictionaryKeyPolicy = JsonNamingPolicy.CamelCase;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.NumberHandling = JsonNumberHandling.Strict;
+        options.MaxDepth = 32;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+    }
+
+    private static async Task<JwtSettings> ResolveJwtAsync(IConfiguration configuration, ChaosStorage storage)
+    {
+        var minutes = configuration.GetValue("Chaos:Jwt:AccessTokenMinutes", 15);
+        var lifetime = TimeSpan.FromMinutes(Math.Clamp(minutes, 1, 24 * 60));
+        var configured = configuration["Chaos:Jwt:SigningKey"];
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(configured);
+            if (bytes.Length < 32)
+            {
+                throw new InvalidOperationException("Chaos:Jwt:SigningKey must be at least 32 bytes for HMAC-SHA256.");
+            }
+
+            return new JwtSettings(new SymmetricSecurityKey(bytes), lifetime, "configured (Chaos:Jwt:SigningKey)");
+        }
+
+        if (storage.ConnectionString is { } connectionString)
+        {
+            var shared = await DatabaseBootstrap.GetOrCreateSecretAsync(connectionString, "jwt-signing-key", 64, CancellationToken.None);
+            return new JwtSettings(new SymmetricSecurityKey(Convert.FromBase64String(shared)), lifetime, "generated once and shared through PostgreSQL (set Chaos:Jwt:SigningKey to choose one)");
+        }
+
+        return new JwtSettings(new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(64)), lifetime, "generated for this process (tokens end with it; set Chaos:Jwt:SigningKey to keep them)");
+    }
+}

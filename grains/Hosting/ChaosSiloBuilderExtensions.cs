@@ -1,0 +1,102 @@
+using System.Net;
+using Chaos.Accounts;
+using Chaos.Ids;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Chaos.Hosting;
+
+/// <summary>Wires a CHAOS silo (or, in split mode, an Orleans client) into any host: standalone, co-hosted or dedicated.</summary>
+public static class ChaosSiloBuilderExtensions
+{
+    private const string Invariant = "Npgsql";
+
+    /// <summary>Services every CHAOS process needs, silo or front door: ids, storage access, options.</summary>
+    public static IHostApplicationBuilder AddChaosCore(this IHostApplicationBuilder builder)
+    {
+        var storage = ChaosStorage.From(builder.Configuration);
+        builder.Services.TryAddSingleton(storage);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.Configure<ChaosOptions>(builder.Configuration.GetSection(ChaosOptions.Section));
+        builder.Services.Configure<PasswordHashingOptions>(builder.Configuration.GetSection("Chaos:Passwords"));
+        builder.Services.Configure<LoginRateLimitOptions>(builder.Configuration.GetSection("Chaos:RateLimits"));
+        builder.Services.TryAddSingleton<PasswordHasher>();
+        builder.Services.TryAddSingleton<SnowflakeIdGenerator>();
+        builder.Services.TryAddSingleton<IIdGenerator>(sp => sp.GetRequiredService<SnowflakeIdGenerator>());
+        if (storage.ConnectionString is { } connectionString)
+        {
+            builder.Services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "chaos" }.Build());
+        }
+
+        builder.Services.AddHostedService<NodeIdLeaseService>();
+        return builder;
+    }
+
+    /// <summary>Co-hosts a silo in this process, configured from <c>Chaos</c> and <c>ConnectionStrings:Chaos</c>.</summary>
+    public static IHostApplicationBuilder AddChaosSilo(this IHostApplicationBuilder builder)
+    {
+        builder.AddChaosCore();
+        var options = builder.Configuration.GetSection(ChaosOptions.Section).Get<ChaosOptions>() ?? new ChaosOptions();
+        var storage = ChaosStorage.From(builder.Configuration);
+        builder.UseOrleans(silo => ConfigureSilo(silo, builder.Configuration, options, storage));
+        return builder;
+    }
+
+    /// <summary>Split mode: joins the cluster found in the PostgreSQL membership table as a client.</summary>
+    public static IHostApplicationBuilder AddChaosClusterClient(this IHostApplicationBuilder builder)
+    {
+        builder.AddChaosCore();
+        var options = builder.Configuration.GetSection(ChaosOptions.Section).Get<ChaosOptions>() ?? new ChaosOptions();
+        var storage = ChaosStorage.From(builder.Configuration);
+        var connectionString = storage.ConnectionString
+            ?? throw new InvalidOperationException("Chaos:FrontDoorOnly needs ConnectionStrings:Chaos: the cluster is found through PostgreSQL.");
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+            client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
+        });
+        return builder;
+    }
+
+    /// <summary>The silo configuration shared by every hosting mode and by the test cluster.</summary>
+    public static void ConfigureSilo(ISiloBuilder silo, IConfiguration configuration, ChaosOptions options, ChaosStorage storage)
+    {
+        silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
+        silo.Services.Configure<GrainCollectionOptions>(configuration.GetSection("Orleans:GrainCollection"));
+        if (storage.ConnectionString is { } connectionString)
+        {
+            var advertised = string.IsNullOrWhiteSpace(options.AdvertisedIp) ? IPAddress.Loopback : IPAddress.Parse(options.AdvertisedIp);
+            silo.ConfigureEndpoints(advertised, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+            silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
+            silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
+            AddPostgresGrainStorage(silo, ChaosProviders.GrainStorage, connectionString);
+            AddPostgresGrainStorage(silo, ChaosProviders.PubSubStorage, connectionString);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            silo.UseInMemoryReminderService();
+            silo.AddMemoryGrainStorage(ChaosProviders.GrainStorage);
+            silo.AddMemoryGrainStorage(ChaosProviders.PubSubStorage);
+        }
+    }
+
+    /// <summary>
+    /// Grain state is written with the Orleans serializer, not the default Newtonsoft JSON: it is version tolerant by
+    /// field id and never embeds CLR type names, so renaming or moving a state class cannot orphan its rows.
+    /// </summary>
+    private static void AddPostgresGrainStorage(ISiloBuilder silo, string name, string connectionString) =>
+        silo.AddAdoNetGrainStorage(name, optionsBuilder => optionsBuilder.Configure<Serializer>((o, serializer) =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
+}
