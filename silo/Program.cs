@@ -1,1 +1,4 @@
-Console.WriteLine("placeholder");
+using Chaos.Silo.Hosting;
+
+var app = await SiloApplication.CreateAsync(args);
+await app.RunAsync();

@@ -20,22 +20,29 @@ public static class ChaosSiloBuilderExtensions
     /// <summary>Services every CHAOS process needs, silo or front door: ids, storage access, options.</summary>
     public static IHostApplicationBuilder AddChaosCore(this IHostApplicationBuilder builder)
     {
-        var storage = ChaosStorage.From(builder.Configuration);
-        builder.Services.TryAddSingleton(storage);
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.Configure<ChaosOptions>(builder.Configuration.GetSection(ChaosOptions.Section));
-        builder.Services.Configure<PasswordHashingOptions>(builder.Configuration.GetSection("Chaos:Passwords"));
-        builder.Services.Configure<LoginRateLimitOptions>(builder.Configuration.GetSection("Chaos:RateLimits"));
-        builder.Services.TryAddSingleton<PasswordHasher>();
-        builder.Services.TryAddSingleton<SnowflakeIdGenerator>();
-        builder.Services.TryAddSingleton<IIdGenerator>(sp => sp.GetRequiredService<SnowflakeIdGenerator>());
+        builder.Services.AddChaosCoreServices(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>The same services for hosts that are not an <see cref="IHostApplicationBuilder"/> (the test cluster).</summary>
+    public static IServiceCollection AddChaosCoreServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        var storage = ChaosStorage.From(configuration);
+        services.TryAddSingleton(storage);
+        services.TryAddSingleton(TimeProvider.System);
+        services.Configure<ChaosOptions>(configuration.GetSection(ChaosOptions.Section));
+        services.Configure<PasswordHashingOptions>(configuration.GetSection("Chaos:Passwords"));
+        services.Configure<LoginRateLimitOptions>(configuration.GetSection("Chaos:RateLimits"));
+        services.TryAddSingleton<PasswordHasher>();
+        services.TryAddSingleton<SnowflakeIdGenerator>();
+        services.TryAddSingleton<IIdGenerator>(sp => sp.GetRequiredService<SnowflakeIdGenerator>());
         if (storage.ConnectionString is { } connectionString)
         {
-            builder.Services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "chaos" }.Build());
+            services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "chaos" }.Build());
         }
 
-        builder.Services.AddHostedService<NodeIdLeaseService>();
-        return builder;
+        services.AddHostedService<NodeIdLeaseService>();
+        return services;
     }
 
     /// <summary>Co-hosts a silo in this process, configured from <c>Chaos</c> and <c>ConnectionStrings:Chaos</c>.</summary>
@@ -44,7 +51,7 @@ public static class ChaosSiloBuilderExtensions
         builder.AddChaosCore();
         var options = builder.Configuration.GetSection(ChaosOptions.Section).Get<ChaosOptions>() ?? new ChaosOptions();
         var storage = ChaosStorage.From(builder.Configuration);
-        builder.UseOrleans(silo => ConfigureSilo(silo, builder.Configuration, options, storage));
+        builder.UseOrleans(silo => ConfigureSilo(silo, builder.Configuration, options, storage, ownsHosting: true));
         return builder;
     }
 
@@ -64,16 +71,27 @@ public static class ChaosSiloBuilderExtensions
         return builder;
     }
 
-    /// <summary>The silo configuration shared by every hosting mode and by the test cluster.</summary>
-    public static void ConfigureSilo(ISiloBuilder silo, IConfiguration configuration, ChaosOptions options, ChaosStorage storage)
+    /// <summary>
+    /// The silo configuration shared by every hosting mode and by the test cluster. <paramref name="ownsHosting"/> is
+    /// false where a test host already chose cluster ids and endpoints.
+    /// </summary>
+    public static void ConfigureSilo(ISiloBuilder silo, IConfiguration configuration, ChaosOptions options, ChaosStorage storage, bool ownsHosting)
     {
-        silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+        if (ownsHosting)
+        {
+            silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+        }
+
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
         silo.Services.Configure<GrainCollectionOptions>(configuration.GetSection("Orleans:GrainCollection"));
         if (storage.ConnectionString is { } connectionString)
         {
-            var advertised = string.IsNullOrWhiteSpace(options.AdvertisedIp) ? IPAddress.Loopback : IPAddress.Parse(options.AdvertisedIp);
-            silo.ConfigureEndpoints(advertised, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+            if (ownsHosting)
+            {
+                var advertised = string.IsNullOrWhiteSpace(options.AdvertisedIp) ? IPAddress.Loopback : IPAddress.Parse(options.AdvertisedIp);
+                silo.ConfigureEndpoints(advertised, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+            }
+
             silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
             silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
             AddPostgresGrainStorage(silo, ChaosProviders.GrainStorage, connectionString);
@@ -81,7 +99,11 @@ public static class ChaosSiloBuilderExtensions
         }
         else
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            if (ownsHosting)
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            }
+
             silo.UseInMemoryReminderService();
             silo.AddMemoryGrainStorage(ChaosProviders.GrainStorage);
             silo.AddMemoryGrainStorage(ChaosProviders.PubSubStorage);

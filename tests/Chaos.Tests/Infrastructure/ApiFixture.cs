@@ -1,0 +1,25 @@
+namespace Chaos.Tests.Infrastructure;
+
+/// <summary>One front door on its own fresh PostgreSQL database, shared by the tests of one class.</summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    private ChaosServer? server;
+
+    public ChaosServer Server => server ?? throw new InvalidOperationException("Not started.");
+
+    public string ConnectionString { get; private set; } = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await PostgresServer.CreateDatabaseAsync();
+        server = await ChaosServer.StartAsync(ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (server is not null)
+        {
+            await server.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Chaos.Api.Hosting;
+
+namespace Chaos.Tests.Infrastructure;
+
+/// <summary>
+/// A real front door (co-hosting its silo) started in this process on loopback sockets: tests talk to it over real
+/// HTTP and real SignalR connections, exactly like clients do.
+/// </summary>
+public sealed class ChaosServer : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private ChaosServer(WebApplication app, Uri baseAddress)
+    {
+        this.app = app;
+        BaseAddress = baseAddress;
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => app.Services;
+
+    /// <summary>Starts a front door; <paramref name="connectionString"/> null means standalone in-memory mode.</summary>
+    public static async Task<ChaosServer> StartAsync(string? connectionString, IDictionary<string, string?>? settings = null)
+    {
+        var args = new List<string>
+        {
+            "--urls=http://127.0.0.1:0",
+            $"--Chaos:SiloPort={PostgresServer.FreeTcpPort()}",
+            $"--Chaos:GatewayPort={PostgresServer.FreeTcpPort()}",
+            // Tests register many users: a cheap Argon2id cost keeps them fast; the code path is the production one.
+            "--Chaos:Passwords:MemoryKiB=1024",
+            "--Chaos:Passwords:Iterations=1",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
+        };
+        if (connectionString is not null)
+        {
+            args.Add($"--ConnectionStrings:Chaos={connectionString}");
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            args.Add($"--{key}={value}");
+        }
+
+        var app = await ChaosApplication.CreateAsync([.. args]);
+        await app.StartAsync();
+        var address = app.Urls.First();
+        return new ChaosServer(app, new Uri(address));
+    }
+
+    /// <summary>A client whose requests carry <paramref name="accessToken"/>.</summary>
+    public HttpClient CreateClient(string? accessToken = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (accessToken is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
+        return client;
+    }
+
+    /// <summary>Registers a fresh user with a unique name and returns the auth response.</summary>
+    public async Task<TestUser> RegisterAsync(string? username = null, string password = "correct horse battery")
+    {
+        username ??= TestUser.UniqueName();
+        var response = await Http.PostAsJsonAsync("/api/v1/auth/register", new { username, password });
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Register failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        var auth = await response.Content.ReadFromJsonAsync<AuthBody>() ?? throw new InvalidOperationException("Empty register response.");
+        return new TestUser(auth.User.Id, username, password, auth.AccessToken, auth.RefreshToken, CreateClient(auth.AccessToken));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await app.StopAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutdown is best effort in tests.
+        }
+
+        await app.DisposeAsync();
+    }
+}
