@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Chaos.Tests.Infrastructure;
+
+namespace Chaos.Tests.Hosting;
+
+public sealed class FrontDoorTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task Health_LiveAndReady_AnswerOk_WithClusterAndDatabase()
+    {
+        (await fixture.Server.Http.GetAsync("/health/live")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var ready = await fixture.Server.Http.GetAsync("/health/ready");
+        ready.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await ready.Content.ReadAsStringAsync()).ShouldBe("Healthy");
+    }
+
+    [Fact]
+    public async Task OpenApi_DescribesTheAccountRoutes_WithTheirProblemResponses()
+    {
+        var document = await fixture.Server.Http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/users/@me", "/api/v1/users/{id}" })
+        {
+            paths.TryGetProperty(path, out _).ShouldBeTrue(path);
+        }
+
+        var register = paths.GetProperty("/api/v1/auth/register").GetProperty("post").GetProperty("responses");
+        register.TryGetProperty("201", out _).ShouldBeTrue();
+        register.TryGetProperty("409", out var conflict).ShouldBeTrue();
+        conflict.GetProperty("content").TryGetProperty("application/problem+json", out _).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Docs_ServeAnInteractivePage()
+    {
+        var response = await fixture.Server.Http.GetAsync("/docs");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+    }
+
+    [Fact]
+    public async Task Metrics_AreExposedForPrometheus()
+    {
+        await fixture.Server.Http.GetAsync("/health/live");
+        var text = await Eventually.ReturnsAsync(
+            () => fixture.Server.Http.GetStringAsync("/metrics"), t => t.Contains("http_server_request_duration", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "request metrics");
+        text.ShouldContain("# TYPE");
+    }
+
+    [Fact]
+    public async Task Standalone_WithoutAnyConfiguration_ServesAccountsFromMemory()
+    {
+        await using var standalone = await ChaosServer.StartAsync(connectionString: null);
+        (await standalone.Http.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var user = await standalone.RegisterAsync();
+        var me = await user.Http.GetFromJsonAsync<UserBody>("/api/v1/users/@me");
+        me!.Id.ShouldBe(user.Id);
+        var login = await standalone.Http.PostAsJsonAsync("/api/v1/auth/login", new { username = user.Username, password = user.Password });
+        login.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+}

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Chaos.Tests.Infrastructure;
+
+/// <summary>A real CHAOS process (<c>api</c> or <c>silo</c>) started from its build output, killable with SIGKILL.</summary>
+public sealed class ChaosProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> output = new();
+
+    private ChaosProcess(Process process, Uri httpAddress)
+    {
+        this.process = process;
+        HttpAddress = httpAddress;
+        process.OutputDataReceived += (_, e) => Record(e.Data);
+        process.ErrorDataReceived += (_, e) => Record(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Uri HttpAddress { get; }
+
+    public string Output => string.Join('\n', output);
+
+    /// <summary>Starts <c>dotnet {project}.dll</c> from the repo's build output with configuration given as arguments.</summary>
+    public static async Task<ChaosProcess> StartAsync(string project, int httpPort, IDictionary<string, string> settings)
+    {
+        var dll = FindBuildOutput(project);
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        info.ArgumentList.Add(dll);
+        info.ArgumentList.Add($"--urls=http://127.0.0.1:{httpPort}");
+        foreach (var (key, value) in settings)
+        {
+            info.ArgumentList.Add($"--{key}={value}");
+        }
+
+        var started = new ChaosProcess(Process.Start(info) ?? throw new InvalidOperationException($"Could not start {dll}"), new Uri($"http://127.0.0.1:{httpPort}"));
+        await started.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        return started;
+    }
+
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The process exited with {process.ExitCode} before it was ready:\n{Output}");
+            }
+
+            try
+            {
+                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Slow to answer while starting.
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Not ready within {timeout}:\n{Output}");
+    }
+
+    /// <summary>SIGKILL: no graceful shutdown, no hand-off, exactly like a crashed pod.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            await KillAsync();
+        }
+
+        process.Dispose();
+    }
+
+    private void Record(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        output.Enqueue(line);
+        while (output.Count > 400 && output.TryDequeue(out _))
+        {
+        }
+    }
+
+    private static string FindBuildOutput(string project)
+    {
+        // tests/Chaos.Tests/bin/{Configuration}/net10.0 → repo root, same configuration and framework.
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = testOutput.Name;
+        var configuration = testOutput.Parent!.Name;
+        var root = testOutput;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Chaos.sln")))
+        {
+            root = root.Parent;
+        }
+
+        if (root is null)
+        {
+            throw new InvalidOperationException("Could not find the repository root (Chaos.sln) above " + AppContext.BaseDirectory);
+        }
+
+        var assembly = project == "api" ? "Chaos.Api" : "Chaos.Silo";
+        var dll = Path.Combine(root.FullName, project, "bin", configuration, framework, assembly + ".dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build {project} first: {dll} is missing.", dll);
+    }
+}

@@ -1,0 +1,46 @@
+using Chaos.Hosting;
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+
+namespace Chaos.Tests.Infrastructure;
+
+/// <summary>
+/// A real Orleans TestCluster whose silos run CHAOS's own silo configuration on PostgreSQL: ADO.NET clustering with
+/// our SQL, our grain storage and serializer, our reminders. Each test that kills silos builds its own.
+/// </summary>
+public static class ChaosTestCluster
+{
+    public static async Task<TestCluster> StartAsync(string connectionString, short silos = 2)
+    {
+        var builder = new TestClusterBuilder(silos);
+        builder.Options.UseTestClusterMembership = false;
+        builder.Properties["ConnectionStrings:Chaos"] = connectionString;
+        builder.Properties["Chaos:Passwords:MemoryKiB"] = "1024";
+        builder.Properties["Chaos:Passwords:Iterations"] = "1";
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            var configuration = siloBuilder.Configuration;
+            siloBuilder.Services.AddChaosCoreServices(configuration);
+            ChaosSiloBuilderExtensions.ConfigureSilo(siloBuilder, configuration, new ChaosOptions(), ChaosStorage.From(configuration), ownsHosting: false);
+        }
+    }
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
+            clientBuilder.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = configuration.GetConnectionString("Chaos");
+            });
+    }
+}
