@@ -24,9 +24,10 @@ public static class PermissionSets
     private static readonly string?[] NamesByBit = BuildNames();
 
     /// <summary>
-    /// Parses the wire form strictly: ASCII digits only, no sign, no whitespace, no exponent, within
-    /// <see cref="ulong"/>, and no bit outside <see cref="All"/>. Strictness keeps one canonical spelling per
-    /// value and stops clients from parking data in reserved bits that a later version would give meaning to.
+    /// Parses the wire form strictly: ASCII digits only (leading zeros allowed), no sign, no whitespace, no
+    /// exponent, within <see cref="ulong"/>, and no bit outside <see cref="All"/>. Anything looser would accept
+    /// input whose meaning depends on the parser (culture, JSON-number habits), and reserved bits accepted now
+    /// would silently turn into real permissions when a later version defines them.
     /// </summary>
     public static bool TryParse(string? text, out Permissions value)
     {
