@@ -59,18 +59,17 @@ public static class PermissionCalculator
             return PermissionSets.All;
         }
 
-        // Only roles that still exist count, as in ComputeBase; @everyone is excluded here because its overwrite
-        // has its own step, and counting it twice would let its allow override a role's deny.
+        // Only roles that still exist count, as in ComputeBase.
         var existingRoleIds = member.Roles.Select(role => role.Id).ToHashSet();
-        var memberRoleIds = member.MemberRoleIds
-            .Where(id => id != member.CommunityId && existingRoleIds.Contains(id))
-            .ToHashSet();
+        var memberRoleIds = member.MemberRoleIds.Where(existingRoleIds.Contains).ToHashSet();
 
         Permissions everyoneAllow = 0, everyoneDeny = 0, roleAllow = 0, roleDeny = 0, memberAllow = 0, memberDeny = 0;
         foreach (var overwrite in channelOverwrites)
         {
             switch (overwrite.Type)
             {
+                // @everyone must match before the member's roles: should its id appear among them, counting its
+                // overwrite in the role step as well would let its allow override another role's deny.
                 case OverwriteType.Role when overwrite.TargetId == member.CommunityId:
                     everyoneAllow |= overwrite.Allow;
                     everyoneDeny |= overwrite.Deny;
