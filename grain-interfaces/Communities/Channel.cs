@@ -1,0 +1,12 @@
+namespace Chaos.Communities;
+
+[GenerateSerializer, Immutable, Alias("chaos.Channel")]
+public sealed record Channel(
+    [property: Id(0)] long Id,
+    [property: Id(1)] ChannelType Type,
+    [property: Id(2)] long? CommunityId,
+    [property: Id(3)] string Name,
+    [property: Id(4)] string? Topic,
+    [property: Id(5)] int Position,
+    [property: Id(6)] IReadOnlyList<ChannelOverwrite> Overwrites,
+    [property: Id(7)] IReadOnlyList<long>? RecipientIds);

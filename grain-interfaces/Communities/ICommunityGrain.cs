@@ -1,0 +1,70 @@
+using Chaos.Permissions;
+
+namespace Chaos.Communities;
+
+/// <summary>
+/// A community: settings, roles, channels and invites in bounded state; members, bans and the audit log in PostgreSQL.
+/// Every method that acts for a user takes that user's id and checks their rights itself (ARCHITECTURE.md).
+/// </summary>
+public interface ICommunityGrain : IGrainWithIntegerKey
+{
+    Task<Community> CreateAsync(long ownerId, string name, string? description);
+
+    Task<Community> GetAsync(long actorId);
+
+    Task<Community> UpdateAsync(long actorId, string? name, string? description);
+
+    Task DeleteAsync(long actorId);
+
+    Task<Channel> CreateChannelAsync(long actorId, string name, ChannelType type, string? topic, int? position);
+
+    Task<Channel> GetChannelAsync(long actorId, long channelId);
+
+    Task<Channel> UpdateChannelAsync(long actorId, long channelId, ChannelChange change);
+
+    Task DeleteChannelAsync(long actorId, long channelId);
+
+    Task<Channel> SetOverwriteAsync(long actorId, long channelId, ChannelOverwrite overwrite);
+
+    Task<Channel> DeleteOverwriteAsync(long actorId, long channelId, long targetId);
+
+    Task<Role> CreateRoleAsync(long actorId, RoleChange change);
+
+    Task<Role> UpdateRoleAsync(long actorId, long roleId, RoleChange change);
+
+    Task DeleteRoleAsync(long actorId, long roleId);
+
+    Task<Member> AddMemberRoleAsync(long actorId, long userId, long roleId);
+
+    Task<Member> RemoveMemberRoleAsync(long actorId, long userId, long roleId);
+
+    Task<IReadOnlyList<Member>> GetMembersAsync(long actorId, long? after, int limit);
+
+    Task<Member> GetMemberAsync(long actorId, long userId);
+
+    Task LeaveAsync(long userId);
+
+    Task KickAsync(long actorId, long userId, string? reason);
+
+    Task BanAsync(long actorId, long userId, string? reason);
+
+    Task UnbanAsync(long actorId, long userId);
+
+    Task<IReadOnlyList<Ban>> GetBansAsync(long actorId, long? after, int limit);
+
+    Task<Invite> CreateInviteAsync(long actorId, int maxUses, int maxAgeSeconds);
+
+    Task<IReadOnlyList<Invite>> GetInvitesAsync(long actorId);
+
+    Task RevokeInviteAsync(long actorId, string code);
+
+    /// <summary>Joins through an invite. Serialized by this grain, so the last use of an invite goes to exactly one user.</summary>
+    Task<Community> AcceptInviteAsync(long userId, string code);
+
+    Task<InvitePreview> PreviewInviteAsync(string code);
+
+    Task<IReadOnlyList<AuditEntry>> GetAuditLogAsync(long actorId, long? before, int limit);
+
+    /// <summary>The caller's effective permissions in the community, or in one channel of it.</summary>
+    Task<Permissions.Permissions> GetPermissionsAsync(long actorId, long? channelId);
+}
