@@ -77,6 +77,46 @@ public sealed class OrleansSqlContractTests(OrleansSqlDatabaseFixture database) 
         count.ShouldBe(4L);
     }
 
+    [Fact]
+    public async Task Schema_UsesLowerCaseNames_TimestamptzTimes_AndTheContractColumnTypes()
+    {
+        var columns = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var connection = new Npgsql.NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand(
+                "SELECT table_name, column_name, data_type FROM information_schema.columns " +
+                "WHERE table_schema = 'public' AND lower(table_name) LIKE 'orleans%'",
+                connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                columns.Add($"{reader.GetString(0)}.{reader.GetString(1)}", reader.GetString(2));
+            }
+        }
+
+        // Quoted mixed-case identifiers would be invisible to Orleans' unquoted bootstrap SELECT.
+        columns.Keys.ShouldAllBe(name => name == name.ToLowerInvariant());
+        columns.Keys.Select(name => name.Split('.')[0]).Distinct().Order(StringComparer.Ordinal).ShouldBe(
+            ["orleansmembershiptable", "orleansmembershipversiontable", "orleansquery", "orleansreminderstable", "orleansstorage"]);
+        foreach (var time in new[]
+        {
+            "orleansmembershipversiontable.timestamp", "orleansmembershiptable.starttime", "orleansmembershiptable.iamalivetime",
+            "orleansstorage.modifiedon", "orleansreminderstable.starttime",
+        })
+        {
+            columns[time].ShouldBe("timestamp with time zone", time);
+        }
+
+        columns["orleansreminderstable.grainid"].ShouldBe("text");
+        columns["orleansreminderstable.grainhash"].ShouldBe("integer");
+        columns["orleansreminderstable.period"].ShouldBe("bigint");
+        columns["orleansreminderstable.version"].ShouldBe("integer");
+        columns["orleansstorage.version"].ShouldBe("integer");
+        columns["orleansstorage.payloadbinary"].ShouldBe("bytea");
+        columns["orleansmembershipversiontable.version"].ShouldBe("integer");
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Clustering
     // ---------------------------------------------------------------------------------------------
@@ -237,6 +277,27 @@ public sealed class OrleansSqlContractTests(OrleansSqlDatabaseFixture database) 
         row.Status.ShouldBe(Dead);
         row.SuspectTimes.ShouldBeNull();
         row.Version.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task UpdateMembership_RacingWithTheSameVersion_LetsExactlyOneWin()
+    {
+        var deployment = await NewDeploymentAsync();
+        (await InsertSiloAsync(deployment, Silo("10.0.0.1", 11111, 1), version: 0)).ShouldBe(1);
+        (await InsertSiloAsync(deployment, Silo("10.0.0.2", 11111, 1), version: 1)).ShouldBe(1);
+        var attempts = Enumerable.Range(0, 8).Select(i => new[]
+        {
+            Text("DeploymentId", deployment), Text("Address", i % 2 == 0 ? "10.0.0.1" : "10.0.0.2"), Int("Port", 11111), Int("Generation", 1),
+            Int("Status", Active), Text("SuspectTimes", null), Time("IAmAliveTime", T0.AddMinutes(i + 1)), Int("Version", 2),
+        }).ToArray();
+
+        var results = await RaceAsync("UpdateMembershipKey", attempts);
+
+        results.Count(r => r == 1).ShouldBe(1);
+        results.Count(r => r == 0).ShouldBe(attempts.Length - 1);
+        var rows = await ReadAllAsync(deployment);
+        rows.ShouldAllBe(r => r.Version == 3);
+        rows.Count(r => r.Status == Active).ShouldBe(1);
     }
 
     [Fact]
