@@ -37,9 +37,8 @@ public static class AuthApi
         var username = AccountRules.NormalizeUsername(request.Username!);
         var nameGrain = grains.GetGrain<IUsernameGrain>(UsernameKey.For(username));
         var userId = ids.NextId();
-        var profile = await GrainCalls.RetryAsync(() => nameGrain.RegisterAsync(userId, displayName!, request.Password!), idempotent: true, cancellationToken);
-        var session = await GrainCalls.RetryAsync(() => nameGrain.LoginAsync(request.Password!), idempotent: true, cancellationToken);
-        return TypedResults.Created($"/api/v1/users/{profile.Id}", Respond(session, tokens));
+        var session = await GrainCalls.RetryAsync(() => nameGrain.RegisterAsync(userId, displayName!, request.Password!), idempotent: true, cancellationToken);
+        return TypedResults.Created($"/api/v1/users/{session.User.Id}", Respond(session, tokens));
     }
 
     private static async Task<Ok<AuthResponse>> LoginAsync(

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Chaos.Accounts;
 using Chaos.Api.Auth;
 using Chaos.Api.Errors;
+using Chaos.Communities;
 using Chaos.Errors;
 using Chaos.Ids;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,6 +17,7 @@ public static class UsersApi
         var group = api.MapGroup("/users").WithTags("Users").RequireAuthorization();
         group.MapGet("/@me", GetMeAsync).ProducesProblem(401);
         group.MapPatch("/@me", UpdateMeAsync).ProducesProblem(400).ProducesProblem(401);
+        group.MapGet("/@me/communities", GetMyCommunitiesAsync).ProducesProblem(401);
         group.MapGet("/{id}", GetUserAsync).ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
         return api;
     }
@@ -38,6 +40,25 @@ public static class UsersApi
         var user = grains.GetGrain<IUserGrain>(principal.UserId());
         var profile = await GrainCalls.RetryAsync(() => user.UpdateProfileAsync(request.DisplayName, request.StatusMessage), idempotent: true, cancellationToken);
         return TypedResults.Ok(UserDto.Me(profile));
+    }
+
+    private static async Task<Ok<List<Community>>> GetMyCommunitiesAsync(ClaimsPrincipal principal, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var me = principal.UserId();
+        var ids = await GrainCalls.RetryAsync(() => grains.GetGrain<IUserGrain>(me).GetCommunityIdsAsync(), idempotent: true, cancellationToken);
+        var communities = await Task.WhenAll(ids.Select(async id =>
+        {
+            try
+            {
+                return await GrainCalls.RetryAsync(() => grains.GetGrain<ICommunityGrain>(id).GetAsync(me), idempotent: true, cancellationToken);
+            }
+            catch (ChaosException)
+            {
+                // Left or deleted between the two reads.
+                return null;
+            }
+        }));
+        return TypedResults.Ok(communities.OfType<Community>().ToList());
     }
 
     private static async Task<Ok<UserDto>> GetUserAsync(string id, IGrainFactory grains, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Chaos.Api.Accounts;
+using Chaos.Api.Communities;
 using Chaos.Hosting;
 using Scalar.AspNetCore;
 
@@ -22,6 +23,9 @@ public static partial class FrontDoorEndpointExtensions
         var api = app.MapGroup("/api/v1");
         api.MapAuthApi();
         api.MapUsersApi();
+        api.MapCommunitiesApi();
+        api.MapChannelsApi();
+        api.MapInvitesApi();
 
         app.MapChaosHealth();
         app.MapOpenApi().AllowAnonymous();

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Chaos.Api.Auth;
 using Chaos.Api.Errors;
+using Chaos.Api.Json;
 using Chaos.Errors;
 using Chaos.Hosting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -105,6 +106,8 @@ public static class FrontDoorServiceExtensions
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.NumberHandling = JsonNumberHandling.Strict;
         options.MaxDepth = 32;
+        options.Converters.Add(new Int64StringConverter());
+        options.Converters.Add(new PermissionsStringConverter());
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
     }
 

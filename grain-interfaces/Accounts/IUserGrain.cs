@@ -3,8 +3,8 @@ namespace Chaos.Accounts;
 /// <summary>A user account: profile, password hash and refresh-token families (logins). Keyed by user id.</summary>
 public interface IUserGrain : IGrainWithIntegerKey
 {
-    /// <summary>Creates the account. Only the Username grain that holds the claim calls this.</summary>
-    Task<UserProfile> CreateAsync(string username, string displayName, string password);
+    /// <summary>Creates the account and its first login (one password hash, not two). Only the Username grain calls this.</summary>
+    Task<IssuedSession> CreateAsync(string username, string displayName, string password);
 
     /// <summary>Removes an account that was created but whose username claim could not be stored.</summary>
     Task AbandonAsync();
@@ -20,4 +20,7 @@ public interface IUserGrain : IGrainWithIntegerKey
     Task LogoutAsync(string sessionId, string secret);
 
     Task<UserProfile> UpdateProfileAsync(string? displayName, string? statusMessage);
+
+    /// <summary>The communities this user is a member of (at most 200).</summary>
+    Task<IReadOnlyList<long>> GetCommunityIdsAsync();
 }

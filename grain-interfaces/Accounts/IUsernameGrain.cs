@@ -6,7 +6,7 @@ namespace Chaos.Accounts;
 /// </summary>
 public interface IUsernameGrain : IGrainWithStringKey
 {
-    Task<UserProfile> RegisterAsync(long newUserId, string displayName, string password);
+    Task<IssuedSession> RegisterAsync(long newUserId, string displayName, string password);
 
     Task<IssuedSession> LoginAsync(string password);
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Chaos.Communities;
 using Chaos.Errors;
 using Chaos.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,6 +9,8 @@ namespace Chaos.Accounts;
 internal sealed partial class UserGrain(
     [PersistentState("user", ChaosProviders.GrainStorage)] IPersistentState<UserState> state,
     PasswordHasher hasher,
+    IUserDirectory directory,
+    ICommunityStore communities,
     TimeProvider time,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
@@ -15,7 +18,7 @@ internal sealed partial class UserGrain(
 
     private bool Exists => state.RecordExists && state.State.PasswordHash.Length > 0;
 
-    public async Task<UserProfile> CreateAsync(string username, string displayName, string password)
+    public async Task<IssuedSession> CreateAsync(string username, string displayName, string password)
     {
         if (Exists)
         {
@@ -33,9 +36,12 @@ internal sealed partial class UserGrain(
             PasswordHash = await hasher.HashAsync(password),
             CreatedAt = time.GetUtcNow(),
         };
+        var (session, secret) = NewSession();
+        state.State.Sessions.Add(session);
         await state.WriteStateAsync();
+        await directory.UpsertAsync(PublicProfile());
         LogCreated(logger, this.GetPrimaryKeyLong());
-        return Profile();
+        return Issue(session, secret);
     }
 
     public async Task AbandonAsync()
@@ -60,15 +66,7 @@ internal sealed partial class UserGrain(
             state.State.Sessions.Remove(state.State.Sessions.MinBy(s => s.LastUsedAt)!);
         }
 
-        var session = new LoginSession
-        {
-            Id = RandomToken(16),
-            CreatedAt = now,
-            LastUsedAt = now,
-            ExpiresAt = now + RefreshTokenLifetime,
-        };
-        var secret = RandomToken(32);
-        session.CurrentTokenHash = Hash(secret);
+        var (session, secret) = NewSession();
         state.State.Sessions.Add(session);
         await state.WriteStateAsync();
         return Issue(session, secret);
@@ -144,9 +142,34 @@ internal sealed partial class UserGrain(
         if (changed)
         {
             await state.WriteStateAsync();
+            await directory.UpsertAsync(PublicProfile());
         }
 
         return Profile();
+    }
+
+    public async Task<IReadOnlyList<long>> GetCommunityIdsAsync() =>
+        Exists ? await communities.GetCommunityIdsOfUserAsync(this.GetPrimaryKeyLong()) : [];
+
+    private PublicUser PublicProfile()
+    {
+        var profile = Profile();
+        return new PublicUser(profile.Id, profile.Username, profile.DisplayName, profile.CreatedAt);
+    }
+
+    private (LoginSession Session, string Secret) NewSession()
+    {
+        var now = time.GetUtcNow();
+        var secret = RandomToken(32);
+        var session = new LoginSession
+        {
+            Id = RandomToken(16),
+            CreatedAt = now,
+            LastUsedAt = now,
+            ExpiresAt = now + RefreshTokenLifetime,
+            CurrentTokenHash = Hash(secret),
+        };
+        return (session, secret);
     }
 
     private static void Validate(string field, string? error)

@@ -23,7 +23,7 @@ internal sealed class UsernameGrain(
         }
     }
 
-    public async Task<UserProfile> RegisterAsync(long newUserId, string displayName, string password)
+    public async Task<IssuedSession> RegisterAsync(long newUserId, string displayName, string password)
     {
         var username = Username;
         var error = AccountRules.CheckUsername(username)
@@ -36,7 +36,8 @@ internal sealed class UsernameGrain(
         if (state.State.UserId == newUserId)
         {
             // A retried registration (the first answer was lost to a failover) gets the same account back.
-            return (await GrainFactory.GetGrain<IUserGrain>(newUserId).GetProfileAsync())!;
+            return await GrainFactory.GetGrain<IUserGrain>(newUserId).LoginAsync(password)
+                ?? throw new ChaosException(ErrorCodes.UsernameTaken, "That username is taken.");
         }
 
         if (state.State.UserId != 0)
@@ -45,7 +46,7 @@ internal sealed class UsernameGrain(
         }
 
         var user = GrainFactory.GetGrain<IUserGrain>(newUserId);
-        var profile = await user.CreateAsync(username, displayName, password);
+        var session = await user.CreateAsync(username, displayName, password);
         state.State.UserId = newUserId;
         try
         {
@@ -59,7 +60,7 @@ internal sealed class UsernameGrain(
             throw;
         }
 
-        return profile;
+        return session;
     }
 
     public async Task<IssuedSession> LoginAsync(string password)

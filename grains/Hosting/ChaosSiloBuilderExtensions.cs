@@ -1,5 +1,6 @@
 using System.Net;
 using Chaos.Accounts;
+using Chaos.Communities;
 using Chaos.Ids;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,13 @@ public static class ChaosSiloBuilderExtensions
         if (storage.ConnectionString is { } connectionString)
         {
             services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "chaos" }.Build());
+            services.TryAddSingleton<ICommunityStore, PostgresCommunityStore>();
+            services.TryAddSingleton<IUserDirectory, PostgresUserDirectory>();
+        }
+        else
+        {
+            services.TryAddSingleton<ICommunityStore, InMemoryCommunityStore>();
+            services.TryAddSingleton<IUserDirectory, InMemoryUserDirectory>();
         }
 
         services.AddHostedService<NodeIdLeaseService>();

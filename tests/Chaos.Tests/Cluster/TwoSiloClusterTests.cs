@@ -18,7 +18,7 @@ public sealed class TwoSiloClusterTests
             var username = TestUser.UniqueName("kill");
             var userId = Random.Shared.NextInt64(1, long.MaxValue);
             var names = cluster.Client.GetGrain<IUsernameGrain>(UsernameKey.For(username));
-            var profile = await names.RegisterAsync(userId, "Survivor", "password-123");
+            var profile = (await names.RegisterAsync(userId, "Survivor", "password-123")).User;
             var user = cluster.Client.GetGrain<IUserGrain>(userId);
             await user.UpdateProfileAsync(null, "written before the crash");
 

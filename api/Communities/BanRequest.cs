@@ -1,0 +1,3 @@
+namespace Chaos.Api.Communities;
+
+public sealed record BanRequest(string? Reason);

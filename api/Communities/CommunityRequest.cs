@@ -1,0 +1,4 @@
+namespace Chaos.Api.Communities;
+
+/// <summary>The body of community create and update; on update, absent fields are left alone.</summary>
+public sealed record CommunityRequest(string? Name, string? Description);

@@ -1,0 +1,3 @@
+namespace Chaos.Api.Communities;
+
+public sealed record InviteRequest(int? MaxUses, int? MaxAgeSeconds);

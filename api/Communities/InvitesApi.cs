@@ -1,0 +1,54 @@
+using System.Security.Claims;
+using Chaos.Api.Auth;
+using Chaos.Api.Errors;
+using Chaos.Communities;
+using Chaos.Errors;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Chaos.Api.Communities;
+
+/// <summary><c>/api/v1/invites/{code}</c>: preview (no auth), join, revoke.</summary>
+public static class InvitesApi
+{
+    public static RouteGroupBuilder MapInvitesApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/invites").WithTags("Invites").ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+        group.MapGet("/{code}", PreviewAsync).AllowAnonymous();
+        group.MapPost("/{code}", AcceptAsync).RequireAuthorization();
+        group.MapDelete("/{code}", RevokeAsync).RequireAuthorization();
+        return api;
+    }
+
+    private static Task<InvitePreview> PreviewAsync(string code, IGrainFactory grains, CancellationToken ct) =>
+        CallAsync(grains, code, (g, c) => g.PreviewInviteAsync(c), ct);
+
+    private static Task<Community> AcceptAsync(string code, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct) =>
+        CallAsync(grains, code, (g, c) => g.AcceptInviteAsync(user.UserId(), c), ct);
+
+    private static async Task<NoContent> RevokeAsync(string code, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
+    {
+        await CallAsync(grains, code, async (g, c) => { await g.RevokeInviteAsync(user.UserId(), c); return true; }, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<T> CallAsync<T>(IGrainFactory grains, string code, Func<ICommunityGrain, string, Task<T>> call, CancellationToken ct)
+    {
+        var invalid = new ChaosException(ErrorCodes.InviteInvalid, "This invite is unknown, expired, used up or revoked.");
+        if (!InviteKey.IsWellFormed(code))
+        {
+            throw invalid;
+        }
+
+        var invite = grains.GetGrain<IInviteGrain>(InviteKey.For(code));
+        var communityId = await GrainCalls.RetryAsync(() => invite.GetCommunityIdAsync(), idempotent: true, ct) ?? throw invalid;
+        var community = grains.GetGrain<ICommunityGrain>(communityId);
+        try
+        {
+            return await GrainCalls.RetryAsync(() => call(community, code), idempotent: false, ct);
+        }
+        catch (ChaosException exception) when (exception.Code == ErrorCodes.NotFound)
+        {
+            throw invalid;
+        }
+    }
+}
