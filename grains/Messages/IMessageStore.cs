@@ -1,0 +1,43 @@
+namespace Chaos.Messages;
+
+/// <summary>
+/// Durable message history of every channel. Pages use keyset pagination on the message id (time-ordered
+/// snowflakes that increase with seq within a channel) and are always ordered oldest to newest.
+/// </summary>
+public interface IMessageStore
+{
+    /// <summary>
+    /// Appends all of <paramref name="batch"/> or nothing of it. Throws <see cref="DuplicateMessageException"/> when any
+    /// row repeats an existing (or another row's) (channel, id) or (channel, seq).
+    /// </summary>
+    Task AppendAsync(IReadOnlyList<StoredMessage> batch, CancellationToken ct);
+
+    /// <summary>The message, deleted or not; null when the channel has no such message.</summary>
+    Task<StoredMessage?> GetAsync(long channelId, long messageId, CancellationToken ct);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> visible (not deleted) messages, oldest first: those just older than
+    /// <paramref name="before"/>, just newer than <paramref name="after"/> (bounded above by <paramref name="before"/>
+    /// when both are given), or the newest when neither is.
+    /// </summary>
+    Task<IReadOnlyList<StoredMessage>> PageAsync(long channelId, long? before, long? after, int limit, CancellationToken ct);
+
+    /// <summary>Replaces content and mentions; null when the message is missing or deleted.</summary>
+    Task<StoredMessage?> UpdateContentAsync(long channelId, long messageId, string content, IReadOnlyList<long> mentions, DateTimeOffset editedAt, CancellationToken ct);
+
+    /// <summary>Soft delete: blanks content and mentions and keeps the row and its seq. False when missing or already deleted.</summary>
+    Task<bool> DeleteAsync(long channelId, long messageId, CancellationToken ct);
+
+    /// <summary>The highest seq in the channel, deleted messages included; 0 for an empty channel.</summary>
+    Task<long> GetLastSeqAsync(long channelId, CancellationToken ct);
+
+    /// <summary>
+    /// The newest message of <paramref name="authorId"/> in the channel with this nonce created at or after
+    /// <paramref name="notBefore"/>. A deleted original is returned too (with <see cref="StoredMessage.Deleted"/> set)
+    /// so the caller, not the store, decides what a retry of a deleted send means.
+    /// </summary>
+    Task<StoredMessage?> FindByNonceAsync(long channelId, long authorId, string nonce, DateTimeOffset notBefore, CancellationToken ct);
+
+    /// <summary>The newest <paramref name="count"/> messages, oldest first, deleted ones included.</summary>
+    Task<IReadOnlyList<StoredMessage>> GetRecentAsync(long channelId, int count, CancellationToken ct);
+}

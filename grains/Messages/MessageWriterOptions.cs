@@ -1,0 +1,19 @@
+namespace Chaos.Messages;
+
+/// <summary>Group commit settings of <see cref="MessageWriter"/>, bound from <c>Chaos:Messages</c>.</summary>
+public sealed class MessageWriterOptions
+{
+    public const string Section = "Chaos:Messages";
+
+    /// <summary>A batch is flushed as soon as it holds this many messages.</summary>
+    public int BatchSize { get; set; } = 256;
+
+    /// <summary>
+    /// How long the oldest queued message may wait for company before its batch is flushed anyway; 0 flushes as soon as
+    /// a flush slot is free.
+    /// </summary>
+    public double LingerMilliseconds { get; set; } = 2;
+
+    /// <summary>Flushes running at once. One lets batches grow under load instead of splitting into many small commits.</summary>
+    public int MaxFlushesInFlight { get; set; } = 1;
+}

@@ -1,0 +1,31 @@
+using Chaos.Messages;
+
+namespace Chaos.Tests.Messages;
+
+/// <summary>A store whose appends always fail the way an unreachable database does.</summary>
+public sealed class FailingMessageStore(Exception failure) : IMessageStore
+{
+    private int calls;
+
+    public int Calls => Volatile.Read(ref calls);
+
+    public Task AppendAsync(IReadOnlyList<StoredMessage> batch, CancellationToken ct)
+    {
+        Interlocked.Increment(ref calls);
+        return Task.FromException(failure);
+    }
+
+    public Task<StoredMessage?> GetAsync(long channelId, long messageId, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<StoredMessage>> PageAsync(long channelId, long? before, long? after, int limit, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<StoredMessage?> UpdateContentAsync(long channelId, long messageId, string content, IReadOnlyList<long> mentions, DateTimeOffset editedAt, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<bool> DeleteAsync(long channelId, long messageId, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<long> GetLastSeqAsync(long channelId, CancellationToken ct) => Task.FromResult(0L);
+
+    public Task<StoredMessage?> FindByNonceAsync(long channelId, long authorId, string nonce, DateTimeOffset notBefore, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<IReadOnlyList<StoredMessage>> GetRecentAsync(long channelId, int count, CancellationToken ct) => throw new NotSupportedException();
+}
