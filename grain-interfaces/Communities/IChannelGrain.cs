@@ -1,6 +1,12 @@
+using Orleans.Concurrency;
+using Chaos.Messages;
+
 namespace Chaos.Communities;
 
-/// <summary>A channel, keyed by channel id. It knows which community owns it, so <c>/channels/{id}</c> routes resolve.</summary>
+/// <summary>
+/// A channel, keyed by channel id: the per-channel <c>seq</c>, a window of recent messages and nonces, and the durable
+/// append through group commit. It knows its community, so <c>/channels/{id}</c> routes resolve.
+/// </summary>
 public interface IChannelGrain : IGrainWithIntegerKey
 {
     Task AttachAsync(long communityId, ChannelType type);
@@ -9,4 +15,27 @@ public interface IChannelGrain : IGrainWithIntegerKey
 
     /// <summary>The owning community, or null when no such channel exists.</summary>
     Task<long?> GetCommunityIdAsync();
+
+    /// <summary>Acknowledged only once the message is durable in PostgreSQL; a repeated nonce returns the original.</summary>
+    Task<Message> SendMessageAsync(long authorId, string content, string? nonce, long? replyToId);
+
+    Task<Message> GetMessageAsync(long userId, long messageId);
+
+    Task<IReadOnlyList<Message>> GetMessagesAsync(long userId, long? before, long? after, int limit);
+
+    Task<Message> EditMessageAsync(long userId, long messageId, string content);
+
+    Task DeleteMessageAsync(long userId, long messageId);
+
+    /// <summary>Publishes <c>TypingStarted</c> at most once per 2 s per user; extra calls are ignored, not refused.</summary>
+    Task StartTypingAsync(long userId);
+
+    Task<ReadState> AckAsync(long userId, long messageId);
+
+    /// <summary>
+    /// Told by the community when roles, overwrites or membership changed (null means everyone). It interleaves, so it
+    /// takes effect at once even while a send is waiting for its commit, and the community can await it without risk.
+    /// </summary>
+    [AlwaysInterleave]
+    Task InvalidatePermissionsAsync(long? userId);
 }

@@ -1,4 +1,5 @@
 using Chaos.Permissions;
+using Orleans.Concurrency;
 
 namespace Chaos.Communities;
 
@@ -65,6 +66,10 @@ public interface ICommunityGrain : IGrainWithIntegerKey
 
     Task<IReadOnlyList<AuditEntry>> GetAuditLogAsync(long actorId, long? before, int limit);
 
-    /// <summary>The caller's effective permissions in the community, or in one channel of it.</summary>
+    /// <summary>
+    /// The caller's effective permissions in the community, or in one channel of it. Read-only and interleaving: channel
+    /// grains ask it while this grain may be awaiting one of them (creating a channel), which must not deadlock.
+    /// </summary>
+    [AlwaysInterleave]
     Task<Permissions.Permissions> GetPermissionsAsync(long actorId, long? channelId);
 }

@@ -1,10 +1,66 @@
+using Chaos.Accounts;
+using Chaos.Errors;
+using Chaos.Gateway;
 using Chaos.Hosting;
+using Chaos.Ids;
+using Chaos.Messages;
+using Orleans.Streams;
+using P = Chaos.Permissions.Permissions;
 
 namespace Chaos.Communities;
 
+/// <summary>
+/// The message path of one channel. Sends are serialized here (the grain is not reentrant), so <c>seq</c> is assigned
+/// and made durable strictly in order: a send is acknowledged only after group commit made it durable, and the seq of
+/// a failed write is given back, so history never has a gap. After a failover the next activation continues from the
+/// last durable seq. State stays bounded: the recent window, nonces, authors and permissions are capped caches.
+/// </summary>
 internal sealed class ChannelGrain(
-    [PersistentState("channel", ChaosProviders.GrainStorage)] IPersistentState<ChannelState> state) : Grain, IChannelGrain
+    [PersistentState("channel", ChaosProviders.GrainStorage)] IPersistentState<ChannelState> state,
+    IMessageStore store,
+    MessageWriter writer,
+    IReadStateStore readStates,
+    IUserDirectory users,
+    IIdGenerator ids,
+    TimeProvider time) : Grain, IChannelGrain
 {
+    private const int RecentWindow = 200;
+    private const int MaxNonces = 10_000;
+    private const int MaxCachedPermissions = 10_000;
+    private const int MaxCachedAuthors = 2_000;
+    private static readonly TimeSpan TypingRate = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan PermissionTtl = TimeSpan.FromMinutes(5);
+
+    private readonly LinkedList<StoredMessage> recent = new();
+    private readonly Dictionary<(long Author, string Nonce), StoredMessage> nonces = [];
+    private readonly Dictionary<long, (P Permissions, DateTimeOffset At)> permissions = [];
+    private readonly Dictionary<long, PublicUser> authors = [];
+    private readonly Dictionary<long, DateTimeOffset> lastTyping = [];
+    private DateTimeOffset activatedAt;
+    private bool nonceWindowComplete;
+    private long lastSeq;
+    private IAsyncStream<GatewayEvent>? stream;
+
+    private long ChannelId => this.GetPrimaryKeyLong();
+
+    private bool Exists => state.RecordExists && state.State.CommunityId != 0;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        activatedAt = time.GetUtcNow();
+        if (Exists)
+        {
+            lastSeq = await store.GetLastSeqAsync(ChannelId, cancellationToken);
+            foreach (var message in await store.GetRecentAsync(ChannelId, RecentWindow, cancellationToken))
+            {
+                Remember(message);
+            }
+        }
+
+        stream = this.GetStreamProvider(ChaosProviders.Streams).GetStream<GatewayEvent>(StreamId.Create(ChaosProviders.ChannelNamespace, ChannelId));
+        await base.OnActivateAsync(cancellationToken);
+    }
+
     public async Task AttachAsync(long communityId, ChannelType type)
     {
         state.State = new ChannelState { CommunityId = communityId, Type = type };
@@ -21,6 +77,304 @@ internal sealed class ChannelGrain(
         DeactivateOnIdle();
     }
 
-    public Task<long?> GetCommunityIdAsync() =>
-        Task.FromResult(state.RecordExists && state.State.CommunityId != 0 ? state.State.CommunityId : (long?)null);
+    public Task<long?> GetCommunityIdAsync() => Task.FromResult(Exists ? state.State.CommunityId : (long?)null);
+
+    public async Task<Message> SendMessageAsync(long authorId, string content, string? nonce, long? replyToId)
+    {
+        EnsureExists();
+        Validate("content", MessageRules.CheckContent(content));
+        Validate("nonce", MessageRules.CheckNonce(nonce));
+        await RequireAsync(authorId, P.ViewChannel | P.SendMessages);
+
+        var now = time.GetUtcNow();
+        if (nonce is not null && await FindByNonceAsync(authorId, nonce, now) is { } original)
+        {
+            return await ToMessageAsync(original);
+        }
+
+        if (replyToId is { } reply && await FindAsync(reply) is null)
+        {
+            throw ChaosException.Validation("replyToId", "replyToId must be a message of this channel.");
+        }
+
+        var message = new StoredMessage(ids.NextId(), ChannelId, lastSeq + 1, authorId, content, now, null, replyToId, nonce, MessageRules.ParseMentions(content), 0, false);
+        try
+        {
+            await writer.WriteAsync(message);
+        }
+        catch (DuplicateMessageException)
+        {
+            // The seq was taken by a write whose acknowledgement we never saw (a commit that raced a failure):
+            // continue from what is really stored, and answer a retried nonce with what was stored for it.
+            lastSeq = await store.GetLastSeqAsync(ChannelId, CancellationToken.None);
+            if (nonce is not null && await store.FindByNonceAsync(ChannelId, authorId, nonce, now - MessageRules.NonceWindow, CancellationToken.None) is { } stored)
+            {
+                Remember(stored);
+                return await ToMessageAsync(stored);
+            }
+
+            throw new ChaosException(ErrorCodes.Unavailable, "The channel was recovering; retry the send with the same nonce.");
+        }
+
+        lastSeq = message.Seq;
+        Remember(message);
+        var result = await ToMessageAsync(message);
+        await PublishAsync(GatewayEvents.MessageCreated, result, result.Seq);
+        return result;
+    }
+
+    public async Task<Message> GetMessageAsync(long userId, long messageId)
+    {
+        EnsureExists();
+        await RequireAsync(userId, P.ViewChannel | P.ReadMessageHistory);
+        var message = await FindAsync(messageId) ?? throw ChaosException.NotFound("message");
+        return await ToMessageAsync(message);
+    }
+
+    public async Task<IReadOnlyList<Message>> GetMessagesAsync(long userId, long? before, long? after, int limit)
+    {
+        EnsureExists();
+        await RequireAsync(userId, P.ViewChannel | P.ReadMessageHistory);
+        limit = Math.Clamp(limit, 1, 100);
+        IReadOnlyList<StoredMessage> page;
+        var live = recent.Count(m => !m.Deleted);
+        if (before is null && after is null && (live >= limit || recent.Count == lastSeq))
+        {
+            // The newest page is served from memory when the window holds it (or the whole channel).
+            page = recent.Where(m => !m.Deleted).TakeLast(limit).ToList();
+        }
+        else
+        {
+            page = await store.PageAsync(ChannelId, before, after, limit, CancellationToken.None);
+        }
+
+        return await ToMessagesAsync(page);
+    }
+
+    public async Task<Message> EditMessageAsync(long userId, long messageId, string content)
+    {
+        EnsureExists();
+        Validate("content", MessageRules.CheckContent(content));
+        await RequireAsync(userId, P.ViewChannel);
+        var message = await FindAsync(messageId) ?? throw ChaosException.NotFound("message");
+        if (message.AuthorId != userId)
+        {
+            throw new ChaosException(ErrorCodes.Forbidden, "Only the author can edit a message.");
+        }
+
+        var updated = await store.UpdateContentAsync(ChannelId, messageId, content, MessageRules.ParseMentions(content), time.GetUtcNow(), CancellationToken.None)
+            ?? throw ChaosException.NotFound("message");
+        Replace(updated);
+        var result = await ToMessageAsync(updated);
+        await PublishAsync(GatewayEvents.MessageUpdated, result, null);
+        return result;
+    }
+
+    public async Task DeleteMessageAsync(long userId, long messageId)
+    {
+        EnsureExists();
+        var held = await RequireAsync(userId, P.ViewChannel);
+        var message = await FindAsync(messageId) ?? throw ChaosException.NotFound("message");
+        if (message.AuthorId != userId && !held.HasFlag(P.ManageMessages))
+        {
+            throw new ChaosException(ErrorCodes.MissingPermission, "Deleting another member's message needs the ManageMessages permission.", nameof(P.ManageMessages), null, null);
+        }
+
+        if (!await store.DeleteAsync(ChannelId, messageId, CancellationToken.None))
+        {
+            throw ChaosException.NotFound("message");
+        }
+
+        Replace(message with { Deleted = true, Content = string.Empty });
+        await PublishAsync(GatewayEvents.MessageDeleted, new MessageDeleted(ChannelId, messageId), null);
+    }
+
+    public async Task StartTypingAsync(long userId)
+    {
+        EnsureExists();
+        await RequireAsync(userId, P.ViewChannel | P.SendMessages);
+        var now = time.GetUtcNow();
+        if (lastTyping.TryGetValue(userId, out var last) && now - last < TypingRate)
+        {
+            return;
+        }
+
+        if (lastTyping.Count >= MaxCachedPermissions)
+        {
+            lastTyping.Clear();
+        }
+
+        lastTyping[userId] = now;
+        await PublishAsync(GatewayEvents.TypingStarted, new TypingStarted(ChannelId, userId, now + MessageRules.TypingDuration), null);
+    }
+
+    public async Task<ReadState> AckAsync(long userId, long messageId)
+    {
+        EnsureExists();
+        await RequireAsync(userId, P.ViewChannel);
+        var message = await FindAsync(messageId) ?? throw ChaosException.NotFound("message");
+        await readStates.SetAsync(userId, ChannelId, message.Id, message.Seq);
+        var readState = await readStates.GetAsync(userId, ChannelId) ?? new ReadState(ChannelId, message.Id, (int)Math.Max(0, lastSeq - message.Seq), 0);
+        await this.GetStreamProvider(ChaosProviders.Streams)
+            .GetStream<GatewayEvent>(StreamId.Create(ChaosProviders.UserNamespace, userId))
+            .OnNextAsync(new GatewayEvent(GatewayEvents.ReadStateUpdated, readState, null));
+        return readState;
+    }
+
+    public Task InvalidatePermissionsAsync(long? userId)
+    {
+        if (userId is { } id)
+        {
+            permissions.Remove(id);
+        }
+        else
+        {
+            permissions.Clear();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task<P> RequireAsync(long userId, P needed)
+    {
+        var now = time.GetUtcNow();
+        if (!permissions.TryGetValue(userId, out var cached) || now - cached.At > PermissionTtl)
+        {
+            // One community call per user per channel activation (or after a change): never one per message.
+            var held = await GrainFactory.GetGrain<ICommunityGrain>(state.State.CommunityId).GetPermissionsAsync(userId, ChannelId);
+            if (permissions.Count >= MaxCachedPermissions)
+            {
+                permissions.Clear();
+            }
+
+            cached = (held, now);
+            permissions[userId] = cached;
+        }
+
+        var missing = needed & ~cached.Permissions;
+        if (missing != P.None)
+        {
+            var name = Permissions.PermissionSets.Names(missing)[0];
+            throw new ChaosException(ErrorCodes.MissingPermission, $"This needs the {name} permission.", name, null, null);
+        }
+
+        return cached.Permissions;
+    }
+
+    private async Task<StoredMessage?> FindByNonceAsync(long authorId, string nonce, DateTimeOffset now)
+    {
+        if (nonces.TryGetValue((authorId, nonce), out var known))
+        {
+            return now - known.CreatedAt <= MessageRules.NonceWindow ? known : null;
+        }
+
+        // The in-memory window is complete only when this activation has lived through a whole nonce window.
+        if (!nonceWindowComplete)
+        {
+            nonceWindowComplete = now - activatedAt > MessageRules.NonceWindow;
+            if (!nonceWindowComplete)
+            {
+                var stored = await store.FindByNonceAsync(ChannelId, authorId, nonce, now - MessageRules.NonceWindow, CancellationToken.None);
+                if (stored is not null)
+                {
+                    Remember(stored);
+                }
+
+                return stored;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<StoredMessage?> FindAsync(long messageId)
+    {
+        var local = recent.FirstOrDefault(m => m.Id == messageId);
+        var message = local ?? await store.GetAsync(ChannelId, messageId, CancellationToken.None);
+        return message is { Deleted: false } ? message : null;
+    }
+
+    private void Remember(StoredMessage message)
+    {
+        recent.AddLast(message);
+        while (recent.Count > RecentWindow)
+        {
+            recent.RemoveFirst();
+        }
+
+        if (message.Nonce is { } nonce)
+        {
+            if (nonces.Count >= MaxNonces)
+            {
+                var cutoff = time.GetUtcNow() - MessageRules.NonceWindow;
+                foreach (var stale in nonces.Where(n => n.Value.CreatedAt < cutoff).Select(n => n.Key).ToList())
+                {
+                    nonces.Remove(stale);
+                }
+
+                if (nonces.Count >= MaxNonces)
+                {
+                    nonces.Clear();
+                    nonceWindowComplete = false;
+                    activatedAt = time.GetUtcNow();
+                }
+            }
+
+            nonces[(message.AuthorId, nonce)] = message;
+        }
+    }
+
+    private void Replace(StoredMessage message)
+    {
+        for (var node = recent.First; node is not null; node = node.Next)
+        {
+            if (node.Value.Id == message.Id)
+            {
+                node.Value = message;
+                return;
+            }
+        }
+    }
+
+    private async Task<Message> ToMessageAsync(StoredMessage message) => (await ToMessagesAsync([message]))[0];
+
+    private async Task<IReadOnlyList<Message>> ToMessagesAsync(IReadOnlyList<StoredMessage> messages)
+    {
+        var missing = messages.Select(m => m.AuthorId).Distinct().Where(a => !authors.ContainsKey(a)).ToList();
+        if (missing.Count > 0)
+        {
+            if (authors.Count + missing.Count > MaxCachedAuthors)
+            {
+                authors.Clear();
+            }
+
+            foreach (var (id, user) in await users.GetManyAsync(missing))
+            {
+                authors[id] = user;
+            }
+        }
+
+        return messages.Select(m => new Message(
+            m.Id, m.ChannelId, m.Seq,
+            authors.TryGetValue(m.AuthorId, out var author) ? author : new PublicUser(m.AuthorId, "deleted_user", "Deleted User", Snowflake.CreatedAt(m.AuthorId)),
+            m.Content, m.CreatedAt, m.EditedAt, m.ReplyToId, m.Nonce, [], m.Mentions, m.Flags)).ToList();
+    }
+
+    private Task PublishAsync(string name, object payload, long? seq) => stream!.OnNextAsync(new GatewayEvent(name, payload, seq));
+
+    private void EnsureExists()
+    {
+        if (!Exists)
+        {
+            throw ChaosException.NotFound("channel");
+        }
+    }
+
+    private static void Validate(string field, string? error)
+    {
+        if (error is not null)
+        {
+            throw ChaosException.Validation(field, error);
+        }
+    }
 }

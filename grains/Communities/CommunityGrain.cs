@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Chaos.Accounts;
 using Chaos.Errors;
+using Chaos.Gateway;
 using Chaos.Hosting;
 using Chaos.Ids;
 using Chaos.Permissions;
+using Orleans.Streams;
 using P = Chaos.Permissions.Permissions;
 
 namespace Chaos.Communities;
@@ -101,6 +103,7 @@ internal sealed class CommunityGrain(
         {
             await state.WriteStateAsync();
             await AuditAsync(actorId, "community.update", CommunityId, null, changes);
+            await PublishAsync(GatewayEvents.CommunityUpdated, Summary());
         }
 
         return await ViewForAsync(actorId);
@@ -127,6 +130,8 @@ internal sealed class CommunityGrain(
         memberCache.Clear();
         await Task.WhenAll(channels.Select(c => GrainFactory.GetGrain<IChannelGrain>(c.Id).DetachAsync()));
         await Task.WhenAll(invites.Select(i => GrainFactory.GetGrain<IInviteGrain>(InviteKey.For(i.Code)).ClearAsync()));
+        await PublishAsync(GatewayEvents.CommunityDeleted, new CommunityDeleted(CommunityId));
+        await AccessChangedAsync(null, channels);
     }
 
     public async Task<Channel> CreateChannelAsync(long actorId, string name, ChannelType type, string? topic, int? position)
@@ -150,7 +155,10 @@ internal sealed class CommunityGrain(
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IChannelGrain>(channel.Id).AttachAsync(CommunityId, type);
         await AuditAsync(actorId, "channel.create", channel.Id, null, new() { ["name"] = new(null, channel.Name), ["type"] = new(null, Lower(type)) });
-        return S.Channels.Single(c => c.Id == channel.Id);
+        var created = S.Channels.Single(c => c.Id == channel.Id);
+        await AccessChangedAsync(null, [created]);
+        await PublishAsync(GatewayEvents.ChannelCreated, created);
+        return created;
     }
 
     public async Task<Channel> GetChannelAsync(long actorId, long channelId)
@@ -198,6 +206,7 @@ internal sealed class CommunityGrain(
             S.Channels = list;
             await state.WriteStateAsync();
             await AuditAsync(actorId, "channel.update", channelId, null, changes);
+            await PublishAsync(GatewayEvents.ChannelUpdated, FindChannel(channelId));
         }
 
         return FindChannel(channelId);
@@ -212,6 +221,8 @@ internal sealed class CommunityGrain(
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IChannelGrain>(channelId).DetachAsync();
         await AuditAsync(actorId, "channel.delete", channelId, null, new() { ["name"] = new(channel.Name, null) });
+        await PublishAsync(GatewayEvents.ChannelDeleted, new EntityDeleted(channelId, CommunityId));
+        await AccessChangedAsync(null, [channel]);
     }
 
     public async Task<Channel> SetOverwriteAsync(long actorId, long channelId, ChannelOverwrite overwrite)
@@ -250,6 +261,8 @@ internal sealed class CommunityGrain(
             ["allow"] = new(existing is null ? null : PermissionSets.Format(existing.Allow), PermissionSets.Format(overwrite.Allow)),
             ["deny"] = new(existing is null ? null : PermissionSets.Format(existing.Deny), PermissionSets.Format(overwrite.Deny)),
         });
+        await AccessChangedAsync(overwrite.Type == OverwriteType.Member ? overwrite.Id : null, [updated]);
+        await PublishAsync(GatewayEvents.ChannelUpdated, updated);
         return updated;
     }
 
@@ -268,6 +281,8 @@ internal sealed class CommunityGrain(
             ["allow"] = new(PermissionSets.Format(existing.Allow), null),
             ["deny"] = new(PermissionSets.Format(existing.Deny), null),
         });
+        await AccessChangedAsync(existing.Type == OverwriteType.Member ? targetId : null, [updated]);
+        await PublishAsync(GatewayEvents.ChannelUpdated, updated);
         return updated;
     }
 
@@ -298,7 +313,9 @@ internal sealed class CommunityGrain(
             ["name"] = new(null, role.Name),
             ["permissions"] = new(null, PermissionSets.Format(permissions)),
         });
-        return S.Roles.Single(r => r.Id == role.Id);
+        var created = S.Roles.Single(r => r.Id == role.Id);
+        await PublishAsync(GatewayEvents.RoleCreated, new RoleEvent(CommunityId, created));
+        return created;
     }
 
     public async Task<Role> UpdateRoleAsync(long actorId, long roleId, RoleChange change)
@@ -368,6 +385,8 @@ internal sealed class CommunityGrain(
             S.Roles = roles;
             await state.WriteStateAsync();
             await AuditAsync(actorId, "role.update", roleId, null, changes);
+            await AccessChangedAsync(null, S.Channels);
+            await PublishAsync(GatewayEvents.RoleUpdated, new RoleEvent(CommunityId, S.Roles.Single(r => r.Id == roleId)));
         }
 
         return S.Roles.Single(r => r.Id == roleId);
@@ -394,6 +413,8 @@ internal sealed class CommunityGrain(
         await store.RemoveRoleEverywhereAsync(CommunityId, roleId);
         memberCache.Clear();
         await AuditAsync(actorId, "role.delete", roleId, null, new() { ["name"] = new(role.Name, null) });
+        await AccessChangedAsync(null, S.Channels);
+        await PublishAsync(GatewayEvents.RoleDeleted, new EntityDeleted(roleId, CommunityId));
     }
 
     public Task<Member> AddMemberRoleAsync(long actorId, long userId, long roleId) => ChangeMemberRoleAsync(actorId, userId, roleId, add: true);
@@ -426,6 +447,7 @@ internal sealed class CommunityGrain(
         }
 
         await RemoveMemberAsync(userId);
+        await MemberGoneAsync(userId, "left");
     }
 
     public async Task KickAsync(long actorId, long userId, string? reason)
@@ -437,6 +459,7 @@ internal sealed class CommunityGrain(
         RequireHierarchy(actor, target);
         await RemoveMemberAsync(userId);
         await AuditAsync(actorId, "member.kick", userId, reason, []);
+        await MemberGoneAsync(userId, "kicked");
     }
 
     public async Task BanAsync(long actorId, long userId, string? reason)
@@ -467,6 +490,10 @@ internal sealed class CommunityGrain(
         }
 
         await AuditAsync(actorId, "member.ban", userId, reason, []);
+        if (target is not null)
+        {
+            await MemberGoneAsync(userId, "banned");
+        }
     }
 
     public async Task UnbanAsync(long actorId, long userId)
@@ -576,6 +603,10 @@ internal sealed class CommunityGrain(
             var used = invite with { Uses = invite.Uses + 1 };
             S.Invites[S.Invites.IndexOf(invite)] = used;
             await state.WriteStateAsync();
+            var member = (await ToMembersAsync([await RequireMemberAsync(userId)]))[0];
+            await AccessChangedAsync(userId, S.Channels);
+            await PublishAsync(GatewayEvents.MemberJoined, member);
+            await Stream(ChaosProviders.UserNamespace, userId).OnNextAsync(new GatewayEvent(GatewayEvents.MembershipChanged, new AccessChanged(CommunityId, userId), null));
         }
 
         return await ViewForAsync(userId);
@@ -631,6 +662,10 @@ internal sealed class CommunityGrain(
             target = target with { RoleIds = roleIds };
             Cache(target);
             await AuditAsync(actorId, add ? "member.role_add" : "member.role_remove", userId, null, new() { ["roleId"] = add ? new(null, Str(roleId)) : new(Str(roleId), null) });
+            await AccessChangedAsync(userId, S.Channels);
+            var member = (await ToMembersAsync([target]))[0];
+            await PublishAsync(GatewayEvents.MemberUpdated, member);
+            return member;
         }
 
         return (await ToMembersAsync([target]))[0];
@@ -744,6 +779,35 @@ internal sealed class CommunityGrain(
 
     private Task AuditAsync(long actorId, string action, long? targetId, string? reason, Dictionary<string, AuditChange> changes) =>
         store.AppendAuditAsync(new AuditEntry(ids.NextId(), CommunityId, actorId, action, targetId, reason, changes, time.GetUtcNow()));
+
+    private Community Summary() => new(CommunityId, S.Name, S.Description, S.OwnerId, S.CreatedAt, S.MemberCount, [.. S.Roles], []);
+
+    private IAsyncStream<GatewayEvent> Stream(string ns, long key) =>
+        this.GetStreamProvider(ChaosProviders.Streams).GetStream<GatewayEvent>(StreamId.Create(ns, key));
+
+    private Task PublishAsync(string name, object payload) =>
+        Stream(ChaosProviders.CommunityNamespace, CommunityId).OnNextAsync(new GatewayEvent(name, payload, null));
+
+    private async Task MemberGoneAsync(long userId, string reason)
+    {
+        await AccessChangedAsync(userId, S.Channels);
+        await PublishAsync(GatewayEvents.MemberLeft, new MemberLeft(CommunityId, userId, reason));
+    }
+
+    /// <summary>
+    /// Tells channel grains to drop cached permissions, and front doors (on the community stream and on each channel
+    /// stream, ahead of anything published after it there) to re-evaluate who may see what.
+    /// </summary>
+    private async Task AccessChangedAsync(long? userId, IReadOnlyCollection<Channel> channels)
+    {
+        var changed = new GatewayEvent(GatewayEvents.AccessChanged, new AccessChanged(CommunityId, userId), null);
+        await Task.WhenAll(channels.Select(c => GrainFactory.GetGrain<IChannelGrain>(c.Id).InvalidatePermissionsAsync(userId)));
+        await Stream(ChaosProviders.CommunityNamespace, CommunityId).OnNextAsync(changed);
+        foreach (var channel in channels)
+        {
+            await Stream(ChaosProviders.ChannelNamespace, channel.Id).OnNextAsync(changed);
+        }
+    }
 
     private static bool IsUsable(Invite invite, DateTimeOffset now) =>
         (invite.MaxUses == 0 || invite.Uses < invite.MaxUses) && (invite.ExpiresAt is null || invite.ExpiresAt > now);

@@ -1,0 +1,12 @@
+namespace Chaos.Messages;
+
+/// <summary>API.md's Attachment; voice messages carry a duration and a base64 waveform of at most 256 samples.</summary>
+[GenerateSerializer, Immutable, Alias("chaos.Attachment")]
+public sealed record Attachment(
+    [property: Id(0)] long Id,
+    [property: Id(1)] string Filename,
+    [property: Id(2)] string ContentType,
+    [property: Id(3)] int Size,
+    [property: Id(4)] string Url,
+    [property: Id(5)] int? DurationMs,
+    [property: Id(6)] string? Waveform);

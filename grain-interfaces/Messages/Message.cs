@@ -1,0 +1,19 @@
+using Chaos.Accounts;
+
+namespace Chaos.Messages;
+
+/// <summary>API.md's Message, exactly as clients receive it over REST and the gateway.</summary>
+[GenerateSerializer, Immutable, Alias("chaos.Message")]
+public sealed record Message(
+    [property: Id(0)] long Id,
+    [property: Id(1)] long ChannelId,
+    [property: Id(2)] long Seq,
+    [property: Id(3)] PublicUser Author,
+    [property: Id(4)] string Content,
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] DateTimeOffset? EditedAt,
+    [property: Id(7)] long? ReplyToId,
+    [property: Id(8)] string? Nonce,
+    [property: Id(9)] IReadOnlyList<Attachment> Attachments,
+    [property: Id(10)] IReadOnlyList<long> Mentions,
+    [property: Id(11)] int Flags);
