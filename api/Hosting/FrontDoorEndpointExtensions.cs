@@ -1,5 +1,7 @@
 using Chaos.Api.Accounts;
 using Chaos.Api.Communities;
+using Chaos.Api.Gateway;
+using Chaos.Api.Messages;
 using Chaos.Hosting;
 using Scalar.AspNetCore;
 
@@ -26,7 +28,9 @@ public static partial class FrontDoorEndpointExtensions
         api.MapCommunitiesApi();
         api.MapChannelsApi();
         api.MapInvitesApi();
+        api.MapMessagesApi();
 
+        app.MapChaosGateway();
         app.MapChaosHealth();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs", o => o.WithTitle("CHAOS API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();

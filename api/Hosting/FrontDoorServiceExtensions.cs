@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Chaos.Api.Auth;
 using Chaos.Api.Errors;
+using Chaos.Api.Gateway;
 using Chaos.Api.Json;
 using Chaos.Errors;
 using Chaos.Hosting;
@@ -92,6 +93,7 @@ public static class FrontDoorServiceExtensions
             return Task.CompletedTask;
         }));
         services.AddChaosHealthChecks();
+        services.AddChaosGateway();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
             .AddMeter("Chaos", "Microsoft.Orleans", "Npgsql")

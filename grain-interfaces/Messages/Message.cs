@@ -7,7 +7,7 @@ namespace Chaos.Messages;
 public sealed record Message(
     [property: Id(0)] long Id,
     [property: Id(1)] long ChannelId,
-    [property: Id(2)] long Seq,
+    [property: Id(2), System.Text.Json.Serialization.JsonConverter(typeof(SequenceNumberConverter))] long Seq,
     [property: Id(3)] PublicUser Author,
     [property: Id(4)] string Content,
     [property: Id(5)] DateTimeOffset CreatedAt,

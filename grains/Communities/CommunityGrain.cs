@@ -606,7 +606,7 @@ internal sealed class CommunityGrain(
             var member = (await ToMembersAsync([await RequireMemberAsync(userId)]))[0];
             await AccessChangedAsync(userId, S.Channels);
             await PublishAsync(GatewayEvents.MemberJoined, member);
-            await Stream(ChaosProviders.UserNamespace, userId).OnNextAsync(new GatewayEvent(GatewayEvents.MembershipChanged, new AccessChanged(CommunityId, userId), null));
+            await Stream(ChaosProviders.UserNamespace, userId).OnNextAsync(new GatewayEvent(GatewayEvents.MembershipChanged, new AccessChanged(CommunityId, userId, ids.NextId()), null));
         }
 
         return await ViewForAsync(userId);
@@ -788,10 +788,12 @@ internal sealed class CommunityGrain(
     private Task PublishAsync(string name, object payload) =>
         Stream(ChaosProviders.CommunityNamespace, CommunityId).OnNextAsync(new GatewayEvent(name, payload, null));
 
+    /// <summary>The member hears why they left before the access change cuts them off.</summary>
     private async Task MemberGoneAsync(long userId, string reason)
     {
-        await AccessChangedAsync(userId, S.Channels);
+        await Task.WhenAll(S.Channels.Select(c => GrainFactory.GetGrain<IChannelGrain>(c.Id).InvalidatePermissionsAsync(userId)));
         await PublishAsync(GatewayEvents.MemberLeft, new MemberLeft(CommunityId, userId, reason));
+        await AccessChangedAsync(userId, S.Channels);
     }
 
     /// <summary>
@@ -800,7 +802,7 @@ internal sealed class CommunityGrain(
     /// </summary>
     private async Task AccessChangedAsync(long? userId, IReadOnlyCollection<Channel> channels)
     {
-        var changed = new GatewayEvent(GatewayEvents.AccessChanged, new AccessChanged(CommunityId, userId), null);
+        var changed = new GatewayEvent(GatewayEvents.AccessChanged, new AccessChanged(CommunityId, userId, ids.NextId()), null);
         await Task.WhenAll(channels.Select(c => GrainFactory.GetGrain<IChannelGrain>(c.Id).InvalidatePermissionsAsync(userId)));
         await Stream(ChaosProviders.CommunityNamespace, CommunityId).OnNextAsync(changed);
         foreach (var channel in channels)

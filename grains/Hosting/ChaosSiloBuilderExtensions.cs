@@ -79,6 +79,7 @@ public static class ChaosSiloBuilderExtensions
         {
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
             client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
+            client.AddMemoryStreams(ChaosProviders.Streams);
         });
         return builder;
     }

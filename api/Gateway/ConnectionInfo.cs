@@ -1,0 +1,22 @@
+namespace Chaos.Api.Gateway;
+
+/// <summary>What one local gateway connection is subscribed to; guarded by its own lock.</summary>
+public sealed class ConnectionInfo(string connectionId, long userId)
+{
+    public string ConnectionId { get; } = connectionId;
+
+    public long UserId { get; } = userId;
+
+    public Lock Gate { get; } = new();
+
+    /// <summary>Community id → the ids of its channels this user may view.</summary>
+    public Dictionary<long, HashSet<long>> Communities { get; } = [];
+
+    /// <summary>Community id → the newest access change already applied to this connection.</summary>
+    public Dictionary<long, long> AccessVersions { get; } = [];
+
+    /// <summary>Serializes re-evaluations of this connection's access, so two changes never interleave.</summary>
+    public SemaphoreSlim Sync { get; } = new(1, 1);
+
+    public bool Closed { get; set; }
+}

@@ -1,0 +1,370 @@
+using Chaos.Communities;
+using Chaos.Errors;
+using Chaos.Gateway;
+using Chaos.Hosting;
+using Microsoft.AspNetCore.SignalR;
+using Orleans.Streams;
+
+namespace Chaos.Api.Gateway;
+
+/// <summary>
+/// The front door's half of fan-out (ARCHITECTURE.md): one Orleans stream subscription per stream that any local
+/// connection needs (reference-counted), and local delivery through SignalR groups — one publish per event, one
+/// delivery per interested front door, one socket write per recipient, never a grain call per recipient. Access
+/// changes arrive on the same streams as the events they govern, so a connection is re-evaluated before anything
+/// published after the change reaches it.
+/// </summary>
+public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<GatewayHub> hub, ILogger<GatewayFanout> logger)
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<(string Namespace, long Key), Subscription> subscriptions = [];
+    private readonly Dictionary<string, ConnectionInfo> connections = [];
+    private readonly Dictionary<long, HashSet<string>> connectionsByUser = [];
+    private readonly Dictionary<long, HashSet<string>> connectionsByCommunity = [];
+
+    public int ConnectionCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return connections.Count;
+            }
+        }
+    }
+
+    public int SubscriptionCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return subscriptions.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Registers a connection: first every stream it needs is subscribed, then <paramref name="sendReady"/> runs, then the
+    /// connection joins its groups — so <c>Ready</c> is its first event and nothing published after Ready is missed.
+    /// </summary>
+    public async Task<ConnectionInfo> ConnectAsync(string connectionId, long userId, IReadOnlyList<Community> communities, Func<Task> sendReady)
+    {
+        var connection = new ConnectionInfo(connectionId, userId);
+        await connection.Sync.WaitAsync();
+        try
+        {
+            lock (gate)
+            {
+                connections[connectionId] = connection;
+                Index(connectionsByUser, userId, connectionId, add: true);
+            }
+
+            await AcquireAsync(ChaosProviders.UserNamespace, userId);
+            foreach (var community in communities)
+            {
+                await AcquireAsync(ChaosProviders.CommunityNamespace, community.Id);
+                foreach (var channel in community.Channels)
+                {
+                    await AcquireAsync(ChaosProviders.ChannelNamespace, channel.Id);
+                }
+            }
+
+            await sendReady();
+            await hub.Groups.AddToGroupAsync(connectionId, GatewayGroups.User(userId));
+            foreach (var community in communities)
+            {
+                await hub.Groups.AddToGroupAsync(connectionId, GatewayGroups.Community(community.Id));
+                foreach (var channel in community.Channels)
+                {
+                    await hub.Groups.AddToGroupAsync(connectionId, GatewayGroups.Channel(channel.Id));
+                }
+
+                lock (gate)
+                {
+                    connection.Communities[community.Id] = community.Channels.Select(c => c.Id).ToHashSet();
+                    Index(connectionsByCommunity, community.Id, connectionId, add: true);
+                }
+            }
+        }
+        finally
+        {
+            connection.Sync.Release();
+        }
+
+        return connection;
+    }
+
+    public async Task DisconnectAsync(string connectionId)
+    {
+        ConnectionInfo? connection;
+        lock (gate)
+        {
+            if (!connections.Remove(connectionId, out connection))
+            {
+                return;
+            }
+
+            Index(connectionsByUser, connection.UserId, connectionId, add: false);
+        }
+
+        await connection.Sync.WaitAsync();
+        try
+        {
+            connection.Closed = true;
+            foreach (var communityId in connection.Communities.Keys.ToList())
+            {
+                await ApplyAsync(connection, communityId, null);
+            }
+        }
+        finally
+        {
+            connection.Sync.Release();
+        }
+
+        await ReleaseAsync(ChaosProviders.UserNamespace, connection.UserId);
+    }
+
+    private async Task OnEventAsync(string ns, long key, GatewayEvent evt)
+    {
+        try
+        {
+            switch (evt.Name)
+            {
+                case GatewayEvents.AccessChanged when evt.Payload is AccessChanged change:
+                    await ReevaluateAsync(change);
+                    return;
+                case GatewayEvents.MembershipChanged when evt.Payload is AccessChanged change:
+                    await JoinedAsync(change);
+                    return;
+                case GatewayEvents.ChannelCreated or GatewayEvents.ChannelUpdated when evt.Payload is Channel channel && channel.CommunityId is { } communityId:
+                    var viewers = Viewers(communityId, channel.Id);
+                    if (viewers.Count > 0)
+                    {
+                        await hub.Clients.Clients(viewers).SendAsync(evt.Name, evt.Payload);
+                    }
+
+                    return;
+            }
+
+            var group = ns switch
+            {
+                ChaosProviders.ChannelNamespace => GatewayGroups.Channel(key),
+                ChaosProviders.CommunityNamespace => GatewayGroups.Community(key),
+                _ => GatewayGroups.User(key),
+            };
+            await hub.Clients.Group(group).SendAsync(evt.Name, evt.Payload);
+        }
+        catch (Exception exception)
+        {
+            // A failed delivery must never stall the stream for every other connection.
+            LogDeliveryFailed(logger, exception, evt.Name, ns, key);
+        }
+    }
+
+    /// <summary>Re-evaluates the affected local connections once per change, whichever stream brings it first.</summary>
+    private async Task ReevaluateAsync(AccessChanged change)
+    {
+        List<ConnectionInfo> affected;
+        lock (gate)
+        {
+            var ids = change.UserId is { } userId
+                ? connectionsByUser.GetValueOrDefault(userId)?.ToList() ?? []
+                : connectionsByCommunity.GetValueOrDefault(change.CommunityId)?.ToList() ?? [];
+            affected = ids.Select(connections.GetValueOrDefault).OfType<ConnectionInfo>().ToList();
+        }
+
+        await Task.WhenAll(affected.Select(c => RefreshAsync(c, change.CommunityId, change.Version)));
+    }
+
+    private async Task JoinedAsync(AccessChanged change)
+    {
+        List<ConnectionInfo> mine;
+        lock (gate)
+        {
+            mine = (connectionsByUser.GetValueOrDefault(change.UserId ?? 0)?.ToList() ?? []).Select(connections.GetValueOrDefault).OfType<ConnectionInfo>().ToList();
+        }
+
+        foreach (var connection in mine)
+        {
+            var view = await RefreshAsync(connection, change.CommunityId, change.Version);
+            if (view is not null)
+            {
+                await hub.Clients.Client(connection.ConnectionId).SendAsync(GatewayEvents.CommunityUpdated, view);
+            }
+        }
+    }
+
+    private async Task<Community?> RefreshAsync(ConnectionInfo connection, long communityId, long version)
+    {
+        await connection.Sync.WaitAsync();
+        try
+        {
+            if (connection.Closed || (connection.AccessVersions.TryGetValue(communityId, out var applied) && applied >= version))
+            {
+                return null;
+            }
+
+            Community? view;
+            try
+            {
+                view = await cluster.GetGrain<ICommunityGrain>(communityId).GetAsync(connection.UserId);
+            }
+            catch (ChaosException)
+            {
+                view = null;
+            }
+
+            connection.AccessVersions[communityId] = version;
+            await ApplyAsync(connection, communityId, view);
+            return view;
+        }
+        finally
+        {
+            connection.Sync.Release();
+        }
+    }
+
+    /// <summary>Brings one connection's groups and stream subscriptions for one community in line with <paramref name="view"/>.</summary>
+    private async Task ApplyAsync(ConnectionInfo connection, long communityId, Community? view)
+    {
+        var wanted = view?.Channels.Select(c => c.Id).ToHashSet() ?? [];
+        var had = connection.Communities.GetValueOrDefault(communityId);
+        if (view is not null && had is null)
+        {
+            await AcquireAsync(ChaosProviders.CommunityNamespace, communityId);
+            await hub.Groups.AddToGroupAsync(connection.ConnectionId, GatewayGroups.Community(communityId));
+            lock (gate)
+            {
+                Index(connectionsByCommunity, communityId, connection.ConnectionId, add: true);
+            }
+        }
+
+        foreach (var channelId in wanted.Except(had ?? []))
+        {
+            await AcquireAsync(ChaosProviders.ChannelNamespace, channelId);
+            await hub.Groups.AddToGroupAsync(connection.ConnectionId, GatewayGroups.Channel(channelId));
+        }
+
+        foreach (var channelId in (had ?? []).Except(wanted))
+        {
+            await hub.Groups.RemoveFromGroupAsync(connection.ConnectionId, GatewayGroups.Channel(channelId));
+            await ReleaseAsync(ChaosProviders.ChannelNamespace, channelId);
+        }
+
+        lock (gate)
+        {
+            if (view is null)
+            {
+                connection.Communities.Remove(communityId);
+            }
+            else
+            {
+                connection.Communities[communityId] = wanted;
+            }
+        }
+
+        if (view is null && had is not null)
+        {
+            await hub.Groups.RemoveFromGroupAsync(connection.ConnectionId, GatewayGroups.Community(communityId));
+            lock (gate)
+            {
+                Index(connectionsByCommunity, communityId, connection.ConnectionId, add: false);
+            }
+
+            await ReleaseAsync(ChaosProviders.CommunityNamespace, communityId);
+        }
+    }
+
+    private List<string> Viewers(long communityId, long channelId)
+    {
+        lock (gate)
+        {
+            return (connectionsByCommunity.GetValueOrDefault(communityId) ?? [])
+                .Select(connections.GetValueOrDefault)
+                .Where(c => c is not null && c.Communities.TryGetValue(communityId, out var channels) && channels.Contains(channelId))
+                .Select(c => c!.ConnectionId)
+                .ToList();
+        }
+    }
+
+    private async Task AcquireAsync(string ns, long key)
+    {
+        Subscription subscription;
+        lock (gate)
+        {
+            if (subscriptions.TryGetValue((ns, key), out var existing))
+            {
+                existing.Count++;
+                subscription = existing;
+            }
+            else
+            {
+                subscription = new Subscription { Count = 1 };
+                subscription.Handle = SubscribeAsync(ns, key);
+                subscriptions[(ns, key)] = subscription;
+            }
+        }
+
+        await subscription.Handle!;
+    }
+
+    private async Task ReleaseAsync(string ns, long key)
+    {
+        Subscription? subscription;
+        lock (gate)
+        {
+            if (!subscriptions.TryGetValue((ns, key), out subscription) || --subscription.Count > 0)
+            {
+                return;
+            }
+
+            subscriptions.Remove((ns, key));
+        }
+
+        try
+        {
+            await (await subscription.Handle!).UnsubscribeAsync();
+        }
+        catch (Exception exception)
+        {
+            LogUnsubscribeFailed(logger, exception, ns, key);
+        }
+    }
+
+    private async Task<StreamSubscriptionHandle<GatewayEvent>> SubscribeAsync(string ns, long key)
+    {
+        var stream = cluster.GetStreamProvider(ChaosProviders.Streams).GetStream<GatewayEvent>(StreamId.Create(ns, key));
+        return await stream.SubscribeAsync((evt, _) => OnEventAsync(ns, key, evt));
+    }
+
+    private static void Index(Dictionary<long, HashSet<string>> index, long key, string connectionId, bool add)
+    {
+        if (add)
+        {
+            if (!index.TryGetValue(key, out var set))
+            {
+                index[key] = set = [];
+            }
+
+            set.Add(connectionId);
+        }
+        else if (index.TryGetValue(key, out var set) && set.Remove(connectionId) && set.Count == 0)
+        {
+            index.Remove(key);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering {EventName} from {Namespace}/{Key} failed")]
+    private static partial void LogDeliveryFailed(ILogger logger, Exception exception, string eventName, string @namespace, long key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unsubscribing from {Namespace}/{Key} failed")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string @namespace, long key);
+
+    private sealed class Subscription
+    {
+        public int Count { get; set; }
+
+        public Task<StreamSubscriptionHandle<GatewayEvent>>? Handle { get; set; }
+    }
+}

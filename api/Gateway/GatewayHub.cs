@@ -1,0 +1,78 @@
+using Chaos.Accounts;
+using Chaos.Api.Accounts;
+using Chaos.Api.Auth;
+using Chaos.Api.Errors;
+using Chaos.Communities;
+using Chaos.Errors;
+using Chaos.Messages;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chaos.Api.Gateway;
+
+/// <summary>
+/// The gateway every client lives on (API.md). Hub methods only parse and forward to the grains, which decide; events
+/// reach connections through <see cref="GatewayFanout"/>.
+/// </summary>
+[Authorize]
+public sealed class GatewayHub(IGrainFactory grains, GatewayFanout fanout, IReadStateStore readStates) : Hub<IGatewayClient>
+{
+    public override async Task OnConnectedAsync()
+    {
+        var userId = Context.User!.UserId();
+        var cancellation = Context.ConnectionAborted;
+        var profile = await GrainCalls.RetryAsync(() => grains.GetGrain<IUserGrain>(userId).GetProfileAsync(), idempotent: true, cancellation)
+            ?? throw new HubException("unauthorized: the account no longer exists.");
+        var communityIds = await GrainCalls.RetryAsync(() => grains.GetGrain<IUserGrain>(userId).GetCommunityIdsAsync(), idempotent: true, cancellation);
+        var communities = new List<Community>();
+        foreach (var id in communityIds)
+        {
+            try
+            {
+                communities.Add(await GrainCalls.RetryAsync(() => grains.GetGrain<ICommunityGrain>(id).GetAsync(userId), idempotent: true, cancellation));
+            }
+            catch (ChaosException)
+            {
+                // Left or deleted since the membership was read.
+            }
+        }
+
+        var reads = await readStates.GetForUserAsync(userId);
+        var caller = Clients.Caller;
+        await fanout.ConnectAsync(Context.ConnectionId, userId, communities, () => caller.Ready(new ReadyEvent(UserDto.Me(profile), communities, [], [], [], reads, [])));
+        await base.OnConnectedAsync();
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        await fanout.DisconnectAsync(Context.ConnectionId);
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    public Task<Message> SendMessage(string channelId, string content, string? nonce = null)
+    {
+        var channel = Channel(channelId);
+        new RequestValidator()
+            .Check("content", MessageRules.CheckContent(content))
+            .Check("nonce", MessageRules.CheckNonce(nonce))
+            .ThrowIfInvalid();
+        var userId = Context.User!.UserId();
+        // Retrying with the same nonce is safe: the channel returns the original instead of a duplicate.
+        return GrainCalls.RetryAsync(() => channel.SendMessageAsync(userId, content, nonce, null), idempotent: nonce is not null, Context.ConnectionAborted);
+    }
+
+    public Task StartTyping(string channelId)
+    {
+        var channel = Channel(channelId);
+        return channel.StartTypingAsync(Context.User!.UserId());
+    }
+
+    public Task<ReadState> Ack(string channelId, string messageId)
+    {
+        var channel = Channel(channelId);
+        var message = RouteIds.Parse(messageId, "messageId");
+        return channel.AckAsync(Context.User!.UserId(), message);
+    }
+
+    private IChannelGrain Channel(string channelId) => grains.GetGrain<IChannelGrain>(RouteIds.Parse(channelId, "channelId"));
+}

@@ -1,0 +1,45 @@
+using Chaos.Api.Hosting;
+using MessagePack;
+using MessagePack.Resolvers;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chaos.Api.Gateway;
+
+/// <summary>SignalR at <c>/gateway</c>: JSON and MessagePack, stateful reconnect, a bounded message size.</summary>
+public static class GatewayServiceExtensions
+{
+    /// <summary>Larger than any valid hub call (a 4,000-character message is ~16 KB in UTF-8); anything bigger is hostile.</summary>
+    public const long MaxMessageBytes = 64 * 1024;
+
+    public static IServiceCollection AddChaosGateway(this IServiceCollection services)
+    {
+        var json = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
+        FrontDoorServiceExtensions.ConfigureJson(json);
+        services.AddSingleton<GatewayFanout>();
+        services.AddSignalR(o =>
+            {
+                o.MaximumReceiveMessageSize = MaxMessageBytes;
+                o.EnableDetailedErrors = false;
+                o.MaximumParallelInvocationsPerClient = 1;
+                o.StatefulReconnectBufferSize = 256 * 1024;
+                o.AddFilter<ChaosHubFilter>();
+            })
+            .AddJsonProtocol(o => FrontDoorServiceExtensions.ConfigureJson(o.PayloadSerializerOptions))
+            .AddMessagePackProtocol(o => o.SerializerOptions = MessagePackSerializerOptions.Standard
+                .WithResolver(CompositeResolver.Create(new JsonMirrorResolver(json), StandardResolver.Instance))
+                .WithSecurity(MessagePackSecurity.UntrustedData));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapChaosGateway(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHub<GatewayHub>("/gateway", o =>
+        {
+            o.AllowStatefulReconnects = true;
+            o.Transports = HttpTransportType.WebSockets | HttpTransportType.LongPolling;
+            o.ApplicationMaxBufferSize = MaxMessageBytes;
+        });
+        return endpoints;
+    }
+}

@@ -1,0 +1,11 @@
+using Chaos.Messages;
+
+namespace Chaos.Api.Gateway;
+
+/// <summary>The events a gateway connection receives (API.md); stream events are forwarded by name.</summary>
+public interface IGatewayClient
+{
+    Task Ready(ReadyEvent ready);
+
+    Task MessageCreated(Message message);
+}

@@ -1,0 +1,3 @@
+namespace Chaos.Api.Messages;
+
+public sealed record ReadStateRequest(string? LastReadMessageId);
