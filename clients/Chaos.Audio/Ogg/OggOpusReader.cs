@@ -19,6 +19,7 @@ public sealed class OggOpusReader
 
     private readonly Stream _input;
     private readonly AudioLimits _limits;
+    private readonly LimitedReader _reader;
     private readonly byte[] _header = new byte[PageHeaderSize];
     private readonly byte[] _segments = new byte[255];
     private readonly byte[] _body = new byte[MaxBodySize];
@@ -51,6 +52,7 @@ public sealed class OggOpusReader
         ArgumentNullException.ThrowIfNull(limits);
         _input = input;
         _limits = limits;
+        _reader = new LimitedReader(input, limits.MaxBytes);
 
         if (!TryReadRawPacket(MaxHeaderPacketSize, out var head))
         {
@@ -83,7 +85,7 @@ public sealed class OggOpusReader
     public string Vendor { get; }
 
     /// <summary>Bytes consumed from the input so far.</summary>
-    public long BytesRead { get; private set; }
+    public long BytesRead => _reader.BytesRead;
 
     /// <summary>True once the end-of-stream page has been read and checked.</summary>
     public bool IsCompleted => _durationSamples.HasValue;
@@ -354,23 +356,7 @@ public sealed class OggOpusReader
         _durationSamples = _pageGranule - Head.PreSkip;
     }
 
-    /// <summary>Reads up to <paramref name="count"/> bytes, charging them to the byte limit first.</summary>
-    private int Read(byte[] buffer, int count)
-    {
-        if (count == 0)
-        {
-            return 0;
-        }
-
-        if (BytesRead + count > _limits.MaxBytes)
-        {
-            throw new AudioLimitExceededException("Audio file is larger than allowed.");
-        }
-
-        var got = _input.ReadAtLeast(buffer.AsSpan(0, count), count, throwOnEndOfStream: false);
-        BytesRead += got;
-        return got;
-    }
+    private int Read(byte[] buffer, int count) => _reader.Fill(buffer.AsSpan(0, count));
 
     private static OpusHead ParseHead(ReadOnlySpan<byte> p)
     {
