@@ -61,6 +61,19 @@ internal static partial class OpusNative
     [LibraryImport(Library)]
     public static unsafe partial int opus_packet_parse(byte* data, int length, byte* toc, IntPtr* frames, short* size, int* payloadOffset);
 
+    /// <summary>libopus's own framing check: the frame count, or a negative error for a malformed packet.</summary>
+    public static unsafe int ParsePacket(ReadOnlySpan<byte> packet)
+    {
+        byte toc;
+        var frames = stackalloc IntPtr[48];
+        var sizes = stackalloc short[48];
+        int offset;
+        fixed (byte* p = packet)
+        {
+            return opus_packet_parse(p, packet.Length, &toc, frames, sizes, &offset);
+        }
+    }
+
     public static string ErrorString(int error) =>
         Marshal.PtrToStringUTF8(opus_strerror(error)) ?? $"opus error {error}";
 }
