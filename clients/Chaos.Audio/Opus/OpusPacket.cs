@@ -13,7 +13,7 @@ public static class OpusPacket
     public const int MaxSamplesPerPacket = 5760;
 
     /// <summary>Samples per frame at 48 kHz for each TOC config (RFC 6716 table 2).</summary>
-    private static ReadOnlySpan<short> FrameSamples =>
+    private static readonly short[] FrameSamples =
     [
         480, 960, 1920, 2880, // SILK NB
         480, 960, 1920, 2880, // SILK MB

@@ -69,7 +69,7 @@ public sealed class OpusCodecTests
     {
         using var decoder = new OpusDecoder(1);
         // Code 1 with an odd payload length is refused by libopus's parser.
-        var ex = Should.Throw<OpusException>(() => decoder.Decode([0xF9, 1, 2], new short[OpusDecoder.MaxFrameSize]));
+        var ex = Should.Throw<OpusException>(() => decoder.Decode([0xF9, 1, 2, 3], new short[OpusDecoder.MaxFrameSize]));
         ex.ErrorCode.ShouldBe(-4);
         ex.Message.ShouldContain("corrupted stream");
     }
