@@ -27,6 +27,6 @@ public static class VoiceMessageInspector
             }
         }
 
-        return new VoiceMessageInfo(reader.Duration, builder.Build());
+        return new VoiceMessageInfo(reader.Duration, builder.Build(length: reader.DurationSamples));
     }
 }

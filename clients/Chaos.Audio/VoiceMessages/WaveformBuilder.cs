@@ -40,10 +40,21 @@ public sealed class WaveformBuilder
     /// 255: a message's shape matters to a listener, its recording level does not. Near-silent audio
     /// (loudest bucket under -60 dBFS) is not amplified, so noise does not draw as speech.
     /// </summary>
-    public byte[] Build(int maxSamples = Waveform.MaxSamples)
+    /// <param name="maxSamples">Most buckets to return.</param>
+    /// <param name="length">
+    /// Samples that are really audio, when fewer than were added: the last Opus frame is padded, and
+    /// Ogg Opus trims it only through the final granule position, known at the very end.
+    /// </param>
+    public byte[] Build(int maxSamples = Waveform.MaxSamples, long? length = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSamples);
         var blocks = _blockEnergy.Count + (_currentCount > 0 ? 1 : 0);
+        if (length is { } limit)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(limit);
+            blocks = (int)Math.Min(blocks, (limit + BlockSize - 1) / BlockSize);
+        }
+
         if (blocks == 0)
         {
             return [];
