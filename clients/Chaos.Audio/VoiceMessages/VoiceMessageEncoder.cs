@@ -34,9 +34,25 @@ public static class VoiceMessageEncoder
         int read;
         while ((read = reader.Read(input)) > 0)
         {
-            var produced = resampler.Process(input.AsSpan(0, read), resampled);
-            total += produced;
-            var pending = resampled.AsSpan(0, produced);
+            Feed(resampled.AsSpan(0, resampler.Process(input.AsSpan(0, read), resampled)));
+        }
+
+        Feed(resampled.AsSpan(0, resampler.Flush(resampled)));
+
+        // Flush the encoder's lookahead: keep feeding silence until the decoder will have produced every
+        // real sample after dropping pre-skip; the final granule position then trims the excess.
+        while (filled > 0 || encoded < preSkip + total)
+        {
+            frame.AsSpan(filled).Clear();
+            EncodeFrame();
+        }
+
+        writer.Complete(total);
+        return TimeSpan.FromTicks(total * TimeSpan.TicksPerSecond / Resampler.OutputRate);
+
+        void Feed(ReadOnlySpan<short> pending)
+        {
+            total += pending.Length;
             while (!pending.IsEmpty)
             {
                 var take = Math.Min(FrameSize - filled, pending.Length);
@@ -49,17 +65,6 @@ public static class VoiceMessageEncoder
                 }
             }
         }
-
-        // Flush the encoder's lookahead: keep feeding silence until the decoder will have produced every
-        // real sample after dropping pre-skip; the final granule position then trims the excess.
-        while (filled > 0 || encoded < preSkip + total)
-        {
-            frame.AsSpan(filled).Clear();
-            EncodeFrame();
-        }
-
-        writer.Complete(total);
-        return TimeSpan.FromTicks(total * TimeSpan.TicksPerSecond / Resampler.OutputRate);
 
         void EncodeFrame()
         {

@@ -11,6 +11,9 @@ public sealed class Resampler
     public const int OutputRate = 48000;
 
     private long _position;
+
+    /// <summary>Whether any input has been seen; a flush before that has nothing to hold.</summary>
+    private bool _started;
     private float _previous;
 
     public Resampler(int inputRate, int inputChannels)
@@ -76,7 +79,25 @@ public sealed class Resampler
         }
 
         _position -= (long)frames * OutputRate;
+        _started = true;
         _previous = Mono(input, last);
+        return written;
+    }
+
+    /// <summary>
+    /// Ends the stream: writes the outputs that fall after the last input frame (held at its value), so
+    /// N input frames always become exactly ceil(N × 48000 / rate) output samples and durations match.
+    /// </summary>
+    public int Flush(Span<short> output)
+    {
+        var written = 0;
+        var value = (short)Math.Clamp(MathF.Round(_previous), short.MinValue, short.MaxValue);
+        while (_started && _position < 0)
+        {
+            output[written++] = value;
+            _position += InputRate;
+        }
+
         return written;
     }
 

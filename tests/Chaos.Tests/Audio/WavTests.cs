@@ -120,7 +120,8 @@ public sealed class WavTests
             output.AddRange(buffer.AsSpan(0, n));
         }
 
-        output.Count.ShouldBeInRange(47990, 48001);
+        output.AddRange(buffer.AsSpan(0, resampler.Flush(buffer)));
+        output.Count.ShouldBe(48000);
         var reference = AudioFixtures.Sine(48000, 1.0);
         AudioFixtures.Correlation(reference.AsSpan(0, 47000), output.ToArray().AsSpan(0, 47000)).ShouldBeGreaterThan(0.99);
     }
