@@ -126,6 +126,33 @@ public sealed class WavTests
         AudioFixtures.Correlation(reference.AsSpan(0, 47000), output.ToArray().AsSpan(0, 47000)).ShouldBeGreaterThan(0.99);
     }
 
+    [Theory]
+    [InlineData(44100, 15000)]
+    [InlineData(16000, 3000)]
+    [InlineData(8000, 440)]
+    [InlineData(11025, 4000)]
+    public void Resampler_SuppressesImages(int rate, double frequency)
+    {
+        var input = AudioFixtures.Sine(rate, 0.5, frequency, amplitude: 0.5);
+        var resampler = new Resampler(rate, 1);
+        var output = new short[resampler.GetMaxOutputLength(input.Length)];
+        var n = resampler.Process(input, output);
+        n += resampler.Flush(output.AsSpan(n));
+        n.ShouldBe((int)Math.Ceiling(input.Length * 48000.0 / rate));
+
+        // Away from the edges, the output is the same sine sampled at 48 kHz, with images and
+        // interpolation error at least 40 dB down.
+        var ideal = AudioFixtures.Sine(48000, 0.5, frequency, amplitude: 0.5);
+        double signal = 0, error = 0;
+        for (var i = 1000; i < 23000; i++)
+        {
+            signal += (double)ideal[i] * ideal[i];
+            error += Math.Pow(output[i] - ideal[i], 2);
+        }
+
+        (10 * Math.Log10(signal / error)).ShouldBeGreaterThan(40);
+    }
+
     private static byte[] FormatChunk(int rate, int channels = 1)
     {
         var wav = AudioFixtures.WavRaw(1, channels, rate, 16, []);
