@@ -41,6 +41,7 @@ public sealed class OggOpusReader
     private long _audioPackets;
     private long? _durationSamples;
     private bool _haveHead;
+    private long _pagesRead;
     private int _preSkip;
 
     /// <summary>Reads and checks OpusHead and OpusTags; audio packets follow through <see cref="TryReadPacket"/>.</summary>
@@ -62,7 +63,7 @@ public sealed class OggOpusReader
         Head = ParseHead(head.Span);
         _haveHead = true;
         _preSkip = Head.PreSkip;
-        if (_segmentIndex != _segmentCount)
+        if (_segmentIndex != _segmentCount || _pagesRead != 1)
         {
             throw new InvalidAudioException("OpusHead must be alone on the first page.");
         }
@@ -315,6 +316,7 @@ public sealed class OggOpusReader
             _lastGranule = granule;
         }
 
+        _pagesRead++;
         _pageGranule = granule;
         _pageIsLast = last;
         _segmentIndex = 0;

@@ -61,6 +61,13 @@ public sealed class OpusEncoder : IDisposable
     /// <summary>CPU/quality trade-off, 0–10.</summary>
     public int Complexity
     {
+        get
+        {
+            ThrowIfDisposed();
+            Check(OpusNative.opus_encoder_ctl_get(_handle, OpusNative.GetComplexityRequest, out var value), "OPUS_GET_COMPLEXITY");
+            return value;
+        }
+
         set
         {
             ThrowIfDisposed();

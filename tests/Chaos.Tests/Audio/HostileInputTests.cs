@@ -36,6 +36,20 @@ public sealed class HostileInputTests
         ["OpusHead three channels"] = Invalid(Mutate(ValidOgg, 0, p => p[AudioFixtures.BodyOffset(p) + 9] = 3)),
         ["OpusHead mapping family 255"] = Invalid(Mutate(ValidOgg, 0, p => p[AudioFixtures.BodyOffset(p) + 18] = 255)),
         ["OpusHead family 1 without mapping table"] = Invalid(Mutate(ValidOgg, 0, p => p[AudioFixtures.BodyOffset(p) + 18] = 1)),
+        ["OpusHead family 1 with two streams"] = Invalid(Headers([.. AudioFixtures.OpusHeadPacket(channels: 2, family: 1), 2, 0, 0, 1])),
+        ["OpusHead family 1 mapping out of range"] = Invalid(Headers([.. AudioFixtures.OpusHeadPacket(channels: 2, family: 1), 1, 1, 0, 7])),
+        ["OpusHead family 1 with zero streams"] = Invalid(Headers([.. AudioFixtures.OpusHeadPacket(channels: 1, family: 1), 0, 0, 0])),
+        ["OpusHead shares its page with OpusTags"] = Invalid(AudioFixtures.Join(
+        [
+            AudioFixtures.Page(0x02, 0, 1, 0, AudioFixtures.OpusHeadPacket(), AudioFixtures.OpusTagsPacket()),
+            AudioFixtures.Page(0x04, 1272, 1, 1, AudioFixtures.SmallOpusPacket()),
+        ])),
+        ["first page without BOS"] = Invalid(AudioFixtures.Join(
+        [
+            AudioFixtures.Page(0x00, 0, 1, 0, AudioFixtures.OpusHeadPacket()),
+            AudioFixtures.Page(0x00, 0, 1, 1, AudioFixtures.OpusTagsPacket()),
+            AudioFixtures.Page(0x04, 1272, 1, 2, AudioFixtures.SmallOpusPacket()),
+        ])),
         ["OpusHead truncated"] = Invalid(Headers(AudioFixtures.OpusHeadPacket()[..15])),
         ["missing OpusTags"] = Invalid(AudioFixtures.Join(
         [

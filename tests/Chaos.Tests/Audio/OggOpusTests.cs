@@ -87,6 +87,38 @@ public sealed class OggOpusTests
         reader.DurationSamples.ShouldBe(960);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Inspector_AcceptsStereo_WithMappingFamily0And1(byte family)
+    {
+        using var encoder = new OpusEncoder(2, OpusApplication.Audio) { Bitrate = 64000 };
+        var pcm = AudioFixtures.Sine(48000, 1.0, channels: 2);
+        var packets = new List<byte[]>();
+        var buffer = new byte[OpusEncoder.MaxPacketSize];
+        for (var offset = 0; offset < pcm.Length; offset += 1920)
+        {
+            packets.Add(buffer.AsSpan(0, encoder.Encode(pcm.AsSpan(offset, 1920), buffer)).ToArray());
+        }
+
+        byte[] head = family == 0
+            ? AudioFixtures.OpusHeadPacket(channels: 2, preSkip: 0)
+            : [.. AudioFixtures.OpusHeadPacket(channels: 2, preSkip: 0, family: 1), 1, 1, 0, 1];
+        var ogg = AudioFixtures.Join(
+        [
+            AudioFixtures.Page(0x02, 0, 5, 0, head),
+            AudioFixtures.Page(0x00, 0, 5, 1, AudioFixtures.OpusTagsPacket()),
+            AudioFixtures.Page(0x00, 960 * 25, 5, 2, [.. packets.Take(25)]),
+            AudioFixtures.Page(0x04, 48000, 5, 3, [.. packets.Skip(25)]),
+        ]);
+
+        var info = VoiceMessageInspector.InspectOggOpus(new MemoryStream(ogg), AudioFixtures.Limits);
+
+        info.DurationMs.ShouldBe(1000);
+        info.Waveform.Length.ShouldBe(100);
+        info.Waveform.Skip(5).ShouldAllBe(b => b > 200);
+    }
+
     [Fact]
     public void Reader_ReadsWithinTheLimits_WhenTheFileIsExactlyAtThem()
     {
