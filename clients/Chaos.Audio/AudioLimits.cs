@@ -12,5 +12,15 @@ public sealed record AudioLimits(long MaxBytes, TimeSpan MaxDuration)
     public static AudioLimits VoiceMessage { get; } = new(10 * 1024 * 1024, TimeSpan.FromMinutes(20));
 
     /// <summary><see cref="MaxDuration"/> as 48 kHz samples, the unit Ogg Opus granule positions use.</summary>
-    internal long MaxSamples48k => (long)(MaxDuration.TotalSeconds * 48000);
+    internal long MaxSamples48k => MaxFrames(48000);
+
+    /// <summary>
+    /// <see cref="MaxDuration"/> in frames at <paramref name="sampleRate"/>, saturating instead of
+    /// overflowing so "no limit" (TimeSpan.MaxValue) does not turn into a negative bound.
+    /// </summary>
+    internal long MaxFrames(int sampleRate)
+    {
+        var frames = MaxDuration.TotalSeconds * sampleRate;
+        return frames >= long.MaxValue ? long.MaxValue : (long)Math.Max(0, frames);
+    }
 }

@@ -19,8 +19,8 @@ internal sealed class LimitedReader(Stream input, long maxBytes)
             return 0;
         }
 
-        var allowance = maxBytes - BytesRead;
-        var request = (int)Math.Min(destination.Length, Math.Max(0, allowance) + 1);
+        var allowance = Math.Max(0, maxBytes - BytesRead);
+        var request = allowance >= destination.Length ? destination.Length : (int)allowance + 1;
         var got = input.ReadAtLeast(destination[..request], request, throwOnEndOfStream: false);
         BytesRead += got;
         if (BytesRead > maxBytes)

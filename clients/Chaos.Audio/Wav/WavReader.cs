@@ -97,7 +97,7 @@ public sealed class WavReader
                     throw new InvalidAudioException("WAV data chunk comes before the fmt chunk.");
                 }
 
-                _maxFrames = (long)(limits.MaxDuration.TotalSeconds * SampleRate);
+                _maxFrames = limits.MaxFrames(SampleRate);
                 _dataSizeKnown = size != UnknownDataSize;
                 if (_dataSizeKnown)
                 {

@@ -129,6 +129,16 @@ public sealed class OggOpusTests
     }
 
     [Fact]
+    public void UnboundedLimits_DoNotOverflow()
+    {
+        var unbounded = new AudioLimits(long.MaxValue, TimeSpan.MaxValue);
+        var ogg = AudioFixtures.OggOpus(AudioFixtures.Sine(48000, 1));
+        VoiceMessageInspector.InspectOggOpus(new MemoryStream(ogg), unbounded).DurationMs.ShouldBe(1000);
+        var wav = AudioFixtures.Wav(AudioFixtures.Sine(16000, 1), 16000, 1);
+        VoiceMessageEncoder.EncodeWavToOggOpus(new MemoryStream(wav), Stream.Null, unbounded).TotalMilliseconds.ShouldBe(1000);
+    }
+
+    [Fact]
     public void Reader_DoesNotBufferTheWholeInput()
     {
         var ogg = AudioFixtures.OggOpus(AudioFixtures.Sine(48000, 30));
