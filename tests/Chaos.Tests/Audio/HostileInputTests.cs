@@ -175,6 +175,60 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void MutatedOgg_WithValidChecksums_IsAcceptedOrRejectedAsInvalidAudio()
+    {
+        // CRCs are recomputed after each mutation so the damage reaches the parser behind them.
+        var random = new Random(3533);
+        var pages = AudioFixtures.Pages(AudioFixtures.OggOpus(AudioFixtures.Sine(48000, 1.5)));
+        for (var i = 0; i < 1500; i++)
+        {
+            var index = random.Next(pages.Count);
+            var mutated = pages.Select(p => (byte[])p.Clone()).ToList();
+            var page = mutated[index];
+            for (var flips = random.Next(1, 4); flips > 0; flips--)
+            {
+                // Favour the header, segment table and head/tags bodies, where the structure lives.
+                var at = random.Next(Math.Min(page.Length, i % 2 == 0 ? 60 : page.Length));
+                if (at is >= 22 and < 26)
+                {
+                    continue;
+                }
+
+                page[at] = (byte)random.Next(256);
+            }
+
+            mutated[index] = AudioFixtures.Reseal(page);
+            var bytes = AudioFixtures.Join(mutated);
+            var exception = Record.Exception(() => VoiceMessageInspector.InspectOggOpus(new MemoryStream(bytes), AudioFixtures.Limits));
+            if (exception is not null)
+            {
+                exception.ShouldBeAssignableTo<InvalidAudioException>(exception.ToString());
+            }
+        }
+    }
+
+    [Fact]
+    public void MutatedWav_IsAcceptedOrRejectedAsInvalidAudio()
+    {
+        var random = new Random(1991);
+        var wav = AudioFixtures.WavRaw(1, 2, 22050, 16, new byte[4000], extraChunkBefore: AudioFixtures.Chunk("LIST", new byte[9]));
+        for (var i = 0; i < 1000; i++)
+        {
+            var bytes = (byte[])wav.Clone();
+            for (var flips = random.Next(1, 4); flips > 0; flips--)
+            {
+                bytes[random.Next(70)] = (byte)random.Next(256);
+            }
+
+            var exception = Record.Exception(() => VoiceMessageEncoder.EncodeWavToOggOpus(new MemoryStream(bytes), Stream.Null, AudioFixtures.Limits));
+            if (exception is not null)
+            {
+                exception.ShouldBeAssignableTo<InvalidAudioException>(exception.ToString());
+            }
+        }
+    }
+
+    [Fact]
     public void LimitExceeded_StopsReadingEarly()
     {
         // A minute of audio under a 1 s limit: refused after its first audio pages, not at the end.
