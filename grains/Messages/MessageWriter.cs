@@ -24,6 +24,7 @@ public sealed partial class MessageWriter : IAsyncDisposable
     private readonly Channel<PendingWrite> queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
     private readonly Task loop;
     private readonly Meter meter;
+    private readonly bool ownsMeter;
     private readonly Counter<long> persisted;
     private readonly Histogram<int> batchSizes;
     private readonly Histogram<double> persistDuration;
@@ -43,6 +44,8 @@ public sealed partial class MessageWriter : IAsyncDisposable
         lingerTicks = (long)(settings.LingerMilliseconds * Stopwatch.Frequency / 1000);
         maxFlushes = settings.MaxFlushesInFlight;
         flushSlots = new SemaphoreSlim(maxFlushes, maxFlushes);
+        // A factory's meter is shared with everything else reporting under "Chaos" and is the factory's to dispose.
+        ownsMeter = meterFactory is null;
         meter = meterFactory?.Create("Chaos") ?? new Meter("Chaos");
         persisted = meter.CreateCounter<long>("messages.persisted", "{message}", "Messages committed to the message store.");
         batchSizes = meter.CreateHistogram<int>("message.batch.size", "{message}", "Messages per group commit.");
@@ -50,7 +53,7 @@ public sealed partial class MessageWriter : IAsyncDisposable
         loop = Task.Run(RunAsync);
     }
 
-    /// <summary>The meter the writer reports on; its instruments belong to this writer alone.</summary>
+    /// <summary>The meter the writer reports on; without a meter factory it belongs to this writer alone.</summary>
     internal Meter Meter => meter;
 
     /// <summary>Batches handed to the store so far (including isolation retries after a failed batch).</summary>
@@ -76,7 +79,10 @@ public sealed partial class MessageWriter : IAsyncDisposable
         queue.Writer.TryComplete();
         await loop;
         flushSlots.Dispose();
-        meter.Dispose();
+        if (ownsMeter)
+        {
+            meter.Dispose();
+        }
     }
 
     private Task Enqueue(IReadOnlyList<StoredMessage> messages)

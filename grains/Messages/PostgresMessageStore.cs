@@ -27,9 +27,10 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
     }
 
     /// <summary>
-    /// The batch insert in use. Measured against binary COPY on the test server (MessageStoreAppendMeasurement):
-    /// see the commit that chose it for the figures; COPY needs an extra round trip (CopyInResponse) that dominates
-    /// the small batches group commit produces.
+    /// The batch insert in use. Measured against binary COPY on the local test server (Measure_CopyAgainstUnnest, two
+    /// quiet runs): unnest 0.7–1.3 ms against COPY 1.3–1.9 ms for one row, and level or ahead up to 256 rows
+    /// (3.0–5.1 ms against 3.5–5.1 ms). COPY pays a second round trip (CopyInResponse) on every batch, which is what
+    /// group commit's small batches at light load cannot afford.
     /// </summary>
     internal async Task AppendWithUnnestAsync(IReadOnlyList<StoredMessage> batch, CancellationToken ct)
     {
