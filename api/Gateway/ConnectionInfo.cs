@@ -19,4 +19,7 @@ public sealed class ConnectionInfo(string connectionId, long userId)
     public SemaphoreSlim Sync { get; } = new(1, 1);
 
     public bool Closed { get; set; }
+
+    /// <summary>Streams beyond communities and channels (friends' presence, DMs, voice), as (namespace, key).</summary>
+    public HashSet<(string Namespace, long Key)> ExtraStreams { get; } = [];
 }

@@ -48,8 +48,9 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
     /// Registers a connection: first every stream it needs is subscribed, then <paramref name="sendReady"/> runs, then the
     /// connection joins its groups — so <c>Ready</c> is its first event and nothing published after Ready is missed.
     /// </summary>
-    public async Task<ConnectionInfo> ConnectAsync(string connectionId, long userId, IReadOnlyList<Community> communities, Func<Task> sendReady)
+    public async Task<ConnectionInfo> ConnectAsync(string connectionId, long userId, ReadyBuilder ready, Func<Task> sendReady)
     {
+        var communities = ready.Communities;
         var connection = new ConnectionInfo(connectionId, userId);
         await connection.Sync.WaitAsync();
         try
@@ -70,8 +71,19 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
                 }
             }
 
+            foreach (var (ns, key) in ready.ExtraStreams)
+            {
+                await AcquireAsync(ns, key);
+            }
+
             await sendReady();
             await hub.Groups.AddToGroupAsync(connectionId, GatewayGroups.User(userId));
+            foreach (var (ns, key) in ready.ExtraStreams)
+            {
+                await hub.Groups.AddToGroupAsync(connectionId, GatewayGroups.For(ns, key));
+                connection.ExtraStreams.Add((ns, key));
+            }
+
             foreach (var community in communities)
             {
                 await hub.Groups.AddToGroupAsync(connectionId, GatewayGroups.Community(community.Id));
@@ -123,6 +135,82 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
         }
 
         await ReleaseAsync(ChaosProviders.UserNamespace, connection.UserId);
+        foreach (var (ns, key) in connection.ExtraStreams.ToList())
+        {
+            await ReleaseAsync(ns, key);
+        }
+    }
+
+    /// <summary>Adds a stream to a live connection (a new friend's presence, a new DM); reference-counted like the rest.</summary>
+    public async Task AddStreamAsync(string connectionId, string ns, long key)
+    {
+        ConnectionInfo? connection;
+        lock (gate)
+        {
+            connection = connections.GetValueOrDefault(connectionId);
+        }
+
+        if (connection is null)
+        {
+            return;
+        }
+
+        await connection.Sync.WaitAsync();
+        try
+        {
+            if (connection.Closed || connection.ExtraStreams.Contains((ns, key)))
+            {
+                return;
+            }
+
+            await AcquireAsync(ns, key);
+            await hub.Groups.AddToGroupAsync(connectionId, GatewayGroups.For(ns, key));
+            connection.ExtraStreams.Add((ns, key));
+        }
+        finally
+        {
+            connection.Sync.Release();
+        }
+    }
+
+    /// <summary>Removes a stream added with <see cref="AddStreamAsync"/>.</summary>
+    public async Task RemoveStreamAsync(string connectionId, string ns, long key)
+    {
+        ConnectionInfo? connection;
+        lock (gate)
+        {
+            connection = connections.GetValueOrDefault(connectionId);
+        }
+
+        if (connection is null)
+        {
+            return;
+        }
+
+        await connection.Sync.WaitAsync();
+        try
+        {
+            if (!connection.ExtraStreams.Remove((ns, key)))
+            {
+                return;
+            }
+
+            await hub.Groups.RemoveFromGroupAsync(connectionId, GatewayGroups.For(ns, key));
+            await ReleaseAsync(ns, key);
+        }
+        finally
+        {
+            connection.Sync.Release();
+        }
+    }
+
+    /// <summary>The ids of this front door's connections of one user (for presence and voice).</summary>
+    public IReadOnlyList<string> ConnectionsOf(long userId)
+    {
+        lock (gate)
+        {
+            return connectionsByUser.GetValueOrDefault(userId)?.ToList() ?? [];
+        }
     }
 
     private async Task OnEventAsync(string ns, long key, GatewayEvent evt)
@@ -147,13 +235,13 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
                     return;
             }
 
-            var group = ns switch
+            if (evt.Name.StartsWith('_'))
             {
-                ChaosProviders.ChannelNamespace => GatewayGroups.Channel(key),
-                ChaosProviders.CommunityNamespace => GatewayGroups.Community(key),
-                _ => GatewayGroups.User(key),
-            };
-            await hub.Clients.Group(group).SendAsync(evt.Name, evt.Payload);
+                // Internal events of features that are not wired here are never forwarded to clients.
+                return;
+            }
+
+            await hub.Clients.Group(GatewayGroups.For(ns, key)).SendAsync(evt.Name, evt.Payload);
         }
         catch (Exception exception)
         {

@@ -15,7 +15,12 @@ namespace Chaos.Api.Gateway;
 /// reach connections through <see cref="GatewayFanout"/>.
 /// </summary>
 [Authorize]
-public sealed class GatewayHub(IGrainFactory grains, GatewayFanout fanout, IReadStateStore readStates) : Hub<IGatewayClient>
+public sealed partial class GatewayHub(
+    IGrainFactory grains,
+    GatewayFanout fanout,
+    IReadStateStore readStates,
+    IEnumerable<IReadyContributor> contributors,
+    IEnumerable<IGatewayConnectionObserver> observers) : Hub<IGatewayClient>
 {
     public override async Task OnConnectedAsync()
     {
@@ -37,15 +42,37 @@ public sealed class GatewayHub(IGrainFactory grains, GatewayFanout fanout, IRead
             }
         }
 
-        var reads = await readStates.GetForUserAsync(userId);
+        var ready = new ReadyBuilder(userId);
+        ready.Communities.AddRange(communities);
+        ready.ReadStates.AddRange(await readStates.GetForUserAsync(userId));
+        foreach (var contributor in contributors)
+        {
+            await contributor.ContributeAsync(ready, cancellation);
+        }
+
         var caller = Clients.Caller;
-        await fanout.ConnectAsync(Context.ConnectionId, userId, communities, () => caller.Ready(new ReadyEvent(UserDto.Me(profile), communities, [], [], [], reads, [])));
+        await fanout.ConnectAsync(Context.ConnectionId, userId, ready, () => caller.Ready(new ReadyEvent(
+            UserDto.Me(profile), ready.Communities, ready.DmChannels, ready.Relationships, ready.Presences, ready.ReadStates, ready.VoiceStates)));
+        foreach (var observer in observers)
+        {
+            await observer.OnConnectedAsync(Context.ConnectionId, userId);
+        }
+
         await base.OnConnectedAsync();
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         await fanout.DisconnectAsync(Context.ConnectionId);
+        if (Context.User?.FindFirst("sub") is not null)
+        {
+            var userId = Context.User.UserId();
+            foreach (var observer in observers)
+            {
+                await observer.OnDisconnectedAsync(Context.ConnectionId, userId);
+            }
+        }
+
         await base.OnDisconnectedAsync(exception);
     }
 
