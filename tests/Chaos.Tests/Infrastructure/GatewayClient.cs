@@ -20,6 +20,7 @@ public sealed class GatewayClient : IAsyncDisposable
     ];
 
     private readonly ConcurrentQueue<(string Name, JsonElement Payload)> events = new();
+    private TaskCompletionSource arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private GatewayClient(HubConnection connection, bool messagePack)
     {
@@ -29,11 +30,11 @@ public sealed class GatewayClient : IAsyncDisposable
             if (messagePack)
             {
                 // Read MessagePack generically (maps, arrays, scalars) so the test sees exactly what went over the wire.
-                connection.On<object>(name, payload => events.Enqueue((name, JsonSerializer.SerializeToElement(ToJson(payload)))));
+                connection.On<object>(name, payload => Record(name, JsonSerializer.SerializeToElement(ToJson(payload))));
             }
             else
             {
-                connection.On<JsonElement>(name, payload => events.Enqueue((name, payload)));
+                connection.On<JsonElement>(name, payload => Record(name, payload));
             }
         }
     }
@@ -77,12 +78,36 @@ public sealed class GatewayClient : IAsyncDisposable
 
     public IEnumerable<JsonElement> Payloads(string name) => Events.Where(e => e.Name == name).Select(e => e.Payload);
 
-    public Task<JsonElement> WaitForAsync(string name, Func<JsonElement, bool> match, TimeSpan? timeout = null) =>
-        Eventually.ReturnsAsync(
-            () => Task.FromResult(Payloads(name).Where(match).Select(p => (JsonElement?)p).FirstOrDefault()),
-            p => p is not null,
-            timeout ?? TimeSpan.FromSeconds(20),
-            $"a {name} event").ContinueWith(t => t.Result!.Value, TaskScheduler.Default);
+    /// <summary>Waits for a matching event, woken by each arrival (no polling interval to distort latencies).</summary>
+    public async Task<JsonElement> WaitForAsync(string name, Func<JsonElement, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var signal = Volatile.Read(ref arrived).Task;
+            foreach (var payload in Payloads(name))
+            {
+                if (match(payload))
+                {
+                    return payload;
+                }
+            }
+
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"No matching {name} event within the deadline; received: {string.Join(", ", Events.Select(e => e.Name))}");
+            }
+
+            await Task.WhenAny(signal, Task.Delay(remaining));
+        }
+    }
+
+    private void Record(string name, JsonElement payload)
+    {
+        events.Enqueue((name, payload));
+        Interlocked.Exchange(ref arrived, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
 
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
 }

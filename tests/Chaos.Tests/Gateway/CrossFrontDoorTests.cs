@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Chaos.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
+using Xunit.Abstractions;
+
+namespace Chaos.Tests.Gateway;
+
+/// <summary>
+/// Two front doors, each co-hosting a silo, clustered through one PostgreSQL database: members connected to different
+/// front doors see every message exactly once, in seq order, with edits and deletes.
+/// </summary>
+public sealed class CrossFrontDoorTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private ChaosServer? first;
+    private ChaosServer? second;
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync();
+        var settings = new Dictionary<string, string?> { ["Chaos:RateLimits:Enabled"] = "false" };
+        first = await ChaosServer.StartAsync(connectionString, settings);
+        second = await ChaosServer.StartAsync(connectionString, settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await second!.DisposeAsync();
+        await first!.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ThreeMembersOnTwoFrontDoors_ReceiveEveryMessageOnce_InSeqOrder()
+    {
+        var a = await first!.RegisterAsync();
+        var b = await second!.RegisterAsync();
+        var c = await second.RegisterAsync();
+        var outsider = await first.RegisterAsync();
+        var community = await GatewayTests.CreateCommunityAsync(a);
+        await GatewayTests.JoinAsync(a, b, community);
+        await GatewayTests.JoinAsync(a, c, community);
+        var channel = GatewayTests.GeneralChannel(community);
+
+        await using var clientA = await GatewayClient.ConnectAsync(first.BaseAddress, a.AccessToken);
+        await using var clientB = await GatewayClient.ConnectAsync(second.BaseAddress, b.AccessToken, messagePack: true);
+        await using var clientC = await GatewayClient.ConnectAsync(second.BaseAddress, c.AccessToken);
+        await using var clientOutsider = await GatewayClient.ConnectAsync(first.BaseAddress, outsider.AccessToken);
+        var senders = new[] { clientA, clientB, clientC };
+
+        const int count = 60;
+        var latencies = new List<double>();
+        for (var i = 0; i < count; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var sender = senders[i % 3];
+            var receiver = senders[(i + 1) % 3];
+            await sender.Connection.InvokeAsync<JsonElement>("SendMessage", channel, $"m{i}", $"n{i}");
+            await receiver.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == $"m{i}");
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        foreach (var client in senders)
+        {
+            var received = await Eventually.ReturnsAsync(
+                () => Task.FromResult(client.Payloads("MessageCreated").ToList()), l => l.Count >= count, TimeSpan.FromSeconds(30), $"{count} messages");
+            received.Select(m => m.GetProperty("seq").GetInt64()).ShouldBe(Enumerable.Range(1, count).Select(i => (long)i), "exactly once, in seq order");
+        }
+
+        // Edits and deletes made through one front door reach members on the other.
+        var firstMessage = clientA.Payloads("MessageCreated").First().GetProperty("id").GetString();
+        (await a.Http.PatchAsJsonAsync($"/api/v1/channels/{channel}/messages/{firstMessage}", new { content = "edited" })).EnsureSuccessStatusCode();
+        (await clientB.WaitForAsync("MessageUpdated", m => m.GetProperty("id").GetString() == firstMessage)).GetProperty("content").GetString().ShouldBe("edited");
+        (await a.Http.DeleteAsync($"/api/v1/channels/{channel}/messages/{firstMessage}")).EnsureSuccessStatusCode();
+        await clientC.WaitForAsync("MessageDeleted", m => m.GetProperty("messageId").GetString() == firstMessage);
+
+        clientOutsider.Payloads("MessageCreated").ShouldBeEmpty();
+        latencies.Sort();
+        output.WriteLine($"send→receive across front doors (hub invoke to the other client's event, {count} sequential messages): " +
+            $"p50 {latencies[count / 2]:0.0} ms, p99 {latencies[(int)(count * 0.99)]:0.0} ms (informational, not asserted)");
+    }
+}
