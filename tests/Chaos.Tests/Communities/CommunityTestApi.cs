@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Chaos.Permissions;
+using P = Chaos.Permissions.Permissions;
 using Chaos.Tests.Infrastructure;
 
 namespace Chaos.Tests.Communities;
@@ -15,7 +16,7 @@ internal static class CommunityTestApi
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     /// <summary>The wire form of a permission set: the decimal string of the bitfield.</summary>
-    public static string Bits(Permissions.Permissions permissions) => PermissionSets.Format(permissions);
+    public static string Bits(P permissions) => PermissionSets.Format(permissions);
 
     public static Task<HttpResponseMessage> SendAsync(this TestUser user, HttpMethod method, string path, string? json = null) =>
         SendAsync(user.Http, method, path, json);
@@ -76,7 +77,7 @@ internal static class CommunityTestApi
         return user;
     }
 
-    public static async Task<string> CreateRoleAsync(this TestUser actor, string communityId, string name, Permissions.Permissions permissions, int? position = null)
+    public static async Task<string> CreateRoleAsync(this TestUser actor, string communityId, string name, P permissions, int? position = null)
     {
         var body = position is null
             ? $$"""{"name":"{{name}}","permissions":"{{Bits(permissions)}}"}"""
@@ -89,7 +90,7 @@ internal static class CommunityTestApi
         actor.ExpectAsync(HttpMethod.Put, $"/communities/{communityId}/members/{userId}/roles/{roleId}", null, HttpStatusCode.OK);
 
     /// <summary>Creates a role with <paramref name="permissions"/> and gives it to a fresh member.</summary>
-    public static async Task<(TestUser User, string RoleId)> AddMemberWithRoleAsync(this ChaosServer server, TestUser owner, string communityId, Permissions.Permissions permissions)
+    public static async Task<(TestUser User, string RoleId)> AddMemberWithRoleAsync(this ChaosServer server, TestUser owner, string communityId, P permissions)
     {
         var user = await server.AddMemberAsync(owner, communityId);
         var roleId = await owner.CreateRoleAsync(communityId, "r" + Guid.NewGuid().ToString("N")[..6], permissions);
