@@ -112,11 +112,12 @@ public sealed class CommunityPermissionTests(ApiFixture fixture) : IClassFixture
     {
         var setup = await SetUpAsync();
         await setup.Owner.ExpectAsync(HttpMethod.Patch, $"/communities/{setup.Id}/roles/{setup.Id}", $$"""{"permissions":"{{CommunityTestApi.Bits(P.ViewChannel)}}"}""", HttpStatusCode.OK);
+        var invitesBefore = (await setup.Owner.GetAsync($"/communities/{setup.Id}/invites")).GetArrayLength();
 
         var problem = await Problem.ExpectAsync(await setup.Member.SendAsync(HttpMethod.Post, $"/communities/{setup.Id}/invites", "{}"), 403, "missing_permission");
 
         problem.Body.GetProperty("permission").GetString().ShouldBe("CreateInvites");
-        (await setup.Owner.GetAsync($"/communities/{setup.Id}/invites")).GetArrayLength().ShouldBe(1);
+        (await setup.Owner.GetAsync($"/communities/{setup.Id}/invites")).GetArrayLength().ShouldBe(invitesBefore);
     }
 
     [Fact]
@@ -164,6 +165,7 @@ public sealed class CommunityPermissionTests(ApiFixture fixture) : IClassFixture
         await setup.Owner.ExpectAsync(HttpMethod.Put, $"/communities/{setup.Id}/bans/{setup.Member.Id}", """{"reason":"raid"}""", HttpStatusCode.NoContent);
         var newCode = await setup.Other.CreateInviteAsync(setup.Id, maxUses: 0, maxAgeSeconds: 0);
         var countBefore = (await setup.Owner.GetAsync($"/communities/{setup.Id}")).GetProperty("memberCount").GetInt32();
+        var usesBefore = (await setup.Owner.GetAsync($"/communities/{setup.Id}/invites")).ToString();
 
         foreach (var code in new[] { setup.Code, oldCode, newCode })
         {
@@ -172,7 +174,7 @@ public sealed class CommunityPermissionTests(ApiFixture fixture) : IClassFixture
 
         await Problem.ExpectAsync(await setup.Member.SendAsync(HttpMethod.Get, $"/communities/{setup.Id}"), 403, "not_a_member");
         (await setup.Owner.GetAsync($"/communities/{setup.Id}")).GetProperty("memberCount").GetInt32().ShouldBe(countBefore);
-        (await setup.Owner.GetAsync($"/communities/{setup.Id}/invites")).EnumerateArray().ShouldAllBe(i => i.GetProperty("uses").GetInt32() == 0);
+        (await setup.Owner.GetAsync($"/communities/{setup.Id}/invites")).ToString().ShouldBe(usesBefore, "a refused join consumes no use");
 
         await setup.Owner.ExpectAsync(HttpMethod.Delete, $"/communities/{setup.Id}/bans/{setup.Member.Id}", null, HttpStatusCode.NoContent);
 
@@ -229,8 +231,8 @@ public sealed class CommunityPermissionTests(ApiFixture fixture) : IClassFixture
         manage.Body.GetProperty("permission").GetString().ShouldBe("ManageCommunity");
         var everyone = await Problem.ExpectAsync(await h.Mod.SendAsync(HttpMethod.Patch, $"/communities/{h.Id}/roles/{h.Id}", $$"""{"permissions":"{{CommunityTestApi.Bits(P.ViewAuditLog)}}"}"""), 403, "missing_permission");
         everyone.Body.GetProperty("permission").GetString().ShouldBe("ViewAuditLog");
-        var overwrite = await Problem.ExpectAsync(await h.Mod.SendAsync(HttpMethod.Put, $"/channels/{h.ChannelId}/overwrites/{h.Plain.Id}", $$"""{"type":"member","allow":"{{CommunityTestApi.Bits(P.ManageChannels)}}","deny":"0"}"""), 403, "missing_permission");
-        overwrite.Body.GetProperty("permission").GetString().ShouldBe("ManageChannels");
+        var overwrite = await Problem.ExpectAsync(await h.Mod.SendAsync(HttpMethod.Put, $"/channels/{h.ChannelId}/overwrites/{h.Plain.Id}", $$"""{"type":"member","allow":"{{CommunityTestApi.Bits(P.ManageCommunity)}}","deny":"0"}"""), 403, "missing_permission");
+        overwrite.Body.GetProperty("permission").GetString().ShouldBe("ManageCommunity");
         var deny = await Problem.ExpectAsync(await h.Mod.SendAsync(HttpMethod.Put, $"/channels/{h.ChannelId}/overwrites/{h.Id}", $$"""{"type":"role","allow":"0","deny":"{{CommunityTestApi.Bits(P.ManageMessages)}}"}"""), 403, "missing_permission");
         deny.Body.GetProperty("permission").GetString().ShouldBe("ManageMessages");
 
