@@ -378,7 +378,10 @@ public sealed class CommunityApiTests(ApiFixture fixture) : IClassFixture<ApiFix
         without.GetProperty("roleIds").GetArrayLength().ShouldBe(0);
 
         await owner.AssignRoleAsync(id, member.Id, roleId);
+        var channelId = (await owner.GetAsync($"/communities/{id}")).ChannelIds()[0];
+        await owner.ExpectAsync(HttpMethod.Put, $"/channels/{channelId}/overwrites/{roleId}", """{"type":"role","allow":"0","deny":"2"}""", HttpStatusCode.OK);
         await owner.ExpectAsync(HttpMethod.Delete, $"/communities/{id}/roles/{roleId}", null, HttpStatusCode.NoContent);
+        (await owner.GetAsync($"/channels/{channelId}")).GetProperty("overwrites").GetArrayLength().ShouldBe(0, "a deleted role's overwrites go with it");
         (await owner.GetAsync($"/communities/{id}")).Items("roles").Select(r => (r.Str("id"), r.GetProperty("position").GetInt32())).ShouldBe([(id, 0), (second, 1)]);
         (await owner.GetAsync($"/communities/{id}/members/{member.Id}")).GetProperty("roleIds").GetArrayLength().ShouldBe(0);
         await Problem.ExpectAsync(await owner.SendAsync(HttpMethod.Delete, $"/communities/{id}/roles/{roleId}"), 404, "not_found");
