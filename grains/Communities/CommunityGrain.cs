@@ -655,6 +655,12 @@ internal sealed class CommunityGrain(
         }
 
         var target = await FindMemberAsync(userId) ?? throw ChaosException.NotFound("member");
+        if (userId != actorId && !actor.IsOwner)
+        {
+            // API.md: members are managed only strictly below one's own highest role, role changes included.
+            RequireHierarchy(actor, target);
+        }
+
         var roleIds = add ? target.RoleIds.Append(roleId).Distinct().ToList() : target.RoleIds.Where(r => r != roleId).ToList();
         if (roleIds.Count != target.RoleIds.Count)
         {
@@ -819,11 +825,15 @@ internal sealed class CommunityGrain(
     {
         var ordered = others.OrderBy(c => c.Position).ToList();
         ordered.Insert(Math.Clamp(position, 0, ordered.Count), channel);
-        return Renumber(ordered);
+
+        // Number in list order: sorting again by the old positions would move the inserted channel back.
+        return Number(ordered);
     }
 
-    private static List<Channel> Renumber(IEnumerable<Channel> channels) =>
-        channels.OrderBy(c => c.Position).Select((c, i) => c.Position == i ? c : c with { Position = i }).ToList();
+    private static List<Channel> Renumber(IEnumerable<Channel> channels) => Number(channels.OrderBy(c => c.Position));
+
+    private static List<Channel> Number(IEnumerable<Channel> ordered) =>
+        ordered.Select((c, i) => c.Position == i ? c : c with { Position = i }).ToList();
 
     /// <summary>@everyone stays at 0; other roles hold 1..n with no gaps, <paramref name="role"/> inserted at <paramref name="position"/>.</summary>
     private List<Role> RepositionRoles(List<Role> others, Role role, int position)
