@@ -2,7 +2,8 @@ namespace Chaos.Messages;
 
 /// <summary>
 /// An append repeated a (channel, id) or (channel, seq) that is already stored or appears twice in the batch. Nothing of
-/// that batch was written.
+/// that batch was written. A caller that retries after an ambiguous failure (a timeout after the server committed) gets
+/// this for its own earlier write: it should read the id back before treating the send as lost.
 /// </summary>
 public sealed class DuplicateMessageException : Exception
 {

@@ -387,6 +387,8 @@ public abstract class MessageStoreBehaviour
             var page = await Store.PageAsync(channel.Id, null, null, pageSize, None);
             while (page.Count > 0)
             {
+                // Each page must lie strictly below the cursor, or a broken bound would loop here for ever.
+                page[^1].Id.ShouldBeLessThan(seen.Count == 0 ? long.MaxValue : seen[^1].Id);
                 seen.AddRange(page.Reverse());
                 await TurnPageAsync(seen.Count);
                 page = await Store.PageAsync(channel.Id, page[0].Id, null, pageSize, None);
@@ -401,6 +403,7 @@ public abstract class MessageStoreBehaviour
             while (true)
             {
                 var page = await Store.PageAsync(channel.Id, null, after, pageSize, None);
+                page.ShouldAllBe(m => m.Id > after);
                 seen.AddRange(page);
                 await TurnPageAsync(seen.Count);
                 if (page.Count < pageSize)
