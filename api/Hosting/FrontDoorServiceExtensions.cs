@@ -110,7 +110,7 @@ public static class FrontDoorServiceExtensions
         options.MaxDepth = 32;
         options.Converters.Add(new Int64StringConverter());
         options.Converters.Add(new PermissionsStringConverter());
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.Converters.Add(new StrictEnumConverterFactory());
     }
 
     private static async Task<JwtSettings> ResolveJwtAsync(IConfiguration configuration, ChaosStorage storage)

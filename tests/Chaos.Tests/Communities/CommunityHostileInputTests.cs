@@ -61,6 +61,8 @@ public sealed class CommunityHostileInputTests(ApiFixture fixture) : IClassFixtu
         new("channel: type dm", "POST", "/communities/{A}/channels", """{"name":"dm","type":"dm"}""", 400, V),
         new("channel: type group", "POST", "/communities/{A}/channels", """{"name":"grp","type":"group"}""", 400, V),
         new("channel: type banana", "POST", "/communities/{A}/channels", """{"name":"fruit","type":"banana"}""", 400, V),
+        new("channel: type in upper case", "POST", "/communities/{A}/channels", """{"name":"loud","type":"TEXT"}""", 400, V),
+        new("overwrite: type in title case", "PUT", "/channels/{CA}/overwrites/{A}", """{"type":"Role","allow":"0","deny":"0"}""", 400, V),
         new("channel: type as number", "POST", "/communities/{A}/channels", """{"name":"num","type":1}""", 400, V),
         new("channel: missing type", "POST", "/communities/{A}/channels", """{"name":"typeless"}""", 400, V),
         new("channel: 10k name", "POST", "/communities/{A}/channels", $$"""{"name":"{{Huge}}","type":"text"}""", 400, V),
