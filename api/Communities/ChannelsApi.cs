@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Chaos.Api.Auth;
 using Chaos.Api.Errors;
+using Chaos.Api.RateLimits;
 using Chaos.Communities;
 using Chaos.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,7 @@ public static class ChannelsApi
 {
     public static RouteGroupBuilder MapChannelsApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/channels").WithTags("Channels").RequireAuthorization()
+        var group = api.MapGroup("/channels").AddEndpointFilter(new RateLimitFilter(RateLimiter.RequestsBucket)).WithTags("Channels").RequireAuthorization()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
         group.MapGet("/{id}", GetAsync);
         group.MapPatch("/{id}", UpdateAsync);

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Chaos.Api.Auth;
 using Chaos.Api.Errors;
+using Chaos.Api.RateLimits;
 using Chaos.Communities;
 using Chaos.Errors;
 using Chaos.Ids;
@@ -20,7 +21,7 @@ public static class CommunitiesApi
 
     public static RouteGroupBuilder MapCommunitiesApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/communities").WithTags("Communities").RequireAuthorization()
+        var group = api.MapGroup("/communities").AddEndpointFilter(new RateLimitFilter(RateLimiter.RequestsBucket)).WithTags("Communities").RequireAuthorization()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
         group.MapPost("/", CreateAsync);
         group.MapGet("/{id}", GetAsync);

@@ -2,6 +2,7 @@ using Chaos.Accounts;
 using Chaos.Api.Accounts;
 using Chaos.Api.Auth;
 using Chaos.Api.Errors;
+using Chaos.Api.RateLimits;
 using Chaos.Communities;
 using Chaos.Errors;
 using Chaos.Messages;
@@ -20,7 +21,8 @@ public sealed partial class GatewayHub(
     GatewayFanout fanout,
     IReadStateStore readStates,
     IEnumerable<IReadyContributor> contributors,
-    IEnumerable<IGatewayConnectionObserver> observers) : Hub<IGatewayClient>
+    IEnumerable<IGatewayConnectionObserver> observers,
+    RateLimiter limiter) : Hub<IGatewayClient>
 {
     public override async Task OnConnectedAsync()
     {
@@ -76,7 +78,7 @@ public sealed partial class GatewayHub(
         await base.OnDisconnectedAsync(exception);
     }
 
-    public Task<Message> SendMessage(string channelId, string content, string? nonce = null)
+    public async Task<Message> SendMessage(string channelId, string content, string? nonce = null)
     {
         var channel = Channel(channelId);
         new RequestValidator()
@@ -84,8 +86,13 @@ public sealed partial class GatewayHub(
             .Check("nonce", MessageRules.CheckNonce(nonce))
             .ThrowIfInvalid();
         var userId = Context.User!.UserId();
+        if (limiter.Enabled && await limiter.TakeAsync(RateLimiter.MessagesBucket, userId) is { Allowed: false } refused)
+        {
+            throw RateLimiter.Refusal(refused);
+        }
+
         // Retrying with the same nonce is safe: the channel returns the original instead of a duplicate.
-        return GrainCalls.RetryAsync(() => channel.SendMessageAsync(userId, content, nonce, null), idempotent: nonce is not null, Context.ConnectionAborted);
+        return await GrainCalls.RetryAsync(() => channel.SendMessageAsync(userId, content, nonce, null), idempotent: nonce is not null, Context.ConnectionAborted);
     }
 
     public Task StartTyping(string channelId)

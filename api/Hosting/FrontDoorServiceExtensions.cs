@@ -5,6 +5,7 @@ using Chaos.Api.Auth;
 using Chaos.Api.Errors;
 using Chaos.Api.Gateway;
 using Chaos.Api.Json;
+using Chaos.Api.RateLimits;
 using Chaos.Errors;
 using Chaos.Hosting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -92,6 +93,8 @@ public static class FrontDoorServiceExtensions
             document.Info.Description = "Community Hub for Audio-Oriented Socialization: the public REST contract (API.md).";
             return Task.CompletedTask;
         }));
+        services.Configure<RateLimitOptions>(builder.Configuration.GetSection("Chaos:RateLimits"));
+        services.AddSingleton<RateLimiter>();
         services.AddChaosHealthChecks();
         services.AddChaosGateway();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Chaos.Api.Auth;
 using Chaos.Api.Errors;
+using Chaos.Api.RateLimits;
 using Chaos.Communities;
 using Chaos.Errors;
 using Chaos.Messages;
@@ -16,13 +17,14 @@ public static class MessagesApi
     {
         var group = api.MapGroup("/channels/{id}").WithTags("Messages").RequireAuthorization()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
-        group.MapPost("/messages", SendAsync).ProducesProblem(429);
-        group.MapGet("/messages", HistoryAsync);
-        group.MapGet("/messages/{messageId}", GetAsync);
-        group.MapPatch("/messages/{messageId}", EditAsync);
-        group.MapDelete("/messages/{messageId}", DeleteAsync);
+        var requests = new RateLimitFilter(RateLimiter.RequestsBucket);
+        group.MapPost("/messages", SendAsync).ProducesProblem(429).AddEndpointFilter(new RateLimitFilter(RateLimiter.MessagesBucket));
+        group.MapGet("/messages", HistoryAsync).AddEndpointFilter(requests);
+        group.MapGet("/messages/{messageId}", GetAsync).AddEndpointFilter(requests);
+        group.MapPatch("/messages/{messageId}", EditAsync).AddEndpointFilter(requests);
+        group.MapDelete("/messages/{messageId}", DeleteAsync).AddEndpointFilter(requests);
         group.MapPost("/typing", TypingAsync);
-        group.MapPut("/read-state", ReadStateAsync);
+        group.MapPut("/read-state", ReadStateAsync).AddEndpointFilter(requests);
         return api;
     }
 

@@ -37,6 +37,8 @@ public sealed class ChaosServer : IAsyncDisposable
             "--Chaos:Passwords:MemoryKiB=1024",
             "--Chaos:Passwords:Iterations=1",
             "--Logging:LogLevel:Default=Warning",
+            // Tests drive single users hard; the rate-limit tests turn limits back on explicitly.
+            "--Chaos:RateLimits:Enabled=false",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
         };
         if (connectionString is not null)
