@@ -221,6 +221,30 @@ public sealed class GatewayTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task OversizedHubMessage_ClosesOnlyThatConnection()
+    {
+        var owner = await Server.RegisterAsync();
+        var member = await Server.RegisterAsync();
+        var community = await CreateCommunityAsync(owner);
+        await JoinAsync(owner, member, community);
+        var general = GeneralChannel(community);
+        await using var flooder = await GatewayClient.ConnectAsync(Server.BaseAddress, member.AccessToken);
+        await using var bystander = await GatewayClient.ConnectAsync(Server.BaseAddress, owner.AccessToken);
+        var closed = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        flooder.Connection.Closed += error => { closed.TrySetResult(error); return Task.CompletedTask; };
+
+        // 200 KB in one hub message: over the gateway's limit, so the server drops the connection instead of buffering it.
+        _ = flooder.Connection.InvokeAsync<JsonElement>("SendMessage", general, new string('x', 200_000), null);
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        flooder.Connection.State.ShouldBe(HubConnectionState.Disconnected);
+
+        var after = await bystander.Connection.InvokeAsync<JsonElement>("SendMessage", general, "unaffected", null);
+        after.GetProperty("content").GetString().ShouldBe("unaffected");
+        (await owner.Http.GetFromJsonAsync<JsonElement>($"/api/v1/channels/{general}/messages")).EnumerateArray()
+            .Select(m => m.GetProperty("content").GetString()).ShouldBe(["unaffected"]);
+    }
+
+    [Fact]
     public async Task Rest_HostileMessageInputs_AnswerProblems()
     {
         var owner = await Server.RegisterAsync();
