@@ -8,25 +8,31 @@ using Xunit.Abstractions;
 namespace Chaos.Tests.Gateway;
 
 /// <summary>
-/// Two front doors, each co-hosting a silo, clustered through one PostgreSQL database: members connected to different
-/// front doors see every message exactly once, in seq order, with edits and deletes.
+/// Two front-door processes, each co-hosting a silo, clustered through one PostgreSQL database: members connected to
+/// different front doors see every message exactly once, in seq order, with edits and deletes.
 /// </summary>
 public sealed class CrossFrontDoorTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private ChaosServer? first;
-    private ChaosServer? second;
+    private ChaosProcess? first;
+    private ChaosProcess? second;
 
     public async Task InitializeAsync()
     {
         var connectionString = await PostgresServer.CreateDatabaseAsync();
         // CHAOS_STREAM_PULL_MS lets the latency figure be re-measured at other stream settings (docs/benchmarks.md).
-        var settings = new Dictionary<string, string?>
+        Dictionary<string, string> Settings() => new()
         {
+            ["ConnectionStrings:Chaos"] = connectionString,
+            ["Chaos:Passwords:MemoryKiB"] = "1024",
+            ["Chaos:Passwords:Iterations"] = "1",
             ["Chaos:RateLimits:Enabled"] = "false",
             ["Chaos:Streams:PullPeriodMilliseconds"] = Environment.GetEnvironmentVariable("CHAOS_STREAM_PULL_MS") ?? "10",
+            ["Chaos:SiloPort"] = PostgresServer.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Chaos:GatewayPort"] = PostgresServer.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Logging:LogLevel:Default"] = "Warning",
         };
-        first = await ChaosServer.StartAsync(connectionString, settings);
-        second = await ChaosServer.StartAsync(connectionString, settings);
+        first = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings());
+        second = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings());
     }
 
     public async Task DisposeAsync()
@@ -38,19 +44,19 @@ public sealed class CrossFrontDoorTests(ITestOutputHelper output) : IAsyncLifeti
     [Fact]
     public async Task ThreeMembersOnTwoFrontDoors_ReceiveEveryMessageOnce_InSeqOrder()
     {
-        var a = await first!.RegisterAsync();
-        var b = await second!.RegisterAsync();
-        var c = await second.RegisterAsync();
-        var outsider = await first.RegisterAsync();
+        var a = await RegisterAsync(first!);
+        var b = await RegisterAsync(second!);
+        var c = await RegisterAsync(second!);
+        var outsider = await RegisterAsync(first!);
         var community = await GatewayTests.CreateCommunityAsync(a);
         await GatewayTests.JoinAsync(a, b, community);
         await GatewayTests.JoinAsync(a, c, community);
         var channel = GatewayTests.GeneralChannel(community);
 
-        await using var clientA = await GatewayClient.ConnectAsync(first.BaseAddress, a.AccessToken);
-        await using var clientB = await GatewayClient.ConnectAsync(second.BaseAddress, b.AccessToken, messagePack: true);
-        await using var clientC = await GatewayClient.ConnectAsync(second.BaseAddress, c.AccessToken);
-        await using var clientOutsider = await GatewayClient.ConnectAsync(first.BaseAddress, outsider.AccessToken);
+        await using var clientA = await GatewayClient.ConnectAsync(first!.HttpAddress, a.AccessToken);
+        await using var clientB = await GatewayClient.ConnectAsync(second!.HttpAddress, b.AccessToken, messagePack: true);
+        await using var clientC = await GatewayClient.ConnectAsync(second.HttpAddress, c.AccessToken);
+        await using var clientOutsider = await GatewayClient.ConnectAsync(first!.HttpAddress, outsider.AccessToken);
         var senders = new[] { clientA, clientB, clientC };
 
         const int count = 120;
@@ -83,5 +89,17 @@ public sealed class CrossFrontDoorTests(ITestOutputHelper output) : IAsyncLifeti
         latencies.Sort();
         output.WriteLine($"send→receive across front doors (hub invoke to the other client's event, {count} sequential messages): " +
             $"p50 {latencies[count / 2]:0.0} ms, p99 {latencies[(int)(count * 0.99)]:0.0} ms (informational, not asserted)");
+    }
+
+    private static async Task<TestUser> RegisterAsync(ChaosProcess server)
+    {
+        var name = TestUser.UniqueName("x");
+        using var anonymous = new HttpClient { BaseAddress = server.HttpAddress };
+        var response = await anonymous.PostAsJsonAsync("/api/v1/auth/register", new { username = name, password = "password-123" });
+        response.EnsureSuccessStatusCode();
+        var auth = (await response.Content.ReadFromJsonAsync<AuthBody>())!;
+        var http = new HttpClient { BaseAddress = server.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", auth.AccessToken);
+        return new TestUser(auth.User.Id, name, "password-123", auth.AccessToken, auth.RefreshToken, http);
     }
 }

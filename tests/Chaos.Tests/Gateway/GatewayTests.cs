@@ -125,6 +125,26 @@ public sealed class GatewayTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task BannedMember_StopsReceiving_AtOnce()
+    {
+        var owner = await Server.RegisterAsync();
+        var member = await Server.RegisterAsync();
+        var community = await CreateCommunityAsync(owner);
+        await JoinAsync(owner, member, community);
+        var general = GeneralChannel(community);
+        await using var memberClient = await GatewayClient.ConnectAsync(Server.BaseAddress, member.AccessToken);
+        await using var ownerClient = await GatewayClient.ConnectAsync(Server.BaseAddress, owner.AccessToken);
+        await SendAsync(owner, general, "before the ban");
+        await memberClient.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "before the ban");
+
+        (await owner.Http.PutAsJsonAsync($"/api/v1/communities/{community.GetProperty("id").GetString()}/bans/{member.Id}", new { reason = "spam" })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await memberClient.WaitForAsync("MemberLeft", m => m.GetProperty("userId").GetString() == member.Id)).GetProperty("reason").GetString().ShouldBe("banned");
+        await SendAsync(owner, general, "after the ban");
+        await ownerClient.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "after the ban");
+        memberClient.Payloads("MessageCreated").Select(m => m.GetProperty("content").GetString()).ShouldBe(["before the ban"]);
+    }
+
+    [Fact]
     public async Task LosingViewChannel_StopsDelivery_AndRegainingItResumes()
     {
         var owner = await Server.RegisterAsync();
