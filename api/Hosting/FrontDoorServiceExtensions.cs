@@ -94,6 +94,7 @@ public static class FrontDoorServiceExtensions
         }));
         services.AddChaosHealthChecks();
         services.AddChaosGateway();
+        services.AddChaosPersonal();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
             .AddMeter("Chaos", "Microsoft.Orleans", "Npgsql")
