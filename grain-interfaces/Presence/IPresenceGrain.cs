@@ -22,6 +22,9 @@ public interface IPresenceGrain : IGrainWithIntegerKey
     /// <summary>Sets the chosen status (not <c>offline</c>) and optionally the status message; returns the user's own view.</summary>
     Task<UserPresence> SetAsync(PresenceStatus status, string? statusMessage);
 
+    /// <summary>The profile's status message changed (<c>PATCH /users/@me</c>): show it, without writing it back.</summary>
+    Task SetStatusMessageAsync(string statusMessage);
+
     /// <summary>What everyone else sees.</summary>
     [AlwaysInterleave]
     Task<UserPresence> GetAsync();

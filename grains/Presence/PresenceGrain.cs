@@ -138,6 +138,12 @@ internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceM
         return Own();
     }
 
+    public async Task SetStatusMessageAsync(string statusMessage)
+    {
+        message = statusMessage;
+        await ChangedAsync();
+    }
+
     public Task<UserPresence> GetAsync() => Task.FromResult(Public());
 
     public Task<bool> IsIdleAsync() => Task.FromResult(Idle);

@@ -75,6 +75,9 @@ public sealed class PresenceTests(PresenceFixture fixture, ITestOutputHelper out
         bobClient.Payloads("PresenceUpdated").Select(p => p.GetProperty("status").GetString()).ShouldNotContain("invisible");
         bobAgain.Payloads("PresenceUpdated").Select(p => p.GetProperty("status").GetString()).ShouldNotContain("invisible");
 
+        (await ada.Http.PatchAsJsonAsync("/api/v1/users/@me", new { statusMessage = "back at my desk" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await bobClient.WaitForAsync("PresenceUpdated", p => p.GetProperty("userId").GetString() == ada.Id && p.GetProperty("statusMessage").GetString() == "back at my desk");
+
         await Problem.ExpectAsync(await ada.Http.PutAsJsonAsync("/api/v1/users/@me/presence", new { status = "offline" }), 400, "validation_failed");
         await Problem.ExpectAsync(await ada.Http.PutAsJsonAsync("/api/v1/users/@me/presence", new { status = "online", statusMessage = new string('x', 129) }), 400, "validation_failed");
         (await Should.ThrowAsync<HubException>(() => adaClient.Connection.InvokeAsync<JsonElement>("SetPresence", "dancing", null))).Message.ShouldContain("validation_failed:");
