@@ -6,6 +6,7 @@ using Chaos.Api.RateLimits;
 using Chaos.Communities;
 using Chaos.Errors;
 using Chaos.Ids;
+using Chaos.Presence;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chaos.Api.Accounts;
@@ -40,6 +41,13 @@ public static class UsersApi
             .ThrowIfInvalid();
         var user = grains.GetGrain<IUserGrain>(principal.UserId());
         var profile = await GrainCalls.RetryAsync(() => user.UpdateProfileAsync(request.DisplayName, request.StatusMessage), idempotent: true, cancellationToken);
+        if (request.StatusMessage is not null)
+        {
+            // The front door tells presence, not the User grain: Presence calls User, so User never calls Presence.
+            var presence = grains.GetGrain<IPresenceGrain>(profile.Id);
+            await GrainCalls.RetryAsync(() => presence.SetStatusMessageAsync(profile.StatusMessage), idempotent: true, cancellationToken);
+        }
+
         return TypedResults.Ok(UserDto.Me(profile));
     }
 

@@ -23,8 +23,17 @@ public static class ChannelsApi
         return api;
     }
 
-    private static Task<Channel> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct) =>
-        CallAsync(grains, id, (g, channelId) => g.GetChannelAsync(user.UserId(), channelId), ct);
+    private static async Task<Channel> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
+    {
+        var channel = grains.GetGrain<IChannelGrain>(RouteIds.Parse(id, "id"));
+        if (await GrainCalls.RetryAsync(() => channel.GetCommunityIdAsync(), idempotent: true, ct) is null)
+        {
+            // Not a community channel: a DM or group answers for itself (not_found when it is neither).
+            return await GrainCalls.RetryAsync(() => channel.GetPrivateAsync(user.UserId()), idempotent: true, ct);
+        }
+
+        return await CallAsync(grains, id, (g, channelId) => g.GetChannelAsync(user.UserId(), channelId), ct);
+    }
 
     private static Task<Channel> UpdateAsync(string id, ChannelRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
     {

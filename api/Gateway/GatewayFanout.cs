@@ -14,8 +14,10 @@ namespace Chaos.Api.Gateway;
 /// changes arrive on the same streams as the events they govern, so a connection is re-evaluated before anything
 /// published after the change reaches it.
 /// </summary>
-public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<GatewayHub> hub, ILogger<GatewayFanout> logger)
+public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<GatewayHub> hub, IServiceProvider services, ILogger<GatewayFanout> logger)
 {
+    private IGatewayEventHandler[]? handlers;
+
     private readonly Lock gate = new();
     private readonly Dictionary<(string Namespace, long Key), Subscription> subscriptions = [];
     private readonly Dictionary<string, ConnectionInfo> connections = [];
@@ -217,6 +219,16 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
     {
         try
         {
+            // Resolved on first use: handlers depend on this fan-out themselves.
+            handlers ??= [.. services.GetServices<IGatewayEventHandler>()];
+            foreach (var handler in handlers)
+            {
+                if (await handler.HandleAsync(ns, key, evt))
+                {
+                    return;
+                }
+            }
+
             switch (evt.Name)
             {
                 case GatewayEvents.AccessChanged when evt.Payload is AccessChanged change:

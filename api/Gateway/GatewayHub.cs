@@ -44,7 +44,7 @@ public sealed partial class GatewayHub(
             }
         }
 
-        var ready = new ReadyBuilder(userId);
+        var ready = new ReadyBuilder(userId) { ConnectionId = Context.ConnectionId };
         ready.Communities.AddRange(communities);
         ready.ReadStates.AddRange(await readStates.GetForUserAsync(userId));
         foreach (var contributor in contributors)

@@ -11,6 +11,9 @@ public sealed class ReadyBuilder(long userId)
 {
     public long UserId { get; } = userId;
 
+    /// <summary>The connection being readied, so contributors can keep per-connection state (empty outside the hub).</summary>
+    public string ConnectionId { get; init; } = string.Empty;
+
     public List<Community> Communities { get; } = [];
 
     public List<Channel> DmChannels { get; } = [];

@@ -29,6 +29,7 @@ public static partial class FrontDoorEndpointExtensions
         api.MapChannelsApi();
         api.MapInvitesApi();
         api.MapMessagesApi();
+        api.MapChaosPersonal();
 
         app.MapChaosGateway();
         app.MapChaosHealth();

@@ -97,6 +97,7 @@ public static class FrontDoorServiceExtensions
         services.AddSingleton<RateLimiter>();
         services.AddChaosHealthChecks();
         services.AddChaosGateway();
+        services.AddChaosPersonal();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
             .AddMeter("Chaos", "Microsoft.Orleans", "Npgsql")

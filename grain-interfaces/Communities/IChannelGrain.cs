@@ -38,4 +38,19 @@ public interface IChannelGrain : IGrainWithIntegerKey
     /// </summary>
     [AlwaysInterleave]
     Task InvalidatePermissionsAsync(long? userId);
+
+    /// <summary>Makes this grain a DM or group channel (once): recipients include the owner (a DM has no owner: 0).</summary>
+    Task<Channel> CreatePrivateAsync(ChannelType type, long ownerId, IReadOnlyList<long> recipientIds);
+
+    /// <summary>A DM or group as one of its recipients sees it.</summary>
+    Task<Channel> GetPrivateAsync(long userId);
+
+    /// <summary>Group only: the owner adds a user (refused when that user blocked the owner, or the group is full).</summary>
+    Task<Channel> AddRecipientAsync(long actorId, long userId);
+
+    /// <summary>Group only: the owner removes anyone; any recipient may remove themselves (leave).</summary>
+    Task RemoveRecipientAsync(long actorId, long userId);
+
+    /// <summary>DM only: while blocked, nobody may send; history stays readable.</summary>
+    Task SetBlockedAsync(bool blocked);
 }

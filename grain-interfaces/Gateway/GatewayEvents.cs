@@ -20,6 +20,14 @@ public static class GatewayEvents
     public const string RoleUpdated = "RoleUpdated";
     public const string RoleDeleted = "RoleDeleted";
     public const string ReadStateUpdated = "ReadStateUpdated";
+    public const string PresenceUpdated = "PresenceUpdated";
+    public const string RelationshipUpdated = "RelationshipUpdated";
+
+    /// <summary>Internal, on a user stream: the user is now in this DM or group (payload: the Channel); subscribe to it.</summary>
+    public const string PrivateChannelAdded = "_PrivateChannelAdded";
+
+    /// <summary>Internal, on a user stream: the user left or was removed from this group (payload: the Channel).</summary>
+    public const string PrivateChannelRemoved = "_PrivateChannelRemoved";
 
     /// <summary>Internal: re-evaluate who may see this stream's events (never forwarded to clients).</summary>
     public const string AccessChanged = "_AccessChanged";

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using Chaos.Communities;
 using Chaos.Errors;
 using Chaos.Hosting;
+using Chaos.PrivateChannels;
+using Chaos.Relationships;
 using Microsoft.Extensions.Logging;
 
 namespace Chaos.Accounts;
@@ -11,6 +13,8 @@ internal sealed partial class UserGrain(
     PasswordHasher hasher,
     IUserDirectory directory,
     ICommunityStore communities,
+    IRelationshipStore relationshipStore,
+    IPrivateChannelStore privateChannelStore,
     TimeProvider time,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {

@@ -4,6 +4,7 @@ using Chaos.Gateway;
 using Chaos.Hosting;
 using Chaos.Ids;
 using Chaos.Messages;
+using Chaos.PrivateChannels;
 using Orleans.Streams;
 using P = Chaos.Permissions.Permissions;
 
@@ -15,14 +16,15 @@ namespace Chaos.Communities;
 /// a failed write is given back, so history never has a gap. After a failover the next activation continues from the
 /// last durable seq. State stays bounded: the recent window, nonces, authors and permissions are capped caches.
 /// </summary>
-internal sealed class ChannelGrain(
+internal sealed partial class ChannelGrain(
     [PersistentState("channel", ChaosProviders.GrainStorage)] IPersistentState<ChannelState> state,
     IMessageStore store,
     MessageWriter writer,
     IReadStateStore readStates,
     IUserDirectory users,
     IIdGenerator ids,
-    TimeProvider time) : Grain, IChannelGrain
+    TimeProvider time,
+    IPrivateChannelStore privateChannelStore) : Grain, IChannelGrain
 {
     private const int RecentWindow = 200;
     private const int MaxNonces = 10_000;
@@ -43,7 +45,7 @@ internal sealed class ChannelGrain(
 
     private long ChannelId => this.GetPrimaryKeyLong();
 
-    private bool Exists => state.RecordExists && state.State.CommunityId != 0;
+    private bool Exists => state.RecordExists && (state.State.CommunityId != 0 || IsPrivate);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -77,7 +79,7 @@ internal sealed class ChannelGrain(
         DeactivateOnIdle();
     }
 
-    public Task<long?> GetCommunityIdAsync() => Task.FromResult(Exists ? state.State.CommunityId : (long?)null);
+    public Task<long?> GetCommunityIdAsync() => Task.FromResult(Exists && !IsPrivate ? state.State.CommunityId : (long?)null);
 
     public async Task<Message> SendMessageAsync(long authorId, string content, string? nonce, long? replyToId)
     {
@@ -237,6 +239,12 @@ internal sealed class ChannelGrain(
 
     private async Task<P> RequireAsync(long userId, P needed)
     {
+        if (IsPrivate)
+        {
+            // DMs and groups answer from their own recipient list: no community to ask.
+            return RequirePrivate(userId, needed);
+        }
+
         var now = time.GetUtcNow();
         if (!permissions.TryGetValue(userId, out var cached) || now - cached.At > PermissionTtl)
         {

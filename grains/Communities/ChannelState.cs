@@ -8,4 +8,16 @@ public sealed class ChannelState
 
     [Id(1)]
     public ChannelType Type { get; set; }
+
+    /// <summary>DM and group only: everyone in the channel (at most <c>PrivateChannelRules.MaxGroupSize</c>).</summary>
+    [Id(2)]
+    public List<long> Recipients { get; set; } = [];
+
+    /// <summary>Group only: the one who may add and remove recipients.</summary>
+    [Id(3)]
+    public long OwnerId { get; set; }
+
+    /// <summary>DM only: one side blocks the other, so nobody may send.</summary>
+    [Id(4)]
+    public bool Blocked { get; set; }
 }

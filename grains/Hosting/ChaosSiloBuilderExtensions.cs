@@ -3,6 +3,9 @@ using Chaos.Accounts;
 using Chaos.Communities;
 using Chaos.Ids;
 using Chaos.Messages;
+using Chaos.Presence;
+using Chaos.PrivateChannels;
+using Chaos.Relationships;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,6 +39,8 @@ public static class ChaosSiloBuilderExtensions
         services.Configure<PasswordHashingOptions>(configuration.GetSection("Chaos:Passwords"));
         services.Configure<LoginRateLimitOptions>(configuration.GetSection("Chaos:RateLimits"));
         services.TryAddSingleton<PasswordHasher>();
+        services.Configure<PresenceOptions>(configuration.GetSection(PresenceOptions.Section));
+        services.TryAddSingleton<PresenceMetrics>();
         services.TryAddSingleton<SnowflakeIdGenerator>();
         services.TryAddSingleton<IIdGenerator>(sp => sp.GetRequiredService<SnowflakeIdGenerator>());
         if (storage.ConnectionString is { } connectionString)
@@ -44,12 +49,16 @@ public static class ChaosSiloBuilderExtensions
             services.TryAddSingleton<ICommunityStore, PostgresCommunityStore>();
             services.TryAddSingleton<IUserDirectory, PostgresUserDirectory>();
             services.TryAddSingleton<IReadStateStore, PostgresReadStateStore>();
+            services.TryAddSingleton<IRelationshipStore, PostgresRelationshipStore>();
+            services.TryAddSingleton<IPrivateChannelStore, PostgresPrivateChannelStore>();
         }
         else
         {
             services.TryAddSingleton<ICommunityStore, InMemoryCommunityStore>();
             services.TryAddSingleton<IUserDirectory, InMemoryUserDirectory>();
             services.TryAddSingleton<IReadStateStore, InMemoryReadStateStore>();
+            services.TryAddSingleton<IRelationshipStore, InMemoryRelationshipStore>();
+            services.TryAddSingleton<IPrivateChannelStore, InMemoryPrivateChannelStore>();
         }
 
         services.AddChaosMessageStorage(configuration);

@@ -1,0 +1,28 @@
+using System.Globalization;
+
+namespace Chaos.PrivateChannels;
+
+/// <summary>
+/// The key of the grain that owns the one DM of a pair: <c>dm:{low}:{high}</c>. The non-hex prefix keeps the ADO.NET
+/// provider from reading the key as a number (ARCHITECTURE.md).
+/// </summary>
+public readonly record struct DmKey(long Low, long High)
+{
+    public static DmKey Of(long a, long b) => a == b
+        ? throw new ArgumentException("A DM needs two different users.")
+        : new DmKey(Math.Min(a, b), Math.Max(a, b));
+
+    public static DmKey Parse(string key)
+    {
+        var parts = key.Split(':');
+        return parts is ["dm", var low, var high]
+            ? new DmKey(long.Parse(low, CultureInfo.InvariantCulture), long.Parse(high, CultureInfo.InvariantCulture))
+            : throw new FormatException($"Not a DM key: {key}");
+    }
+
+    public bool Contains(long userId) => userId == Low || userId == High;
+
+    public long Other(long userId) => userId == Low ? High : Low;
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"dm:{Low}:{High}");
+}

@@ -1,0 +1,199 @@
+using Chaos.Accounts;
+using Chaos.Errors;
+using Chaos.Gateway;
+using Chaos.Hosting;
+using Chaos.PrivateChannels;
+using Chaos.Relationships;
+using P = Chaos.Permissions.Permissions;
+
+namespace Chaos.Communities;
+
+/// <summary>
+/// DMs and group DMs: the same grain, message path, history, typing and read states as community channels; only the
+/// permission check differs — a recipient may view, send and read history, nobody else may do anything.
+/// </summary>
+internal sealed partial class ChannelGrain
+{
+    private const P RecipientPermissions = P.ViewChannel | P.SendMessages | P.ReadMessageHistory;
+
+    private bool IsPrivate => state.State.Type is ChannelType.Dm or ChannelType.Group;
+
+    public async Task<Channel> CreatePrivateAsync(ChannelType type, long ownerId, IReadOnlyList<long> recipientIds)
+    {
+        if (type is not (ChannelType.Dm or ChannelType.Group))
+        {
+            throw new ArgumentOutOfRangeException(nameof(type));
+        }
+
+        if (Exists)
+        {
+            // A repeated creation (the DM grain retrying after a failure) returns what exists.
+            return state.State.Type == type && recipientIds.All(state.State.Recipients.Contains)
+                ? View()
+                : throw new ChaosException(ErrorCodes.Conflict, "This channel already exists.");
+        }
+
+        var recipients = recipientIds.Distinct().ToList();
+        if ((await users.GetManyAsync(recipients)).Count != recipients.Count)
+        {
+            throw ChaosException.NotFound("user");
+        }
+
+        if (type == ChannelType.Group)
+        {
+            foreach (var recipient in recipients.Where(r => r != ownerId))
+            {
+                await EnsureNotBlockedAsync(ownerId, recipient);
+            }
+        }
+
+        state.State = new ChannelState { Type = type, OwnerId = ownerId, Recipients = recipients };
+        await state.WriteStateAsync();
+        await privateChannelStore.AddRecipientsAsync(ChannelId, recipients);
+        var view = View();
+        foreach (var recipient in recipients)
+        {
+            await UserStream(recipient).OnNextAsync(new GatewayEvent(GatewayEvents.PrivateChannelAdded, view, null));
+        }
+
+        return view;
+    }
+
+    public Task<Channel> GetPrivateAsync(long userId)
+    {
+        EnsurePrivate();
+        RequirePrivate(userId, P.ViewChannel);
+        return Task.FromResult(View());
+    }
+
+    public async Task<Channel> AddRecipientAsync(long actorId, long userId)
+    {
+        EnsureGroupOwner(actorId);
+        if (state.State.Recipients.Contains(userId))
+        {
+            return View();
+        }
+
+        if (state.State.Recipients.Count >= PrivateChannelRules.MaxGroupSize)
+        {
+            throw new ChaosException(ErrorCodes.Conflict, $"A group has at most {PrivateChannelRules.MaxGroupSize} members.");
+        }
+
+        if ((await users.GetManyAsync([userId])).Count == 0)
+        {
+            throw ChaosException.NotFound("user");
+        }
+
+        await EnsureNotBlockedAsync(actorId, userId);
+        state.State.Recipients.Add(userId);
+        await state.WriteStateAsync();
+        await privateChannelStore.AddRecipientsAsync(ChannelId, [userId]);
+        var view = View();
+        await PublishAsync(GatewayEvents.ChannelUpdated, view, null);
+        await UserStream(userId).OnNextAsync(new GatewayEvent(GatewayEvents.PrivateChannelAdded, view, null));
+        return view;
+    }
+
+    public async Task RemoveRecipientAsync(long actorId, long userId)
+    {
+        EnsurePrivate();
+        if (state.State.Type != ChannelType.Group)
+        {
+            throw new ChaosException(ErrorCodes.Forbidden, "Nobody can be removed from a DM.");
+        }
+
+        RequirePrivate(actorId, P.ViewChannel);
+        if (actorId != userId && actorId != state.State.OwnerId)
+        {
+            throw new ChaosException(ErrorCodes.Forbidden, "Only the group's owner can remove others.");
+        }
+
+        if (!state.State.Recipients.Remove(userId))
+        {
+            throw ChaosException.NotFound("recipient");
+        }
+
+        if (state.State.OwnerId == userId && state.State.Recipients.Count > 0)
+        {
+            state.State.OwnerId = state.State.Recipients[0];
+        }
+
+        await state.WriteStateAsync();
+        await privateChannelStore.RemoveRecipientAsync(ChannelId, userId);
+        // On the channel stream first: front doors stop the removed user's delivery before anything said afterwards.
+        await PublishAsync(GatewayEvents.PrivateChannelRemoved, new RecipientRemoved(ChannelId, userId), null);
+        await PublishAsync(GatewayEvents.ChannelUpdated, View(), null);
+    }
+
+    public async Task SetBlockedAsync(bool blocked)
+    {
+        EnsurePrivate();
+        if (state.State.Blocked != blocked)
+        {
+            state.State.Blocked = blocked;
+            await state.WriteStateAsync();
+        }
+    }
+
+    private P RequirePrivate(long userId, P needed)
+    {
+        if (!state.State.Recipients.Contains(userId))
+        {
+            throw new ChaosException(ErrorCodes.MissingPermission, "This needs the ViewChannel permission.", nameof(P.ViewChannel), null, null);
+        }
+
+        if (state.State.Blocked && needed.HasFlag(P.SendMessages))
+        {
+            throw new ChaosException(ErrorCodes.Forbidden, "Messages cannot be sent in this DM: one of you blocked the other.");
+        }
+
+        var held = state.State.Blocked ? RecipientPermissions & ~P.SendMessages : RecipientPermissions;
+        var missing = needed & ~held;
+        if (missing != P.None)
+        {
+            var name = Permissions.PermissionSets.Names(missing)[0];
+            throw new ChaosException(ErrorCodes.MissingPermission, $"This needs the {name} permission.", name, null, null);
+        }
+
+        return held;
+    }
+
+    private async Task EnsureNotBlockedAsync(long ownerId, long userId)
+    {
+        // Interleaving reads: safe even while either user grain is itself waiting on something.
+        if (await GrainFactory.GetGrain<IUserGrain>(userId).GetRelationshipAsync(ownerId) == RelationshipType.Blocked
+            || await GrainFactory.GetGrain<IUserGrain>(ownerId).GetRelationshipAsync(userId) == RelationshipType.Blocked)
+        {
+            throw new ChaosException(ErrorCodes.Forbidden, "This user cannot be added to a group by you.");
+        }
+    }
+
+    private void EnsurePrivate()
+    {
+        if (!Exists || !IsPrivate)
+        {
+            throw ChaosException.NotFound("channel");
+        }
+    }
+
+    private void EnsureGroupOwner(long actorId)
+    {
+        EnsurePrivate();
+        RequirePrivate(actorId, P.ViewChannel);
+        if (state.State.Type != ChannelType.Group)
+        {
+            throw new ChaosException(ErrorCodes.Forbidden, "A DM has exactly two recipients.");
+        }
+
+        if (state.State.OwnerId != actorId)
+        {
+            throw new ChaosException(ErrorCodes.Forbidden, "Only the group's owner can add recipients.");
+        }
+    }
+
+    private Channel View() =>
+        new(ChannelId, state.State.Type, null, string.Empty, null, 0, [], [.. state.State.Recipients]);
+
+    private Orleans.Streams.IAsyncStream<GatewayEvent> UserStream(long userId) =>
+        this.GetStreamProvider(ChaosProviders.Streams).GetStream<GatewayEvent>(StreamId.Create(ChaosProviders.UserNamespace, userId));
+}

@@ -1,0 +1,44 @@
+namespace Chaos.PrivateChannels;
+
+/// <summary>The standalone in-memory twin of <see cref="PostgresPrivateChannelStore"/>; no other mode uses it.</summary>
+public sealed class InMemoryPrivateChannelStore : IPrivateChannelStore
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<long, SortedSet<long>> channelsByUser = [];
+
+    public Task AddRecipientsAsync(long channelId, IReadOnlyCollection<long> userIds)
+    {
+        lock (gate)
+        {
+            foreach (var userId in userIds)
+            {
+                if (!channelsByUser.TryGetValue(userId, out var set))
+                {
+                    channelsByUser[userId] = set = [];
+                }
+
+                set.Add(channelId);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveRecipientAsync(long channelId, long userId)
+    {
+        lock (gate)
+        {
+            channelsByUser.GetValueOrDefault(userId)?.Remove(channelId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<long>> GetChannelIdsOfUserAsync(long userId, int limit)
+    {
+        lock (gate)
+        {
+            return Task.FromResult<IReadOnlyList<long>>(channelsByUser.TryGetValue(userId, out var set) ? [.. set.Reverse().Take(limit)] : []);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Chaos.Presence;
+using Chaos.Tests.Gateway;
+using Chaos.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+using static Chaos.Tests.Personal.Personal;
+
+namespace Chaos.Tests.Personal;
+
+/// <summary>Presence as friends and co-members see it, over real SignalR connections on PostgreSQL.</summary>
+public sealed class PresenceTests(PresenceFixture fixture, ITestOutputHelper output) : IClassFixture<PresenceFixture>
+{
+    private ChaosServer Server => fixture.Server;
+
+    [Fact]
+    public async Task ConnectDisconnect_AcrossDevices_FriendsSeeOnlineUntilTheLastOneGoes()
+    {
+        var ada = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        await BefriendAsync(ada, bob);
+        await using var bobClient = await GatewayClient.ConnectAsync(Server.BaseAddress, bob.AccessToken);
+        bobClient.Events[0].Payload.GetProperty("presences").GetArrayLength().ShouldBe(0, "ada is offline");
+
+        var phone = await GatewayClient.ConnectAsync(Server.BaseAddress, ada.AccessToken);
+        await WaitForStatusAsync(bobClient, ada, "online");
+        var laptop = await GatewayClient.ConnectAsync(Server.BaseAddress, ada.AccessToken);
+        laptop.Events[0].Payload.GetProperty("presences").EnumerateArray()
+            .Single(p => p.GetProperty("userId").GetString() == bob.Id).GetProperty("status").GetString().ShouldBe("online");
+        await phone.DisposeAsync();
+
+        // Still online on the laptop: the next thing bob sees is the status ada chooses there, not offline.
+        var own = await laptop.Connection.InvokeAsync<JsonElement>("SetPresence", "busy", "in a meeting");
+        own.GetProperty("status").GetString().ShouldBe("busy");
+        await WaitForStatusAsync(bobClient, ada, "busy");
+        Statuses(bobClient, ada).ShouldNotContain("offline");
+        bobClient.Payloads("PresenceUpdated").Last(p => p.GetProperty("userId").GetString() == ada.Id)
+            .GetProperty("statusMessage").GetString().ShouldBe("in a meeting");
+
+        await laptop.DisposeAsync();
+        await WaitForStatusAsync(bobClient, ada, "offline");
+        var offline = bobClient.Payloads("PresenceUpdated").Last(p => p.GetProperty("userId").GetString() == ada.Id);
+        offline.GetProperty("lastSeenAt").ValueKind.ShouldBe(JsonValueKind.String);
+        offline.GetProperty("statusMessage").GetString().ShouldBe(string.Empty);
+    }
+
+    [Fact]
+    public async Task Invisible_LooksOfflineToOthers_AndRestSetsPresenceToo()
+    {
+        var ada = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        await BefriendAsync(ada, bob);
+        await using var bobClient = await GatewayClient.ConnectAsync(Server.BaseAddress, bob.AccessToken);
+        await using var adaClient = await GatewayClient.ConnectAsync(Server.BaseAddress, ada.AccessToken);
+        await WaitForStatusAsync(bobClient, ada, "online");
+
+        var own = await adaClient.Connection.InvokeAsync<JsonElement>("SetPresence", "invisible", null);
+        own.GetProperty("status").GetString().ShouldBe("invisible");
+        await WaitForStatusAsync(bobClient, ada, "offline");
+
+        // Reconnecting bob sees ada as absent from Ready's presences, never as invisible.
+        await using var bobAgain = await GatewayClient.ConnectAsync(Server.BaseAddress, bob.AccessToken);
+        bobAgain.Events[0].Payload.GetProperty("presences").EnumerateArray().Select(p => p.GetProperty("userId").GetString()).ShouldNotContain(ada.Id);
+
+        var rest = await ada.Http.PutAsJsonAsync("/api/v1/users/@me/presence", new { status = "away", statusMessage = "lunch" });
+        rest.StatusCode.ShouldBe(HttpStatusCode.OK, await rest.Content.ReadAsStringAsync());
+        (await rest.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString().ShouldBe("away");
+        await WaitForStatusAsync(bobClient, ada, "away");
+        (await ada.Http.GetFromJsonAsync<JsonElement>("/api/v1/users/@me")).GetProperty("statusMessage").GetString().ShouldBe("lunch");
+        bobClient.Payloads("PresenceUpdated").Select(p => p.GetProperty("status").GetString()).ShouldNotContain("invisible");
+        bobAgain.Payloads("PresenceUpdated").Select(p => p.GetProperty("status").GetString()).ShouldNotContain("invisible");
+
+        (await ada.Http.PatchAsJsonAsync("/api/v1/users/@me", new { statusMessage = "back at my desk" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await bobClient.WaitForAsync("PresenceUpdated", p => p.GetProperty("userId").GetString() == ada.Id && p.GetProperty("statusMessage").GetString() == "back at my desk");
+
+        await Problem.ExpectAsync(await ada.Http.PutAsJsonAsync("/api/v1/users/@me/presence", new { status = "offline" }), 400, "validation_failed");
+        await Problem.ExpectAsync(await ada.Http.PutAsJsonAsync("/api/v1/users/@me/presence", new { status = "online", statusMessage = new string('x', 129) }), 400, "validation_failed");
+        (await Should.ThrowAsync<HubException>(() => adaClient.Connection.InvokeAsync<JsonElement>("SetPresence", "dancing", null))).Message.ShouldContain("validation_failed:");
+    }
+
+    [Fact]
+    public async Task FlappingConnection_20TimesInASecond_ObserversSeeABoundedNumberOfUpdates()
+    {
+        var ada = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        await BefriendAsync(ada, bob);
+        await using var bobClient = await GatewayClient.ConnectAsync(Server.BaseAddress, bob.AccessToken);
+
+        var flapping = Stopwatch.StartNew();
+        var flaps = 0;
+        while (flaps < 20)
+        {
+            var connection = new HubConnectionBuilder()
+                .WithUrl(new Uri(Server.BaseAddress, "/gateway"), o =>
+                {
+                    o.AccessTokenProvider = () => Task.FromResult<string?>(ada.AccessToken);
+                    o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                    o.SkipNegotiation = true;
+                })
+                .Build();
+            await connection.StartAsync();
+            await connection.DisposeAsync();
+            flaps++;
+        }
+
+        flapping.Stop();
+        // A marker after the burst: whatever bob saw of the burst came before it.
+        await using var adaClient = await GatewayClient.ConnectAsync(Server.BaseAddress, ada.AccessToken);
+        await adaClient.Connection.InvokeAsync<JsonElement>("SetPresence", "busy", "marker");
+        await WaitForStatusAsync(bobClient, ada, "busy");
+        var seen = Statuses(bobClient, ada);
+        var duringBurst = seen.Count - 1;
+        var window = TimeSpan.FromMilliseconds(300);
+        var bound = 2 + (int)Math.Ceiling(flapping.Elapsed / window);
+        output.WriteLine($"{flaps} connect/disconnect cycles in {flapping.ElapsedMilliseconds} ms; bob saw {duringBurst} updates ({string.Join(", ", seen)}); bound {bound}");
+        duringBurst.ShouldBeLessThanOrEqualTo(bound);
+        duringBurst.ShouldBeLessThan(2 * flaps);
+    }
+
+    [Fact]
+    public async Task NoPresence_ForUsersWithoutARelationshipOrASharedSmallCommunity()
+    {
+        var ada = await Server.RegisterAsync();
+        var friend = await Server.RegisterAsync();
+        var stranger = await Server.RegisterAsync();
+        var requester = await Server.RegisterAsync();
+        var coMember = await Server.RegisterAsync();
+        var bigMember = await Server.RegisterAsync();
+        await BefriendAsync(ada, friend);
+        await RelateAsync(requester, ada, "friend");
+
+        // A small community (≤ 5 members here) shares presence; a big one does not.
+        var small = await GatewayTests.CreateCommunityAsync(ada);
+        await GatewayTests.JoinAsync(ada, coMember, small);
+        var big = await GatewayTests.CreateCommunityAsync(bigMember);
+        await GatewayTests.JoinAsync(bigMember, ada, big);
+        for (var i = 0; i < 5; i++)
+        {
+            await GatewayTests.JoinAsync(bigMember, await Server.RegisterAsync(), big);
+        }
+
+        await using var friendClient = await GatewayClient.ConnectAsync(Server.BaseAddress, friend.AccessToken);
+        await using var strangerClient = await GatewayClient.ConnectAsync(Server.BaseAddress, stranger.AccessToken);
+        await using var requesterClient = await GatewayClient.ConnectAsync(Server.BaseAddress, requester.AccessToken);
+        await using var coMemberClient = await GatewayClient.ConnectAsync(Server.BaseAddress, coMember.AccessToken);
+        await using var bigClient = await GatewayClient.ConnectAsync(Server.BaseAddress, bigMember.AccessToken);
+
+        await using var adaClient = await GatewayClient.ConnectAsync(Server.BaseAddress, ada.AccessToken);
+        await WaitForStatusAsync(friendClient, ada, "online");
+        await WaitForStatusAsync(coMemberClient, ada, "online");
+        await adaClient.Connection.InvokeAsync<JsonElement>("SetPresence", "busy", null);
+        await WaitForStatusAsync(friendClient, ada, "busy");
+        await WaitForStatusAsync(coMemberClient, ada, "busy");
+
+        // Viewing the big community's member list brings its members' presence to that connection only.
+        var viewed = await bigClient.Connection.InvokeAsync<JsonElement>("StartViewingMembers", big.GetProperty("id").GetString());
+        viewed.EnumerateArray().Single(p => p.GetProperty("userId").GetString() == ada.Id).GetProperty("status").GetString().ShouldBe("busy");
+        await adaClient.Connection.InvokeAsync<JsonElement>("SetPresence", "online", null);
+        await WaitForStatusAsync(bigClient, ada, "online");
+        await bigClient.Connection.InvokeAsync("StopViewingMembers", big.GetProperty("id").GetString());
+        await adaClient.Connection.InvokeAsync<JsonElement>("SetPresence", "away", null);
+        await WaitForStatusAsync(friendClient, ada, "away");
+        await WaitForStatusAsync(coMemberClient, ada, "away");
+
+        Statuses(strangerClient, ada).ShouldBeEmpty();
+        Statuses(requesterClient, ada).ShouldBeEmpty();
+        Statuses(bigClient, ada).ShouldBe(["online"]);
+        strangerClient.Payloads("PresenceUpdated").ShouldBeEmpty();
+        foreach (var client in new[] { strangerClient, requesterClient, bigClient })
+        {
+            client.Events[0].Payload.GetProperty("presences").EnumerateArray().Select(p => p.GetProperty("userId").GetString()).ShouldNotContain(ada.Id);
+        }
+
+        // A friendship that ends stops the flow at once.
+        (await friend.Http.DeleteAsync($"/api/v1/users/@me/relationships/{ada.Id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        await WaitForRelationshipAsync(friendClient, ada, "none");
+        var seenBefore = Statuses(friendClient, ada).Count;
+        await adaClient.Connection.InvokeAsync<JsonElement>("SetPresence", "busy", "after unfriending");
+        await WaitForStatusAsync(coMemberClient, ada, "busy");
+        Statuses(friendClient, ada).Count.ShouldBe(seenBefore, "nothing after the friendship ended");
+    }
+
+    [Fact]
+    public async Task DeadFrontDoor_ItsConnectionsExpireAfterThreeLeases()
+    {
+        var ada = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        await BefriendAsync(ada, bob);
+        await using var bobClient = await GatewayClient.ConnectAsync(Server.BaseAddress, bob.AccessToken);
+        var grains = Server.Services.GetRequiredService<IGrainFactory>();
+        var presence = grains.GetGrain<IPresenceGrain>(long.Parse(ada.Id, System.Globalization.CultureInfo.InvariantCulture));
+
+        // A front door that registers one connection and then dies: it never renews and never says goodbye.
+        await presence.ConnectAsync("a-front-door-that-dies", "connection-1");
+        await WaitForStatusAsync(bobClient, ada, "online");
+        var died = Stopwatch.StartNew();
+        await WaitForStatusAsync(bobClient, ada, "offline", TimeSpan.FromSeconds(15));
+        output.WriteLine($"offline {died.ElapsedMilliseconds} ms after the front door's last word (lease 1 s, expiry after 3)");
+        died.Elapsed.ShouldBeGreaterThan(TimeSpan.FromSeconds(2));
+    }
+}

@@ -1,0 +1,171 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Chaos.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
+using static Chaos.Tests.Personal.Personal;
+
+namespace Chaos.Tests.Personal;
+
+/// <summary>DMs and group DMs: one DM per pair, groups with owner add/remove, blocks, and the shared message path.</summary>
+public sealed class PrivateChannelTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+{
+    private ChaosServer Server => fixture.Server;
+
+    [Fact]
+    public async Task Dm_ConcurrentCreationFromBothSides_IsCreatedExactlyOnce()
+    {
+        var ada = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var opens = Enumerable.Range(0, 40).Select(i => i % 2 == 0 ? OpenChannelAsync(ada, bob) : OpenChannelAsync(bob, ada));
+        var ids = new HashSet<string>();
+        foreach (var response in await Task.WhenAll(opens))
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, body);
+            var channel = JsonDocument.Parse(body).RootElement;
+            channel.GetProperty("type").GetString().ShouldBe("dm");
+            channel.GetProperty("communityId").ValueKind.ShouldBe(JsonValueKind.Null);
+            channel.GetProperty("recipientIds").EnumerateArray().Select(r => r.GetString()).Order().ShouldBe(new[] { ada.Id, bob.Id }.Order());
+            ids.Add(channel.GetProperty("id").GetString()!);
+        }
+
+        ids.Count.ShouldBe(1);
+        foreach (var user in new[] { ada, bob })
+        {
+            var mine = await user.Http.GetFromJsonAsync<JsonElement>("/api/v1/users/@me/channels");
+            mine.EnumerateArray().Select(c => c.GetProperty("id").GetString()).ShouldBe(ids);
+        }
+
+        (await ada.Http.GetFromJsonAsync<JsonElement>($"/api/v1/channels/{ids.Single()}")).GetProperty("type").GetString().ShouldBe("dm");
+    }
+
+    [Fact]
+    public async Task Dm_StartsFlowingToOpenConnections_AndMessagesUseTheSamePath()
+    {
+        var ada = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var eve = await Server.RegisterAsync();
+        await using var bobClient = await GatewayClient.ConnectAsync(Server.BaseAddress, bob.AccessToken);
+        await using var eveClient = await GatewayClient.ConnectAsync(Server.BaseAddress, eve.AccessToken);
+
+        var dm = await OpenChannelOkAsync(ada, bob);
+        var dmId = dm.GetProperty("id").GetString()!;
+        var created = await bobClient.WaitForAsync("ChannelCreated", c => c.GetProperty("id").GetString() == dmId);
+        created.GetProperty("type").GetString().ShouldBe("dm");
+
+        var sent = await ada.Http.PostAsJsonAsync($"/api/v1/channels/{dmId}/messages", new { content = "hi bob", nonce = "n1" });
+        sent.StatusCode.ShouldBe(HttpStatusCode.Created, await sent.Content.ReadAsStringAsync());
+        var message = await bobClient.WaitForAsync("MessageCreated", m => m.GetProperty("channelId").GetString() == dmId);
+        message.GetProperty("content").GetString().ShouldBe("hi bob");
+        message.GetProperty("seq").GetInt64().ShouldBe(1);
+        var reply = await bobClient.Connection.InvokeAsync<JsonElement>("SendMessage", dmId, "hi ada", null);
+        reply.GetProperty("seq").GetInt64().ShouldBe(2);
+        (await bob.Http.PostAsync($"/api/v1/channels/{dmId}/typing", null)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await ada.Http.GetFromJsonAsync<JsonElement>($"/api/v1/channels/{dmId}/messages")).GetArrayLength().ShouldBe(2);
+
+        // Nobody else may read or write, and nothing reaches them.
+        await Problem.ExpectAsync(await eve.Http.PostAsJsonAsync($"/api/v1/channels/{dmId}/messages", new { content = "me too" }), 403, "missing_permission");
+        await Problem.ExpectAsync(await eve.Http.GetAsync($"/api/v1/channels/{dmId}/messages"), 403, "missing_permission");
+        await Problem.ExpectAsync(await eve.Http.GetAsync($"/api/v1/channels/{dmId}"), 403, "missing_permission");
+        eveClient.Payloads("MessageCreated").ShouldBeEmpty();
+        eveClient.Payloads("ChannelCreated").ShouldBeEmpty();
+
+        // A new connection gets the DM in Ready and receives its messages.
+        await using var adaClient = await GatewayClient.ConnectAsync(Server.BaseAddress, ada.AccessToken);
+        adaClient.Events[0].Payload.GetProperty("dmChannels").EnumerateArray().Select(c => c.GetProperty("id").GetString()).ShouldContain(dmId);
+        await bobClient.Connection.InvokeAsync<JsonElement>("SendMessage", dmId, "after ready", null);
+        await adaClient.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "after ready");
+    }
+
+    [Fact]
+    public async Task Dm_WithSomeoneWhoBlockedYou_IsRefused_AndAnExistingDmStopsCarryingMessages()
+    {
+        var ada = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var dmId = (await OpenChannelOkAsync(ada, bob)).GetProperty("id").GetString()!;
+        (await ada.Http.PostAsJsonAsync($"/api/v1/channels/{dmId}/messages", new { content = "before" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        await RelateAsync(bob, ada, "block");
+        await Problem.ExpectAsync(await OpenChannelAsync(ada, bob), 403, "forbidden");
+        await Problem.ExpectAsync(await ada.Http.PostAsJsonAsync($"/api/v1/channels/{dmId}/messages", new { content = "are you there?" }), 403, "forbidden");
+        await Problem.ExpectAsync(await bob.Http.PostAsJsonAsync($"/api/v1/channels/{dmId}/messages", new { content = "no" }), 403, "forbidden");
+        (await bob.Http.GetFromJsonAsync<JsonElement>($"/api/v1/channels/{dmId}/messages")).GetArrayLength().ShouldBe(1);
+
+        (await bob.Http.DeleteAsync($"/api/v1/users/@me/relationships/{ada.Id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await OpenChannelOkAsync(ada, bob)).GetProperty("id").GetString().ShouldBe(dmId);
+        (await ada.Http.PostAsJsonAsync($"/api/v1/channels/{dmId}/messages", new { content = "again" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task Group_OwnerAddsAndRemoves_RecipientsGainAndLoseDeliveryAtOnce()
+    {
+        var owner = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var cat = await Server.RegisterAsync();
+        var dan = await Server.RegisterAsync();
+        await using var catClient = await GatewayClient.ConnectAsync(Server.BaseAddress, cat.AccessToken);
+        await using var danClient = await GatewayClient.ConnectAsync(Server.BaseAddress, dan.AccessToken);
+
+        var group = await OpenChannelOkAsync(owner, bob, cat);
+        var groupId = group.GetProperty("id").GetString()!;
+        group.GetProperty("type").GetString().ShouldBe("group");
+        group.GetProperty("recipientIds").GetArrayLength().ShouldBe(3);
+        await catClient.WaitForAsync("ChannelCreated", c => c.GetProperty("id").GetString() == groupId);
+        (await OpenChannelOkAsync(owner, bob, cat)).GetProperty("id").GetString().ShouldNotBe(groupId, "a group is new each time");
+
+        (await owner.Http.PostAsJsonAsync($"/api/v1/channels/{groupId}/messages", new { content = "welcome" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        await catClient.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "welcome");
+
+        // Only the owner adds; the added member starts receiving at once.
+        await Problem.ExpectAsync(await bob.Http.PutAsync($"/api/v1/channels/{groupId}/recipients/{dan.Id}", null), 403, "forbidden");
+        var added = await owner.Http.PutAsync($"/api/v1/channels/{groupId}/recipients/{dan.Id}", null);
+        added.StatusCode.ShouldBe(HttpStatusCode.OK, await added.Content.ReadAsStringAsync());
+        await danClient.WaitForAsync("ChannelCreated", c => c.GetProperty("id").GetString() == groupId);
+        await catClient.WaitForAsync("ChannelUpdated", c => c.GetProperty("id").GetString() == groupId && c.GetProperty("recipientIds").GetArrayLength() == 4);
+        await danClient.Connection.InvokeAsync<JsonElement>("SendMessage", groupId, "thanks", null);
+        await catClient.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "thanks");
+
+        // Only the owner removes others; the removed member stops receiving at once.
+        await Problem.ExpectAsync(await bob.Http.DeleteAsync($"/api/v1/channels/{groupId}/recipients/{cat.Id}"), 403, "forbidden");
+        (await owner.Http.DeleteAsync($"/api/v1/channels/{groupId}/recipients/{cat.Id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        var deleted = await catClient.WaitForAsync("ChannelDeleted", c => c.GetProperty("id").GetString() == groupId);
+        deleted.GetProperty("communityId").ValueKind.ShouldBe(JsonValueKind.Null);
+        (await owner.Http.PostAsJsonAsync($"/api/v1/channels/{groupId}/messages", new { content = "after cat left" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        await danClient.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "after cat left");
+        catClient.Payloads("MessageCreated").Select(m => m.GetProperty("content").GetString()).ShouldNotContain("after cat left");
+        await Problem.ExpectAsync(await cat.Http.PostAsJsonAsync($"/api/v1/channels/{groupId}/messages", new { content = "let me back" }), 403, "missing_permission");
+
+        // Anyone may leave.
+        (await bob.Http.DeleteAsync($"/api/v1/channels/{groupId}/recipients/@me")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await bob.Http.GetFromJsonAsync<JsonElement>("/api/v1/users/@me/channels")).EnumerateArray()
+            .Select(c => c.GetProperty("id").GetString()).ShouldNotContain(groupId);
+    }
+
+    [Fact]
+    public async Task Group_Bounds_AndBlockedUsers_AreRefused()
+    {
+        var owner = await Server.RegisterAsync();
+        var others = new List<TestUser>();
+        for (var i = 0; i < 10; i++)
+        {
+            others.Add(await Server.RegisterAsync());
+        }
+
+        await Problem.ExpectAsync(await OpenChannelAsync(owner), 400, "validation_failed");
+        await Problem.ExpectAsync(await OpenChannelAsync(owner, [.. others]), 400, "validation_failed");
+        await Problem.ExpectAsync(await OpenChannelAsync(owner, owner), 400, "validation_failed");
+        await Problem.ExpectAsync(await owner.Http.PostAsJsonAsync("/api/v1/users/@me/channels", new { recipientIds = new[] { "x" } }), 400, "validation_failed");
+        await Problem.ExpectAsync(await owner.Http.PostAsJsonAsync("/api/v1/users/@me/channels", new { recipientIds = new[] { "123456789", "123456790" } }), 404, "not_found");
+
+        var full = await OpenChannelOkAsync(owner, [.. others.Take(9)]);
+        var fullId = full.GetProperty("id").GetString()!;
+        await Problem.ExpectAsync(await owner.Http.PutAsync($"/api/v1/channels/{fullId}/recipients/{others[9].Id}", null), 409, "conflict");
+
+        var blocker = others[9];
+        await RelateAsync(blocker, owner, "block");
+        await Problem.ExpectAsync(await OpenChannelAsync(owner, others[0], blocker), 403, "forbidden");
+        var small = await OpenChannelOkAsync(owner, others[0], others[1]);
+        await Problem.ExpectAsync(await owner.Http.PutAsync($"/api/v1/channels/{small.GetProperty("id").GetString()}/recipients/{blocker.Id}", null), 403, "forbidden");
+    }
+}
