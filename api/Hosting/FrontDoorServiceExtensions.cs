@@ -5,6 +5,7 @@ using Chaos.Api.Auth;
 using Chaos.Api.Errors;
 using Chaos.Api.Gateway;
 using Chaos.Api.Json;
+using Chaos.Api.Voice;
 using Chaos.Errors;
 using Chaos.Hosting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -94,6 +95,7 @@ public static class FrontDoorServiceExtensions
         }));
         services.AddChaosHealthChecks();
         services.AddChaosGateway();
+        services.AddChaosVoice(builder.Configuration);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
             .AddMeter("Chaos", "Microsoft.Orleans", "Npgsql")

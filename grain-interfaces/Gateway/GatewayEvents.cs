@@ -20,6 +20,7 @@ public static class GatewayEvents
     public const string RoleUpdated = "RoleUpdated";
     public const string RoleDeleted = "RoleDeleted";
     public const string ReadStateUpdated = "ReadStateUpdated";
+    public const string VoiceStateUpdated = "VoiceStateUpdated";
 
     /// <summary>Internal: re-evaluate who may see this stream's events (never forwarded to clients).</summary>
     public const string AccessChanged = "_AccessChanged";
