@@ -19,6 +19,7 @@ internal sealed partial class VoiceRoomGrain(ILogger<VoiceRoomGrain> logger) : G
 {
     private static readonly TimeSpan TickPeriod = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan RejoinGuard = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan EmptyLifetime = TimeSpan.FromSeconds(30);
 
     private readonly Dictionary<long, Participant> participants = [];
     private readonly Dictionary<string, RelayEntry> relays = [];
@@ -27,6 +28,7 @@ internal sealed partial class VoiceRoomGrain(ILogger<VoiceRoomGrain> logger) : G
     private long communityId;
     private IAsyncStream<GatewayEvent>? stream;
     private IGrainTimer? timer;
+    private long lastBusy = Now;
 
     private long ChannelId => this.GetPrimaryKeyLong();
 
@@ -218,8 +220,13 @@ internal sealed partial class VoiceRoomGrain(ILogger<VoiceRoomGrain> logger) : G
             }
         }
 
-        if (participants.Count == 0 && relays.Count == 0)
+        if (participants.Count > 0 || relays.Count > 0)
         {
+            lastBusy = now;
+        }
+        else if (now - lastBusy > EmptyLifetime.TotalMilliseconds)
+        {
+            // An empty room stops ticking; the next join or refresh activates it again.
             DeactivateOnIdle();
         }
     }

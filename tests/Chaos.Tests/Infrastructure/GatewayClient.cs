@@ -16,7 +16,7 @@ public sealed class GatewayClient : IAsyncDisposable
     [
         "Ready", "MessageCreated", "MessageUpdated", "MessageDeleted", "TypingStarted", "CommunityUpdated", "CommunityDeleted",
         "MemberJoined", "MemberUpdated", "MemberLeft", "ChannelCreated", "ChannelUpdated", "ChannelDeleted", "RoleCreated",
-        "RoleUpdated", "RoleDeleted", "ReadStateUpdated",
+        "RoleUpdated", "RoleDeleted", "ReadStateUpdated", "VoiceStateUpdated",
     ];
 
     private readonly ConcurrentQueue<(string Name, JsonElement Payload)> events = new();
