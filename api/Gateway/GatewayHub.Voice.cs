@@ -57,7 +57,7 @@ public sealed partial class GatewayHub
         var session = InRoom();
         if (!session.TryStartSending())
         {
-            throw new ChaosException(ErrorCodes.Conflict, "This connection is already sending voice.");
+            throw new ChaosException(ErrorCodes.Conflict, "This connection already has two SendVoice streams.");
         }
 
         try
@@ -67,7 +67,7 @@ public sealed partial class GatewayHub
             {
                 if (relay.Accept(session, frame) is { } packet && session.Room.Room is { } room)
                 {
-                    await room.ForwardAsync(packet);
+                    await room.ForwardAsync(session.Epoch, session.NextIndex(), packet);
                 }
             }
         }

@@ -27,6 +27,7 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
     private static readonly KeyValuePair<string, object?> Silenced = new("reason", "muted");
 
     private readonly ConcurrentDictionary<string, VoiceSession> sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(long ChannelId, long SpeakerId), FrameSequencer<VoicePacket>> sequencers = new();
     private readonly Lock gate = new();
     private readonly Dictionary<long, VoiceSession[]> byChannel = [];
     private volatile Dictionary<long, VoiceSession[]> listeners = [];
@@ -83,6 +84,14 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
                     Index(now, session, add: true);
                 }
 
+                if (before is { } empty && !byChannel.ContainsKey(empty))
+                {
+                    foreach (var key in sequencers.Keys.Where(k => k.ChannelId == empty))
+                    {
+                        sequencers.TryRemove(key, out _);
+                    }
+                }
+
                 listeners = new Dictionary<long, VoiceSession[]>(byChannel);
             }
         }
@@ -125,11 +134,28 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
         return new VoicePacket(session.UserId, frame.Sequence, frame.Timestamp, payload);
     }
 
-    public Task OnFrameAsync(long channelId, VoicePacket packet)
+    public Task OnFrameAsync(long channelId, long epoch, long index, VoicePacket packet)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        if (!listeners.ContainsKey(channelId))
+        {
+            return Task.CompletedTask;
+        }
+
+        var sequencer = sequencers.GetOrAdd((channelId, packet.UserId), static _ => new FrameSequencer<VoicePacket>());
+        lock (sequencer)
+        {
+            sequencer.Push(epoch, index, packet, (this, channelId), static (s, p) => s.Item1.Deliver(s.channelId, p));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void Deliver(long channelId, VoicePacket packet)
     {
         if (!listeners.TryGetValue(channelId, out var room))
         {
-            return Task.CompletedTask;
+            return;
         }
 
         var queued = 0;
@@ -150,8 +176,6 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
         {
             metrics.Forwarded.Add(queued);
         }
-
-        return Task.CompletedTask;
     }
 
     public Task OnStateAsync(long channelId, VoiceState state, string connectionId)

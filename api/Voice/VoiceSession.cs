@@ -35,9 +35,28 @@ public sealed class VoiceSession(string connectionId, long userId, Action abort)
 
     public void Abort() => abort();
 
-    public bool TryStartSending() => Interlocked.CompareExchange(ref sending, 1, 0) == 0;
+    /// <summary>Numbers the frames this connection forwards (see FrameSequencer); a new session is a new epoch.</summary>
+    public long Epoch { get; } = Random.Shared.NextInt64(1, long.MaxValue);
 
-    public void StopSending() => Volatile.Write(ref sending, 0);
+    private long index;
+
+    public long NextIndex() => Interlocked.Increment(ref index);
+
+    /// <summary>At most <see cref="MaxSendStreams"/> SendVoice streams at once (a new one may start as an old one drains).</summary>
+    public const int MaxSendStreams = 2;
+
+    public bool TryStartSending()
+    {
+        if (Interlocked.Increment(ref sending) <= MaxSendStreams)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref sending);
+        return false;
+    }
+
+    public void StopSending() => Interlocked.Decrement(ref sending);
 
     public void SetQueue(Channel<VoicePacket>? next) => Interlocked.Exchange(ref queue, next)?.Writer.TryComplete();
 

@@ -8,8 +8,9 @@ namespace Chaos.Voice;
 /// </summary>
 public interface IVoiceRelay : IGrainObserver
 {
+    /// <summary>A frame of room <paramref name="channelId"/>; <paramref name="epoch"/> and the gapless <paramref name="index"/> let the relay restore the speaker's order.</summary>
     [OneWay]
-    Task OnFrameAsync(long channelId, VoicePacket packet);
+    Task OnFrameAsync(long channelId, long epoch, long index, VoicePacket packet);
 
     /// <summary>
     /// The participant on <paramref name="connectionId"/> changed state in room <paramref name="channelId"/> (moderator

@@ -32,7 +32,10 @@ public interface IVoiceRoomGrain : IGrainWithIntegerKey
     /// <summary>Re-registers a front door's relay and the participants it holds in this room.</summary>
     Task RefreshRelayAsync(string frontDoorId, IVoiceRelay relay, IReadOnlyList<VoiceParticipant> participants);
 
-    /// <summary>The media hot path: relays one frame to every front door with listeners.</summary>
+    /// <summary>
+    /// The media hot path: relays one frame to every front door with listeners. The front door numbers the frames of a
+    /// connection without gaps (<paramref name="index"/> within <paramref name="epoch"/>) so the room can restore their order.
+    /// </summary>
     [OneWay]
-    Task ForwardAsync(VoicePacket packet);
+    Task ForwardAsync(long epoch, long index, VoicePacket packet);
 }

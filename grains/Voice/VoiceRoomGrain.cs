@@ -169,23 +169,35 @@ internal sealed partial class VoiceRoomGrain(ILogger<VoiceRoomGrain> logger) : G
         }
     }
 
-    public Task ForwardAsync(VoicePacket packet)
+    public Task ForwardAsync(long epoch, long index, VoicePacket packet)
     {
         ArgumentNullException.ThrowIfNull(packet);
-        if (!participants.TryGetValue(packet.UserId, out var speaker) || speaker.State.Silenced)
+        if (!participants.TryGetValue(packet.UserId, out var speaker))
         {
             return Task.CompletedTask;
         }
 
+        speaker.Inbound.Push(epoch, index, packet, (this, speaker), static (s, p) => s.Item1.Relay(s.Item2, p));
+        return speaker.State.Speaking || speaker.LastFrame == 0 || speaker.State.Silenced
+            ? Task.CompletedTask
+            : UpdateAsync(speaker, speaker.State with { Speaking = true });
+    }
+
+    private void Relay(Participant speaker, VoicePacket packet)
+    {
+        if (speaker.State.Silenced)
+        {
+            return;
+        }
+
         speaker.LastFrame = Now;
+        var index = ++speaker.OutIndex;
         var targets = fanout;
         for (var i = 0; i < targets.Length; i++)
         {
             // One-way observer calls: queued to each front door, never awaited.
-            _ = targets[i].OnFrameAsync(ChannelId, packet);
+            _ = targets[i].OnFrameAsync(ChannelId, speaker.Epoch, index, packet);
         }
-
-        return speaker.State.Speaking ? Task.CompletedTask : UpdateAsync(speaker, speaker.State with { Speaking = true });
     }
 
     private async Task TickAsync(CancellationToken cancellationToken)
@@ -330,6 +342,14 @@ internal sealed partial class VoiceRoomGrain(ILogger<VoiceRoomGrain> logger) : G
         public string FrontDoorId { get; } = frontDoorId;
 
         public long LastFrame { get; set; }
+
+        /// <summary>Restores the order of this speaker's frames from the front door.</summary>
+        public FrameSequencer<VoicePacket> Inbound { get; } = new();
+
+        /// <summary>Numbers this participant's forwarded frames for the relays; a new participant entry is a new epoch.</summary>
+        public long Epoch { get; } = Random.Shared.NextInt64(1, long.MaxValue);
+
+        public long OutIndex { get; set; }
     }
 
     private sealed record RelayEntry(IVoiceRelay Relay, long LastSeen);
