@@ -34,6 +34,7 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
     private IVoiceRelay? reference;
     private CancellationTokenSource? stopping;
     private Task? refreshing;
+    private Task? flushing;
 
     /// <summary>Identifies this front door's relay to rooms; new per process, so a restarted front door is a new relay.</summary>
     public string FrontDoorId { get; } = Guid.NewGuid().ToString("N");
@@ -236,6 +237,7 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
     {
         stopping = new CancellationTokenSource();
         refreshing = RefreshLoopAsync(stopping.Token);
+        flushing = FlushLoopAsync(stopping.Token);
         return Task.CompletedTask;
     }
 
@@ -248,6 +250,7 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
 
         await stopping.CancelAsync();
         await refreshing.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await (flushing ?? Task.CompletedTask).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     public void Dispose() => stopping?.Dispose();
@@ -281,6 +284,22 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
                     LogRefreshFailed(logger, exception, room.Key);
                 }
             }));
+        }
+    }
+
+    /// <summary>Releases frames stuck behind a lost one (a failing silo); reordering itself needs no timer.</summary>
+    private async Task FlushLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        while (await NextTickAsync(timer, cancellationToken))
+        {
+            foreach (var ((channelId, _), sequencer) in sequencers)
+            {
+                lock (sequencer)
+                {
+                    sequencer.FlushStale(400, (this, channelId), static (s, p) => s.Item1.Deliver(s.channelId, p));
+                }
+            }
         }
     }
 

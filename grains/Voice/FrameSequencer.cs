@@ -9,12 +9,16 @@ namespace Chaos.Voice;
 /// </summary>
 public sealed class FrameSequencer<T>
 {
-    /// <summary>Frames held back waiting for a gap to fill: at most this many 20 ms frames of added delay on a real loss.</summary>
-    public const int MaxPending = 6;
+    /// <summary>
+    /// Frames held back waiting for a gap to fill before the gap counts as a loss. Generous, because a loaded silo can
+    /// delay one message by a few hundred milliseconds; real losses (a failing silo) also end by <see cref="FlushStale"/>.
+    /// </summary>
+    public const int MaxPending = 25;
 
     private readonly SortedDictionary<long, T> pending = [];
     private long epoch;
     private long next;
+    private long pendingSince;
     private bool started;
 
     /// <summary>Feeds one frame and hands every frame that is now in order to <paramref name="deliver"/>.</summary>
@@ -42,6 +46,11 @@ public sealed class FrameSequencer<T>
         }
         else
         {
+            if (pending.Count == 0)
+            {
+                pendingSince = Environment.TickCount64;
+            }
+
             pending.TryAdd(index, item);
             if (pending.Count <= MaxPending)
             {
@@ -51,10 +60,31 @@ public sealed class FrameSequencer<T>
             next = pending.Keys.First();
         }
 
+        Drain(state, deliver);
+    }
+
+    /// <summary>Gives up on a gap older than <paramref name="maxAgeMilliseconds"/> (a lost frame) and releases what waited.</summary>
+    public void FlushStale<TState>(long maxAgeMilliseconds, TState state, Action<TState, T> deliver)
+    {
+        ArgumentNullException.ThrowIfNull(deliver);
+        if (pending.Count > 0 && Environment.TickCount64 - pendingSince > maxAgeMilliseconds)
+        {
+            next = pending.Keys.First();
+            Drain(state, deliver);
+        }
+    }
+
+    private void Drain<TState>(TState state, Action<TState, T> deliver)
+    {
         while (pending.Remove(next, out var held))
         {
             deliver(state, held);
             next++;
+        }
+
+        if (pending.Count > 0)
+        {
+            pendingSince = Environment.TickCount64;
         }
     }
 }

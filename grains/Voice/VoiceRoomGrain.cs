@@ -21,6 +21,9 @@ internal sealed partial class VoiceRoomGrain(ILogger<VoiceRoomGrain> logger) : G
     private static readonly TimeSpan RejoinGuard = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan EmptyLifetime = TimeSpan.FromSeconds(30);
 
+    /// <summary>A gap in a speaker's frames older than this is a lost frame; what waited behind it goes on.</summary>
+    private const long StaleGap = 400;
+
     private readonly Dictionary<long, Participant> participants = [];
     private readonly Dictionary<string, RelayEntry> relays = [];
     private readonly Dictionary<long, long> recentlyLeft = [];
@@ -217,6 +220,11 @@ internal sealed partial class VoiceRoomGrain(ILogger<VoiceRoomGrain> logger) : G
                 relays.Remove(frontDoorId);
                 fanout = [.. relays.Values.Select(r => r.Relay)];
             }
+        }
+
+        foreach (var participant in participants.Values)
+        {
+            participant.Inbound.FlushStale(StaleGap, (this, participant), static (s, p) => s.Item1.Relay(s.Item2, p));
         }
 
         foreach (var participant in participants.Values.Where(p => p.State.Speaking && now - p.LastFrame > VoiceRules.SpeakingTimeout.TotalMilliseconds).ToList())

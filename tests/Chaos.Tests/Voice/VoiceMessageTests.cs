@@ -120,16 +120,15 @@ public sealed class VoiceMessageTests(ApiFixture fixture, ITestOutputHelper outp
     {
         var room = await VoiceTestCommunity.CreateAsync(Server, members: 0);
 
-        // Declared too large: refused before reading.
+        // Declared too large: refused before reading (Expect: 100-continue, so the client waits for the verdict).
         var declared = new ByteArrayContent(new byte[(25 * 1024 * 1024) + 1]);
         declared.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
-        await Problem.ExpectAsync(await room.Owner.Http.PostAsync($"/api/v1/channels/{room.Text}/voice-messages", declared), 413, "payload_too_large");
+        await Problem.ExpectAsync(await SendExpectingContinueAsync(room.Owner, room.Text, declared), 413, "payload_too_large");
 
-        // Chunked without a length: cut off by the running count (the overshoot is small enough for socket buffers, so the
-        // client finishes writing and reads the answer instead of seeing the connection closed under it).
+        // Chunked without a length: cut off by the running count while streaming.
         var chunked = new StreamContent(new FiniteStream((25 * 1024 * 1024) + (64 * 1024)));
         chunked.Headers.ContentType = new MediaTypeHeaderValue("audio/ogg");
-        await Problem.ExpectAsync(await room.Owner.Http.PostAsync($"/api/v1/channels/{room.Text}/voice-messages", chunked), 413, "payload_too_large");
+        await Problem.ExpectAsync(await SendExpectingContinueAsync(room.Owner, room.Text, chunked), 413, "payload_too_large");
 
         // Under 25 MiB but longer than 10 minutes.
         var eleven = AudioFixtures.Wav(new short[8000 * 660], 8000, 1);
@@ -144,6 +143,13 @@ public sealed class VoiceMessageTests(ApiFixture fixture, ITestOutputHelper outp
         message.GetProperty("content").GetString().ShouldBe(string.Empty);
         message.GetProperty("author").GetProperty("id").GetString().ShouldBe(user.Id);
         return message;
+    }
+
+    private static Task<HttpResponseMessage> SendExpectingContinueAsync(TestUser user, string channelId, HttpContent content)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/channels/{channelId}/voice-messages") { Content = content };
+        request.Headers.ExpectContinue = true;
+        return user.Http.SendAsync(request);
     }
 
     private static Task<HttpResponseMessage> PostAsync(TestUser user, string channelId, byte[] body, string? type)
