@@ -71,8 +71,14 @@ public sealed class VoiceFailoverTests(ITestOutputHelper output)
             await Task.WhenAll(sending);
 
             (await management.GetActivationAddress(a.Services.GetRequiredService<IGrainFactory>().GetGrain<IVoiceRoomGrain>(channelId))).ShouldNotBe(cSilo);
-            var participants = await VoiceTestCommunity.ParticipantsAsync(room.Owner, room.Voice);
-            participants.ShouldBe(clients.Select(x => x.User.Id), ignoreOrder: true, "the front doors rebuilt the room");
+            // The room's participants came back from the front doors' refreshes (the directory may briefly still point at
+            // a second activation while membership settles, hence eventually).
+            var expected = clients.Select(x => x.User.Id).Order().ToList();
+            await Eventually.ReturnsAsync(
+                async () => (await VoiceTestCommunity.ParticipantsAsync(room.Owner, room.Voice)).Order().ToList(),
+                p => p.SequenceEqual(expected),
+                TimeSpan.FromSeconds(20),
+                "the front doors to have rebuilt the room");
             foreach (var listener in clients)
             {
                 foreach (var speaker in clients.Where(s => s != listener))
