@@ -10,6 +10,13 @@ public interface IVoiceMemberGrain : IGrainWithIntegerKey
 
     Task LeaveAsync(string? connectionId);
 
+    /// <summary>
+    /// Takes the user out of voice because they left the community (left, kicked, banned). One-way, so the community
+    /// grain that calls it never waits on a member grain that may itself be waiting on the community.
+    /// </summary>
+    [Orleans.Concurrency.OneWay]
+    Task EvictAsync(long communityId);
+
     /// <summary>The room the user is in according to this grain, or null.</summary>
     Task<long?> GetChannelAsync();
 

@@ -807,6 +807,7 @@ internal sealed class CommunityGrain(
         await Task.WhenAll(S.Channels.Select(c => GrainFactory.GetGrain<IChannelGrain>(c.Id).InvalidatePermissionsAsync(userId)));
         await PublishAsync(GatewayEvents.MemberLeft, new MemberLeft(CommunityId, userId, reason));
         await AccessChangedAsync(userId, S.Channels);
+        await GrainFactory.GetGrain<Voice.IVoiceMemberGrain>(userId).EvictAsync(CommunityId);
     }
 
     /// <summary>

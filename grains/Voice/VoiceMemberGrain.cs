@@ -45,6 +45,15 @@ internal sealed class VoiceMemberGrain(
         await ClearAsync();
     }
 
+    public async Task EvictAsync(long communityId)
+    {
+        if (S.ChannelId is { } current && await GrainFactory.GetGrain<IChannelGrain>(current).GetCommunityIdAsync() == communityId)
+        {
+            await Room(current).LeaveAsync(UserId, null);
+            await ClearAsync();
+        }
+    }
+
     public Task<long?> GetChannelAsync() => Task.FromResult(S.ChannelId);
 
     public async Task<VoiceState?> ModerateAsync(long actorId, long communityId, bool? mute, bool? deaf, bool changeChannel, long? channelId)

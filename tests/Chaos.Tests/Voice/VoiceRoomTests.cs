@@ -100,7 +100,9 @@ public sealed class VoiceRoomTests(TwoFrontDoorsFixture fixture, ITestOutputHelp
         var p50 = crossDoor[crossDoor.Count / 2];
         var p99 = crossDoor[(int)(crossDoor.Count * 0.99)];
         output.WriteLine($"voice frame latency client→client across front doors: n={crossDoor.Count} p50={p50:0.00} ms p99={p99:0.00} ms max={crossDoor[^1]:0.00} ms");
-        p99.ShouldBeLessThan(250, "a generous bound for a shared 2-core machine; the measured figures are printed");
+        // Loose bounds: the machine is shared (2 cores, other builds); the printed figures are the measurement.
+        p50.ShouldBeLessThan(25);
+        p99.ShouldBeLessThan(500);
     }
 
     [Fact]
@@ -262,6 +264,24 @@ public sealed class VoiceRoomTests(TwoFrontDoorsFixture fixture, ITestOutputHelp
             async () => (await Should.ThrowAsync<HubException>(() => moved.Connection.InvokeAsync<object>("SetVoiceState", false, false))).Message,
             m => m.Contains("not_found", StringComparison.Ordinal), Deadline, "the disconnected member to be out of voice");
         await Problem.ExpectAsync(await room.ModerateAsync(room.Owner, moved.User, new { mute = true }), 404, "not_found");
+    }
+
+    [Fact]
+    public async Task KickedMember_IsTakenOutOfVoice()
+    {
+        var room = await VoiceTestCommunity.CreateAsync(A, members: 1);
+        await using var owner = await GatewayClient.ConnectAsync(A.BaseAddress, room.Owner.AccessToken);
+        await using var kicked = await VoiceClient.ConnectAsync(B, room.Members[0]);
+        await kicked.JoinAsync(room.Voice);
+        await kicked.StartReceivingAsync();
+        (await VoiceTestCommunity.ParticipantsAsync(room.Owner, room.Voice)).ShouldBe([kicked.User.Id]);
+
+        (await room.Owner.Http.DeleteAsync($"/api/v1/communities/{room.Id}/members/{kicked.User.Id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        await owner.WaitForAsync("VoiceStateUpdated", e => e.GetProperty("userId").GetString() == kicked.User.Id && e.GetProperty("channelId").ValueKind == JsonValueKind.Null);
+        (await VoiceTestCommunity.ParticipantsAsync(room.Owner, room.Voice)).ShouldBeEmpty();
+        await Eventually.ReturnsAsync(
+            async () => (await Should.ThrowAsync<HubException>(() => kicked.Connection.InvokeAsync<object>("SetVoiceState", false, false))).Message,
+            m => m.Contains("not_found", StringComparison.Ordinal), Deadline, "the kicked member's connection to be out of voice");
     }
 
     [Fact]
