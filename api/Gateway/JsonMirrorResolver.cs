@@ -9,14 +9,15 @@ namespace Chaos.Api.Gateway;
 /// <summary>
 /// Makes the MessagePack protocol carry exactly the JSON protocol's shapes (API.md: camelCase in both, ids as strings,
 /// lower-case enums): CHAOS types are written through the same System.Text.Json contract, mirrored into MessagePack.
-/// SignalR serializes an event once per protocol, not per recipient, so the mirror runs once per event.
+/// SignalR serializes an event once per protocol, not per recipient, so the mirror runs once per event. Voice frames,
+/// whose payload must be MessagePack binary and which are the hot path, have their own formatters.
 /// </summary>
 public sealed class JsonMirrorResolver(JsonSerializerOptions json) : IFormatterResolver
 {
     public IMessagePackFormatter<T>? GetFormatter<T>() =>
-        typeof(T).Namespace?.StartsWith("Chaos", StringComparison.Ordinal) == true
+        Voice.VoiceFormatters.Get<T>() ?? (typeof(T).Namespace?.StartsWith("Chaos", StringComparison.Ordinal) == true
             ? new MirrorFormatter<T>(json)
-            : StandardResolver.Instance.GetFormatter<T>();
+            : StandardResolver.Instance.GetFormatter<T>());
 
     private sealed class MirrorFormatter<T>(JsonSerializerOptions json) : IMessagePackFormatter<T>
     {

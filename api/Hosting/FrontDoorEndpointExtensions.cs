@@ -2,6 +2,7 @@ using Chaos.Api.Accounts;
 using Chaos.Api.Communities;
 using Chaos.Api.Gateway;
 using Chaos.Api.Messages;
+using Chaos.Api.Voice;
 using Chaos.Hosting;
 using Scalar.AspNetCore;
 
@@ -30,6 +31,8 @@ public static partial class FrontDoorEndpointExtensions
         api.MapInvitesApi();
         api.MapMessagesApi();
         api.MapChaosPersonal();
+        api.MapVoiceApi();
+        api.MapVoiceMessagesApi();
 
         app.MapChaosGateway();
         app.MapChaosHealth();

@@ -6,6 +6,7 @@ using Chaos.Api.Errors;
 using Chaos.Api.Gateway;
 using Chaos.Api.Json;
 using Chaos.Api.RateLimits;
+using Chaos.Api.Voice;
 using Chaos.Errors;
 using Chaos.Hosting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -98,6 +99,7 @@ public static class FrontDoorServiceExtensions
         services.AddChaosHealthChecks();
         services.AddChaosGateway();
         services.AddChaosPersonal();
+        services.AddChaosVoice(builder.Configuration);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
             .AddMeter("Chaos", "Microsoft.Orleans", "Npgsql")

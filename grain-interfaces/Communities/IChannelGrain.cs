@@ -19,6 +19,12 @@ public interface IChannelGrain : IGrainWithIntegerKey
     /// <summary>Acknowledged only once the message is durable in PostgreSQL; a repeated nonce returns the original.</summary>
     Task<Message> SendMessageAsync(long authorId, string content, string? nonce, long? replyToId);
 
+    /// <summary>
+    /// A voice message: no text, one attachment whose bytes are already in the blob store (needs SendVoiceMessages).
+    /// Durable and ordered like any other send.
+    /// </summary>
+    Task<Message> SendVoiceMessageAsync(long authorId, Attachment attachment);
+
     Task<Message> GetMessageAsync(long userId, long messageId);
 
     Task<IReadOnlyList<Message>> GetMessagesAsync(long userId, long? before, long? after, int limit);

@@ -72,4 +72,11 @@ public interface ICommunityGrain : IGrainWithIntegerKey
     /// </summary>
     [AlwaysInterleave]
     Task<Permissions.Permissions> GetPermissionsAsync(long actorId, long? channelId);
+
+    /// <summary>
+    /// Voice moderation: the actor's permissions in <paramref name="channelId"/>, after checking that the actor outranks
+    /// <paramref name="targetId"/> (forbidden otherwise; acting on oneself is allowed). Read-only and interleaving.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<Permissions.Permissions> GetModerationPermissionsAsync(long actorId, long targetId, long channelId);
 }

@@ -28,6 +28,7 @@ public static class GatewayEvents
 
     /// <summary>Internal, on a user stream: the user left or was removed from this group (payload: the Channel).</summary>
     public const string PrivateChannelRemoved = "_PrivateChannelRemoved";
+    public const string VoiceStateUpdated = "VoiceStateUpdated";
 
     /// <summary>Internal: re-evaluate who may see this stream's events (never forwarded to clients).</summary>
     public const string AccessChanged = "_AccessChanged";

@@ -2,7 +2,8 @@ namespace Chaos.Messages;
 
 /// <summary>
 /// One message as the store keeps it. <see cref="Seq"/> is per channel, starts at 1 and has no gaps; a deleted
-/// message keeps its row (and seq) with blank content so clients can tell a deletion from a gap.
+/// message keeps its row (and seq) with blank content so clients can tell a deletion from a gap. <see cref="Attachments"/>
+/// is null for a message without any (all messages before voice messages).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("chaos.StoredMessage")]
 public sealed record StoredMessage(
@@ -17,4 +18,5 @@ public sealed record StoredMessage(
     [property: Id(8)] string? Nonce,
     [property: Id(9)] IReadOnlyList<long> Mentions,
     [property: Id(10)] int Flags,
-    [property: Id(11)] bool Deleted);
+    [property: Id(11)] bool Deleted,
+    [property: Id(12)] IReadOnlyList<Attachment>? Attachments = null);

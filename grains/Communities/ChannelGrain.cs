@@ -125,6 +125,29 @@ internal sealed partial class ChannelGrain(
         return result;
     }
 
+    public async Task<Message> SendVoiceMessageAsync(long authorId, Attachment attachment)
+    {
+        ArgumentNullException.ThrowIfNull(attachment);
+        EnsureExists();
+        await RequireAsync(authorId, P.ViewChannel | P.SendVoiceMessages);
+        var message = new StoredMessage(ids.NextId(), ChannelId, lastSeq + 1, authorId, string.Empty, time.GetUtcNow(), null, null, null, [], 0, false, [attachment]);
+        try
+        {
+            await writer.WriteAsync(message);
+        }
+        catch (DuplicateMessageException)
+        {
+            lastSeq = await store.GetLastSeqAsync(ChannelId, CancellationToken.None);
+            throw new ChaosException(ErrorCodes.Unavailable, "The channel was recovering; retry the upload.");
+        }
+
+        lastSeq = message.Seq;
+        Remember(message);
+        var result = await ToMessageAsync(message);
+        await PublishAsync(GatewayEvents.MessageCreated, result, result.Seq);
+        return result;
+    }
+
     public async Task<Message> GetMessageAsync(long userId, long messageId)
     {
         EnsureExists();
@@ -187,7 +210,7 @@ internal sealed partial class ChannelGrain(
             throw ChaosException.NotFound("message");
         }
 
-        Replace(message with { Deleted = true, Content = string.Empty });
+        Replace(message with { Deleted = true, Content = string.Empty, Attachments = null });
         await PublishAsync(GatewayEvents.MessageDeleted, new MessageDeleted(ChannelId, messageId), null);
     }
 
@@ -365,7 +388,7 @@ internal sealed partial class ChannelGrain(
         return messages.Select(m => new Message(
             m.Id, m.ChannelId, m.Seq,
             authors.TryGetValue(m.AuthorId, out var author) ? author : new PublicUser(m.AuthorId, "deleted_user", "Deleted User", Snowflake.CreatedAt(m.AuthorId)),
-            m.Content, m.CreatedAt, m.EditedAt, m.ReplyToId, m.Nonce, [], m.Mentions, m.Flags)).ToList();
+            m.Content, m.CreatedAt, m.EditedAt, m.ReplyToId, m.Nonce, m.Attachments ?? [], m.Mentions, m.Flags)).ToList();
     }
 
     private Task PublishAsync(string name, object payload, long? seq) => stream!.OnNextAsync(new GatewayEvent(name, payload, seq));

@@ -639,6 +639,19 @@ internal sealed class CommunityGrain(
             : PermissionCalculator.ComputeBase(Context(member));
     }
 
+    public async Task<P> GetModerationPermissionsAsync(long actorId, long targetId, long channelId)
+    {
+        EnsureExists();
+        var actor = Context(await RequireMemberAsync(actorId));
+        var target = await FindMemberAsync(targetId) ?? throw ChaosException.NotFound("member");
+        if (actorId != targetId)
+        {
+            RequireHierarchy(actor, target);
+        }
+
+        return PermissionCalculator.ComputeChannel(actor, FindChannel(channelId).Overwrites.Select(o => o.ToPermissionOverwrite()).ToList());
+    }
+
     private async Task<Member> ChangeMemberRoleAsync(long actorId, long userId, long roleId, bool add)
     {
         EnsureExists();
@@ -800,6 +813,7 @@ internal sealed class CommunityGrain(
         await Task.WhenAll(S.Channels.Select(c => GrainFactory.GetGrain<IChannelGrain>(c.Id).InvalidatePermissionsAsync(userId)));
         await PublishAsync(GatewayEvents.MemberLeft, new MemberLeft(CommunityId, userId, reason));
         await AccessChangedAsync(userId, S.Channels);
+        await GrainFactory.GetGrain<Voice.IVoiceMemberGrain>(userId).EvictAsync(CommunityId);
     }
 
     /// <summary>

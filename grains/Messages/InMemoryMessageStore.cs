@@ -127,7 +127,7 @@ public sealed class InMemoryMessageStore : IMessageStore
                 return Task.FromResult(false);
             }
 
-            channel.Replace(message with { Content = string.Empty, Mentions = [], Deleted = true });
+            channel.Replace(message with { Content = string.Empty, Mentions = [], Deleted = true, Attachments = null });
             return Task.FromResult(true);
         }
     }

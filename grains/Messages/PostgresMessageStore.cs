@@ -8,16 +8,16 @@ namespace Chaos.Messages;
 /// <summary>The message store on the <c>messages</c> table (migration 0010).</summary>
 public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessageStore
 {
-    private const string Columns = "channel_id, id, seq, author_id, content, created_at, edited_at, reply_to_id, nonce, mentions, flags, deleted";
+    private const string Columns = "channel_id, id, seq, author_id, content, created_at, edited_at, reply_to_id, nonce, mentions, flags, deleted, attachments";
 
     // One statement, one round trip, one implicit transaction: all rows or none. Mentions travel as array literals
     // because unnest cannot spread a ragged bigint[][] into one bigint[] per row.
     private const string UnnestInsert = $"""
         INSERT INTO messages ({Columns})
-        SELECT c, i, s, a, t, ca, ea, r, n, m::bigint[], f, d
+        SELECT c, i, s, a, t, ca, ea, r, n, m::bigint[], f, d, att::jsonb
         FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::timestamptz[], $7::timestamptz[],
-                    $8::bigint[], $9::text[], $10::text[], $11::integer[], $12::boolean[])
-             AS u(c, i, s, a, t, ca, ea, r, n, m, f, d)
+                    $8::bigint[], $9::text[], $10::text[], $11::integer[], $12::boolean[], $13::text[])
+             AS u(c, i, s, a, t, ca, ea, r, n, m, f, d, att)
         """;
 
     public Task AppendAsync(IReadOnlyList<StoredMessage> batch, CancellationToken ct)
@@ -47,6 +47,7 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
         var mentions = new string[count];
         var flags = new int[count];
         var deleted = new bool[count];
+        var attachments = new string?[count];
         for (var n = 0; n < count; n++)
         {
             var message = batch[n];
@@ -62,6 +63,7 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
             mentions[n] = message.Mentions.Count == 0 ? "{}" : ArrayLiteral(message.Mentions);
             flags[n] = message.Flags;
             deleted[n] = message.Deleted;
+            attachments[n] = AttachmentJson.Write(message.Attachments);
         }
 
         await using var command = dataSource.CreateCommand(UnnestInsert);
@@ -77,6 +79,7 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = mentions });
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = flags });
         command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = deleted });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = attachments });
         try
         {
             await command.ExecuteNonQueryAsync(ct);
@@ -110,6 +113,7 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
                 await importer.WriteAsync(message.Mentions as long[] ?? [.. message.Mentions], NpgsqlDbType.Array | NpgsqlDbType.Bigint, ct);
                 await importer.WriteAsync(message.Flags, NpgsqlDbType.Integer, ct);
                 await importer.WriteAsync(message.Deleted, NpgsqlDbType.Boolean, ct);
+                await WriteNullableAsync(importer, AttachmentJson.Write(message.Attachments), NpgsqlDbType.Jsonb, ct);
             }
 
             await importer.CompleteAsync(ct);
@@ -179,7 +183,7 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
     {
         // Mentions go with the content: they reveal who the deleted text addressed.
         await using var command = dataSource.CreateCommand("""
-            UPDATE messages SET content = '', mentions = '{}', deleted = true
+            UPDATE messages SET content = '', mentions = '{}', attachments = NULL, deleted = true
             WHERE channel_id = $1 AND id = $2 AND NOT deleted
             """);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = channelId });
@@ -292,5 +296,6 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
         Nonce: reader.IsDBNull(8) ? null : reader.GetString(8),
         Mentions: reader.GetFieldValue<long[]>(9),
         Flags: reader.GetInt32(10),
-        Deleted: reader.GetBoolean(11));
+        Deleted: reader.GetBoolean(11),
+        Attachments: reader.IsDBNull(12) ? null : AttachmentJson.Read(reader.GetString(12)));
 }

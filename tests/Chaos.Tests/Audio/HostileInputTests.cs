@@ -145,6 +145,12 @@ public sealed class HostileInputTests
 
     public static TheoryData<string> OggCaseNames() => [.. OggCases.Keys];
 
+    /// <summary>The Ogg inputs rejected as invalid (not for a limit), reused by the voice-message upload tests.</summary>
+    internal static IEnumerable<(string Name, byte[] Input)> InvalidOgg => OggCases.Where(c => !c.Value.ExpectLimit).Select(c => (c.Key, c.Value.Input));
+
+    /// <summary>The WAV inputs rejected as invalid (not for a limit), reused by the voice-message upload tests.</summary>
+    internal static IEnumerable<(string Name, byte[] Input)> InvalidWav => WavCases.Where(c => !c.Value.ExpectLimit).Select(c => (c.Key, c.Value.Input));
+
     public static TheoryData<string> WavCaseNames() => [.. WavCases.Keys];
 
     [Theory]

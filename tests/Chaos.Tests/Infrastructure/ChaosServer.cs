@@ -83,6 +83,25 @@ public sealed class ChaosServer : IAsyncDisposable
         return new TestUser(auth.User.Id, username, password, auth.AccessToken, auth.RefreshToken, CreateClient(auth.AccessToken));
     }
 
+    /// <summary>
+    /// Stops with an already-cancelled token: the co-hosted silo shuts down ungracefully (no grain hand-off, no goodbye to
+    /// the membership table; the others must detect the death) and Kestrel aborts its connections — a crash, in-process.
+    /// </summary>
+    public async ValueTask KillAsync()
+    {
+        Http.Dispose();
+        try
+        {
+            await app.StopAsync(new CancellationToken(canceled: true));
+        }
+        catch (OperationCanceledException)
+        {
+            // Expected: nothing waits for a graceful stop.
+        }
+
+        await app.DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
