@@ -51,6 +51,9 @@ public sealed partial class ChaosGateway : IAsyncDisposable
 
     public event Action<Message>? MessageCreated;
 
+    /// <summary>Every <c>MessageCreated</c> exactly as it came off the socket, before duplicate suppression and gap filling (diagnostics, load tests).</summary>
+    public event Action<Message>? RawMessageCreated;
+
     public event Action<Message>? MessageUpdated;
 
     public event Action<MessageDeleted>? MessageDeleted;
@@ -460,7 +463,11 @@ public sealed partial class ChaosGateway : IAsyncDisposable
 
         var hub = builder.Build();
         hub.On<ReadyEvent>("Ready", ready => Enqueue(() => OnReadyAsync(hub, ready)));
-        hub.On<Message>("MessageCreated", message => Enqueue(() => OnMessageCreatedAsync(message)));
+        hub.On<Message>("MessageCreated", message =>
+        {
+            RawMessageCreated?.Invoke(message);
+            return Enqueue(() => OnMessageCreatedAsync(message));
+        });
         hub.On<Message>("MessageUpdated", message => Enqueue(() => Raise(nameof(MessageUpdated), MessageUpdated, message)));
         hub.On<MessageDeleted>("MessageDeleted", deleted => Enqueue(() => Raise(nameof(MessageDeleted), MessageDeleted, deleted)));
         On(hub, "TypingStarted", () => TypingStarted);
