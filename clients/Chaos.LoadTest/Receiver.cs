@@ -8,10 +8,11 @@ namespace Chaos.LoadTest;
 /// One receiving connection's accounting, fed from the raw socket events (before the SDK's duplicate suppression):
 /// latency from the send timestamp embedded in the content, and lost/duplicated/out-of-order by each channel's seq.
 /// </summary>
-internal sealed class Receiver
+internal sealed class Receiver(int door = 0, IReadOnlyList<int>? senderDoors = null)
 {
     private readonly Dictionary<string, ChannelSeqs> channels = [];
     private readonly List<double> latencies = [];
+    private readonly List<double> crossDoor = [];
     private readonly Lock sync = new();
 
     public long Deliveries { get; private set; }
@@ -26,9 +27,14 @@ internal sealed class Receiver
         lock (sync)
         {
             Deliveries++;
-            if (Payload.TryReadTimestamp(message.Content, out var sent))
+            if (Payload.TryRead(message.Content, out var sent, out var sender))
             {
-                latencies.Add(Stopwatch.GetElapsedTime(sent, now).TotalMilliseconds);
+                var latency = Stopwatch.GetElapsedTime(sent, now).TotalMilliseconds;
+                latencies.Add(latency);
+                if (senderDoors is not null && sender < senderDoors.Count && senderDoors[sender] != door)
+                {
+                    crossDoor.Add(latency);
+                }
             }
 
             if (!channels.TryGetValue(message.ChannelId, out var seqs))
@@ -95,6 +101,15 @@ internal sealed class Receiver
         }
     }
 
+    /// <summary>Latencies of messages whose sender was connected to another front door than this receiver.</summary>
+    public IReadOnlyList<double> CrossDoorLatencies()
+    {
+        lock (sync)
+        {
+            return [.. crossDoor];
+        }
+    }
+
     private sealed class ChannelSeqs
     {
         public HashSet<long> Seen { get; } = [];
@@ -111,15 +126,18 @@ internal static class Payload
     public static string Create(int sender, long n) =>
         string.Create(CultureInfo.InvariantCulture, $"lt {Stopwatch.GetTimestamp()} {sender} {n}");
 
-    public static bool TryReadTimestamp(string content, out long timestamp)
+    public static bool TryRead(string content, out long timestamp, out int sender)
     {
         timestamp = 0;
+        sender = -1;
         if (!content.StartsWith("lt ", StringComparison.Ordinal))
         {
             return false;
         }
 
-        var end = content.IndexOf(' ', 3);
-        return long.TryParse(content.AsSpan(3, (end < 0 ? content.Length : end) - 3), NumberStyles.None, CultureInfo.InvariantCulture, out timestamp);
+        var parts = content.Split(' ');
+        return parts.Length >= 3
+            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out timestamp)
+            && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out sender);
     }
 }

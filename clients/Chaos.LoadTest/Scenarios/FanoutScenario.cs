@@ -14,7 +14,9 @@ internal static class FanoutScenario
         var users = await harness.RegisterAsync(members);
         var community = await harness.CommunityAsync(users[0], users);
         var channelId = community.Channels.First(c => c.Type == Client.Communities.ChannelType.Text).Id;
-        var receivers = users.Select(_ => new Receiver()).ToArray();
+        var doors = harness.Settings.Urls.Count;
+        var senderDoors = Enumerable.Range(0, senders).Select(i => i % doors).ToArray();
+        var receivers = users.Select((_, i) => new Receiver(i % doors, senderDoors)).ToArray();
         var gateways = await harness.ConnectAsync(users, (i, g) => g.RawMessageCreated += receivers[i].OnMessage);
         var sending = gateways.Take(senders).Select(g => (g, channelId)).ToList();
         await MessagingRun.RunAsync(harness, result, receivers, sending, new Dictionary<string, int> { [channelId] = members }, rate / senders, inflight);

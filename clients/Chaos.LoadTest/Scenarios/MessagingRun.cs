@@ -74,9 +74,11 @@ internal static class MessagingRun
         await tick;
         phase.Value = phase.MaxValue;
         var latencies = new LatencyRecorder();
+        var crossDoor = new LatencyRecorder();
         foreach (var receiver in receivers)
         {
             latencies.AddRange(receiver.Latencies());
+            crossDoor.AddRange(receiver.CrossDoorLatencies());
         }
 
         var ranges = acked.ToDictionary(a => a.Key, a => a.Value);
@@ -87,6 +89,11 @@ internal static class MessagingRun
         result.Metrics["deliveries"] = receivers.Sum(r => r.Deliveries) - deliveriesAtStart;
         result.Metrics["deliveriesPerSecond"] = Math.Round(deliveredInWindow / sendSeconds, 1);
         result.Metrics["sendToReceive"] = latencies.Summary();
+        if (crossDoor.Count > 0)
+        {
+            result.Metrics["sendToReceiveCrossDoor"] = crossDoor.Summary();
+        }
+
         result.Metrics["ack"] = acks.Summary();
         result.Metrics["lost"] = receivers.Sum(r => r.Lost(ranges));
         result.Metrics["duplicated"] = receivers.Sum(r => r.Duplicates);
