@@ -33,7 +33,7 @@ public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixtur
     }
 
     [Fact]
-    public async Task Gateway_ReconnectsToTheNextFrontDoor_AndFillsTheGap()
+    public async Task Gateway_ReconnectsToTheNextFrontDoor_FillsTheGap_AndCompletesASendStartedWhileMoving()
     {
         var second = await ChaosServer.StartAsync(fixture.ConnectionString);
         using var sender = await SdkUsers.RegisterAsync(fixture.Server.BaseAddress);
@@ -48,6 +48,8 @@ public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixtur
 
             // The listener's front door goes away; its socket closes and the gateway moves to the other door.
             await second.DisposeAsync();
+            // Started while the gateway has no connection: it waits for the next one and sends then, once.
+            var moving = gateway.SendMessageAsync(channelId, "sent while moving");
             for (var i = 1; i <= 5; i++)
             {
                 await sender.SendMessageAsync(channelId, $"m{i}");
@@ -55,8 +57,13 @@ public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixtur
 
             await Eventually.ReturnsAsync(() => Task.FromResult(gateway.FrontDoor), d => d == fixture.Server.BaseAddress && gateway.IsConnected, TimeSpan.FromSeconds(60), "a reconnect to the first door");
             await sender.SendMessageAsync(channelId, "m6");
-            var seen = await recorded.WaitForCountAsync(channelId, 7, TimeSpan.FromSeconds(60));
-            seen.Select(m => m.Content).ShouldBe(Enumerable.Range(0, 7).Select(i => $"m{i}"));
+            var mine = await moving;
+            var seen = await recorded.WaitForCountAsync(channelId, 8, TimeSpan.FromSeconds(60));
+            seen.Where(m => m.Content != "sent while moving").Select(m => m.Content).ShouldBe(Enumerable.Range(0, 7).Select(i => $"m{i}"));
+            seen.Count(m => m.Content == "sent while moving").ShouldBe(1);
+            seen.Single(m => m.Content == "sent while moving").Id.ShouldBe(mine.Id);
+            seen.Select(m => m.Seq).ShouldBe(Enumerable.Range(1, 8).Select(i => (long)i));
+            (await sender.GetMessagesAsync(channelId)).Count(m => m.Content == "sent while moving").ShouldBe(1);
         }
     }
 }
