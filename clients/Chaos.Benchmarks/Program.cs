@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Chaos.Benchmarks.PermissionBenchmarks).Assembly).Run(args);

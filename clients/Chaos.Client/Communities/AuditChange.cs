@@ -1,0 +1,3 @@
+namespace Chaos.Client.Communities;
+
+public sealed record AuditChange(string? Old, string? New);

@@ -1,0 +1,9 @@
+namespace Chaos.Client.Communities;
+
+public enum ChannelType
+{
+    Text,
+    Voice,
+    Dm,
+    Group,
+}

@@ -1,0 +1,7 @@
+namespace Chaos.Client.Communities;
+
+public enum OverwriteType
+{
+    Role,
+    Member,
+}

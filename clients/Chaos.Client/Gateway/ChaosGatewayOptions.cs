@@ -1,0 +1,28 @@
+namespace Chaos.Client.Gateway;
+
+/// <summary>How a <see cref="ChaosGateway"/> connects, reconnects and fills gaps.</summary>
+public sealed class ChaosGatewayOptions
+{
+    public GatewayProtocol Protocol { get; set; } = GatewayProtocol.Json;
+
+    /// <summary>Front doors to use, tried in turn on reconnect; empty means the REST client's base address.</summary>
+    public IList<Uri> FrontDoors { get; } = [];
+
+    /// <summary>Waits between reconnect attempts; the last one repeats until <see cref="ChaosGateway.StopAsync"/>.</summary>
+    public IList<TimeSpan> ReconnectDelays { get; } = [TimeSpan.Zero, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
+
+    /// <summary>How long a send keeps retrying (with the same nonce) across disconnects before it gives up.</summary>
+    public TimeSpan SendRetryTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long <see cref="ChaosGateway.StartAsync"/> waits for <c>Ready</c>.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Fetch missed messages from history when a channel's <c>seq</c> jumps or after a reconnect that lost the connection's state.</summary>
+    public bool FillGaps { get; set; } = true;
+
+    /// <summary>At most this many messages are fetched to fill one gap; older ones are left to the application's own history view.</summary>
+    public int MaxGapFill { get; set; } = 5_000;
+
+    /// <summary>Skip the negotiate round trip (faster connects, but no stateful reconnect).</summary>
+    public bool SkipNegotiation { get; set; }
+}

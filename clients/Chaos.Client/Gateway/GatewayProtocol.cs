@@ -1,0 +1,7 @@
+namespace Chaos.Client.Gateway;
+
+public enum GatewayProtocol
+{
+    Json,
+    MessagePack,
+}

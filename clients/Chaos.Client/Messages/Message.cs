@@ -1,0 +1,18 @@
+using Chaos.Client.Accounts;
+
+namespace Chaos.Client.Messages;
+
+/// <summary>A message; <see cref="Seq"/> starts at 1 per channel and grows by exactly one per created message.</summary>
+public sealed record Message(
+    string Id,
+    string ChannelId,
+    long Seq,
+    User Author,
+    string Content,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? EditedAt,
+    string? ReplyToId,
+    string? Nonce,
+    IReadOnlyList<Attachment> Attachments,
+    IReadOnlyList<string> Mentions,
+    int Flags);

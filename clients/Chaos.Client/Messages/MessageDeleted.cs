@@ -1,0 +1,3 @@
+namespace Chaos.Client.Messages;
+
+public sealed record MessageDeleted(string ChannelId, string MessageId);

@@ -1,0 +1,3 @@
+namespace Chaos.Client.Relationships;
+
+public sealed record Presence(string UserId, PresenceStatus Status, string? StatusMessage, DateTimeOffset? LastSeenAt);

@@ -1,0 +1,10 @@
+namespace Chaos.Client.Relationships;
+
+public enum PresenceStatus
+{
+    Online,
+    Away,
+    Busy,
+    Invisible,
+    Offline,
+}

@@ -1,0 +1,3 @@
+namespace Chaos.Client.Relationships;
+
+public sealed record Relationship(string UserId, RelationshipType Type);
