@@ -15,6 +15,9 @@ public sealed class ConnectionInfo(string connectionId, long userId)
     /// <summary>Community id → the newest access change already applied to this connection.</summary>
     public Dictionary<long, long> AccessVersions { get; } = [];
 
+    /// <summary>Community id → the newest access change applied to this connection's channel groups only.</summary>
+    public Dictionary<long, long> ChannelAccessVersions { get; } = [];
+
     /// <summary>Serializes re-evaluations of this connection's access, so two changes never interleave.</summary>
     public SemaphoreSlim Sync { get; } = new(1, 1);
 

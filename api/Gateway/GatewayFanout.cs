@@ -232,7 +232,7 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
             switch (evt.Name)
             {
                 case GatewayEvents.AccessChanged when evt.Payload is AccessChanged change:
-                    await ReevaluateAsync(change);
+                    await ReevaluateAsync(change, channelsOnly: ns != ChaosProviders.CommunityNamespace);
                     return;
                 case GatewayEvents.MembershipChanged when evt.Payload is AccessChanged change:
                     await JoinedAsync(change);
@@ -262,8 +262,12 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
         }
     }
 
-    /// <summary>Re-evaluates the affected local connections once per change, whichever stream brings it first.</summary>
-    private async Task ReevaluateAsync(AccessChanged change)
+    /// <summary>
+    /// Re-evaluates the affected local connections once per change and stream kind. A channel stream only ever narrows
+    /// or widens channel groups: leaving the community (and its group) is the community stream's job, so a member who
+    /// loses access still hears <c>MemberLeft</c> there, in order, before being cut off.
+    /// </summary>
+    private async Task ReevaluateAsync(AccessChanged change, bool channelsOnly)
     {
         List<ConnectionInfo> affected;
         lock (gate)
@@ -274,7 +278,7 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
             affected = ids.Select(connections.GetValueOrDefault).OfType<ConnectionInfo>().ToList();
         }
 
-        await Task.WhenAll(affected.Select(c => RefreshAsync(c, change.CommunityId, change.Version)));
+        await Task.WhenAll(affected.Select(c => RefreshAsync(c, change.CommunityId, change.Version, channelsOnly)));
     }
 
     private async Task JoinedAsync(AccessChanged change)
@@ -287,7 +291,7 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
 
         foreach (var connection in mine)
         {
-            var view = await RefreshAsync(connection, change.CommunityId, change.Version);
+            var view = await RefreshAsync(connection, change.CommunityId, change.Version, channelsOnly: false);
             if (view is not null)
             {
                 await hub.Clients.Client(connection.ConnectionId).SendAsync(GatewayEvents.CommunityUpdated, view);
@@ -295,12 +299,18 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
         }
     }
 
-    private async Task<Community?> RefreshAsync(ConnectionInfo connection, long communityId, long version)
+    private async Task<Community?> RefreshAsync(ConnectionInfo connection, long communityId, long version, bool channelsOnly)
     {
         await connection.Sync.WaitAsync();
         try
         {
-            if (connection.Closed || (connection.AccessVersions.TryGetValue(communityId, out var applied) && applied >= version))
+            var applied = connection.AccessVersions.GetValueOrDefault(communityId);
+            if (channelsOnly)
+            {
+                applied = Math.Max(applied, connection.ChannelAccessVersions.GetValueOrDefault(communityId));
+            }
+
+            if (connection.Closed || applied >= version)
             {
                 return null;
             }
@@ -315,8 +325,16 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
                 view = null;
             }
 
-            connection.AccessVersions[communityId] = version;
-            await ApplyAsync(connection, communityId, view);
+            if (channelsOnly)
+            {
+                connection.ChannelAccessVersions[communityId] = version;
+            }
+            else
+            {
+                connection.AccessVersions[communityId] = version;
+            }
+
+            await ApplyAsync(connection, communityId, view, keepCommunity: channelsOnly);
             return view;
         }
         finally
@@ -326,7 +344,7 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
     }
 
     /// <summary>Brings one connection's groups and stream subscriptions for one community in line with <paramref name="view"/>.</summary>
-    private async Task ApplyAsync(ConnectionInfo connection, long communityId, Community? view)
+    private async Task ApplyAsync(ConnectionInfo connection, long communityId, Community? view, bool keepCommunity = false)
     {
         var wanted = view?.Channels.Select(c => c.Id).ToHashSet() ?? [];
         var had = connection.Communities.GetValueOrDefault(communityId);
@@ -354,17 +372,17 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
 
         lock (gate)
         {
-            if (view is null)
+            if (view is null && !keepCommunity)
             {
                 connection.Communities.Remove(communityId);
             }
-            else
+            else if (view is not null || had is not null)
             {
                 connection.Communities[communityId] = wanted;
             }
         }
 
-        if (view is null && had is not null)
+        if (view is null && had is not null && !keepCommunity)
         {
             await hub.Groups.RemoveFromGroupAsync(connection.ConnectionId, GatewayGroups.Community(communityId));
             lock (gate)
