@@ -138,11 +138,34 @@ public static class PostgresServer
         }
     }
 
-    /// <summary>A TCP port that is free right now on loopback.</summary>
+    private static int nextPort = 20000 + (Environment.ProcessId % 500) * 20;
+
+    /// <summary>
+    /// A TCP port that is free right now on loopback, taken below Linux's ephemeral range (32768+): a port from the
+    /// ephemeral range can be handed to some outgoing connection the moment we release it, and a server restarted on it
+    /// would then fail to bind.
+    /// </summary>
     public static int FreeTcpPort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            var port = Interlocked.Increment(ref nextPort);
+            if (port >= 32000)
+            {
+                Interlocked.CompareExchange(ref nextPort, 20000, port);
+                continue;
+            }
+
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: try the next one.
+            }
+        }
     }
 }
