@@ -31,7 +31,7 @@ public static class PostgresServer
             await command.ExecuteNonQueryAsync();
         }
 
-        var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true, MaxPoolSize = 40 };
+        var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true, MaxPoolSize = 30, ConnectionIdleLifetime = 10, ConnectionPruningInterval = 2 };
         var connectionString = builder.ConnectionString;
         if (migrate)
         {
@@ -84,7 +84,7 @@ public static class PostgresServer
         }
 
         var initdb = $"{Path.Combine(binDirectory, "initdb")} -D {dataDirectory} -U postgres --auth=trust --no-sync -E UTF8 --locale=C.UTF-8";
-        var options = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=128MB";
+        var options = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000 -c shared_buffers=128MB";
         var start = $"{Path.Combine(binDirectory, "pg_ctl")} -D {dataDirectory} -o \\\"{options}\\\" -l {root}/postgres.log -w -t 60 start";
         await RunAsUserAsync(asRoot, initdb);
         await RunAsUserAsync(asRoot, start);
