@@ -10,6 +10,7 @@ namespace Chaos.Tests.Voice;
 /// the room is activated on the third, the participants talk through the first two, and the third is killed with
 /// <see cref="ChaosServer.KillAsync"/> (ungraceful silo stop, no hand-off; the others must detect the death).
 /// </summary>
+[Collection(RealTimeVoiceTests.Name)]
 public sealed class VoiceFailoverTests(ITestOutputHelper output)
 {
     /// <summary>The stated bound: membership declares the dead silo (6–8 s measured), then relays re-register every 2 s.</summary>

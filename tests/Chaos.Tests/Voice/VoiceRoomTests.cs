@@ -11,6 +11,7 @@ using Xunit.Abstractions;
 namespace Chaos.Tests.Voice;
 
 /// <summary>Voice rooms and the media path over real SignalR clients on two front doors of one cluster.</summary>
+[Collection(RealTimeVoiceTests.Name)]
 public sealed class VoiceRoomTests(TwoFrontDoorsFixture fixture, ITestOutputHelper output) : IClassFixture<TwoFrontDoorsFixture>
 {
     private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(20);
