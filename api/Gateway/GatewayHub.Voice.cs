@@ -81,12 +81,7 @@ public sealed partial class GatewayHub
     public ChannelReader<VoicePacket> ReceiveVoice(CancellationToken cancellationToken)
     {
         var session = InRoom();
-        var queue = System.Threading.Channels.Channel.CreateBounded<VoicePacket>(new BoundedChannelOptions(VoiceRelay.ListenerQueueFrames)
-        {
-            FullMode = BoundedChannelFullMode.DropOldest,
-            SingleReader = true,
-            SingleWriter = false,
-        });
+        var queue = Relay.CreateListenerQueue();
         session.SetQueue(queue);
         cancellationToken.Register(() => session.ClearQueue(queue));
         return queue.Reader;

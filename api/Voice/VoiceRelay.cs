@@ -22,9 +22,6 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
     public const int MaxViolations = 100;
 
     private static readonly TimeSpan ViolationWindow = TimeSpan.FromSeconds(10);
-    private static readonly KeyValuePair<string, object?> Invalid = new("reason", "invalid");
-    private static readonly KeyValuePair<string, object?> OverRate = new("reason", "rate");
-    private static readonly KeyValuePair<string, object?> Silenced = new("reason", "muted");
 
     private readonly ConcurrentDictionary<string, VoiceSession> sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(long ChannelId, long SpeakerId), FrameSequencer<VoicePacket>> sequencers = new();
@@ -55,6 +52,12 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
         sessions.GetOrAdd(connectionId, static (id, arg) => new VoiceSession(id, arg.userId, arg.abort), (userId, abort));
 
     public VoiceSession? Find(string connectionId) => sessions.GetValueOrDefault(connectionId);
+
+    /// <summary>A connection's <c>ReceiveVoice</c> queue: bounded, dropping (and counting) the oldest frame when full.</summary>
+    public Channel<VoicePacket> CreateListenerQueue() =>
+        System.Threading.Channels.Channel.CreateBounded<VoicePacket>(
+            new BoundedChannelOptions(ListenerQueueFrames) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = false },
+            _ => metrics.Dropped(VoiceMetrics.Queue));
 
     /// <summary>Puts the session in a room (or out of voice with null), keeping its <c>ReceiveVoice</c> stream on a move.</summary>
     public void Enter(VoiceSession session, VoiceState? state)
@@ -113,14 +116,14 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
         session.LastRefill = now;
         if (frame.Payload is not { Length: > 0 and <= VoiceRules.MaxFrameBytes } payload || OpusPacket.Validate(payload) != OpusPacketValidity.Valid)
         {
-            metrics.Dropped.Add(1, Invalid);
+            metrics.Dropped(VoiceMetrics.Invalid);
             Violation(session, now);
             return null;
         }
 
         if (session.Tokens < 1)
         {
-            metrics.Dropped.Add(1, OverRate);
+            metrics.Dropped(VoiceMetrics.OverRate);
             Violation(session, now);
             return null;
         }
@@ -128,7 +131,7 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
         session.Tokens -= 1;
         if (session.State is not { ChannelId: not null } state || state.Silenced)
         {
-            metrics.Dropped.Add(1, Silenced);
+            metrics.Dropped(VoiceMetrics.Muted);
             return null;
         }
 
@@ -144,10 +147,13 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
         }
 
         var sequencer = sequencers.GetOrAdd((channelId, packet.UserId), static _ => new FrameSequencer<VoicePacket>());
+        int lost;
         lock (sequencer)
         {
-            sequencer.Push(epoch, index, packet, (this, channelId), static (s, p) => s.Item1.Deliver(s.channelId, p));
+            lost = sequencer.Push(epoch, index, packet, (this, channelId), static (s, p) => s.Item1.Deliver(s.channelId, p));
         }
+
+        metrics.Dropped(VoiceMetrics.RelayGap, lost);
 
         return Task.CompletedTask;
     }
@@ -295,10 +301,13 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
         {
             foreach (var ((channelId, _), sequencer) in sequencers)
             {
+                int lost;
                 lock (sequencer)
                 {
-                    sequencer.FlushStale(400, (this, channelId), static (s, p) => s.Item1.Deliver(s.channelId, p));
+                    lost = sequencer.FlushStale(VoiceRules.StaleGapMilliseconds, (this, channelId), static (s, p) => s.Item1.Deliver(s.channelId, p));
                 }
+
+                metrics.Dropped(VoiceMetrics.RelayGap, lost);
             }
         }
     }

@@ -1,5 +1,7 @@
 using Chaos.Api.Gateway;
 using Chaos.Api.Blobs;
+using Chaos.Voice;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Chaos.Api.Voice;
 
@@ -8,7 +10,7 @@ public static class VoiceServiceExtensions
 {
     public static IServiceCollection AddChaosVoice(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<VoiceMetrics>();
+        services.TryAddSingleton<VoiceMetrics>();
         services.AddSingleton<VoiceRelay>();
         services.AddSingleton<IGatewayConnectionObserver>(sp => sp.GetRequiredService<VoiceRelay>());
         services.AddSingleton<IReadyContributor>(sp => sp.GetRequiredService<VoiceRelay>());

@@ -15,8 +15,20 @@ public static class VoiceRules
     /// <summary>Frames per second a speaker may send on average (20 ms frames are 50/s).</summary>
     public const int MaxFramesPerSecond = 60;
 
-    /// <summary>How many frames above the rate a speaker may burst (network jitter bunches frames).</summary>
-    public const int FrameBurst = 15;
+    /// <summary>
+    /// Frames a speaker may send at once above the rate: one second of audio. A sender, network or front door that
+    /// stalls for up to a second delivers its backlog in a burst, and none of it may be lost (with 15, a 400 ms stall of a
+    /// loaded machine already dropped frames). Below <c>ListenerQueueFrames</c> (64), so a whole burst fits a
+    /// listener's queue without pushing out older frames.
+    /// </summary>
+    public const int FrameBurst = 50;
+
+    /// <summary>
+    /// A gap in a speaker's frames (a frame still in flight between silos) waits this long before it counts as lost and
+    /// the frames behind it go on. Orleans may deliver messages between silos out of order and a loaded silo can hold
+    /// one back for a few hundred milliseconds; a real loss (a failing silo) only happens in a failover.
+    /// </summary>
+    public const long StaleGapMilliseconds = 400;
 
     /// <summary>Front doors re-register their relay and participants with every room this often.</summary>
     public static readonly TimeSpan RelayRefresh = TimeSpan.FromSeconds(2);

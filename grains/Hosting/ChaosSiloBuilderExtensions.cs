@@ -6,6 +6,7 @@ using Chaos.Messages;
 using Chaos.Presence;
 using Chaos.PrivateChannels;
 using Chaos.Relationships;
+using Chaos.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -41,6 +42,7 @@ public static class ChaosSiloBuilderExtensions
         services.TryAddSingleton<PasswordHasher>();
         services.Configure<PresenceOptions>(configuration.GetSection(PresenceOptions.Section));
         services.TryAddSingleton<PresenceMetrics>();
+        services.TryAddSingleton<VoiceMetrics>();
         services.TryAddSingleton<SnowflakeIdGenerator>();
         services.TryAddSingleton<IIdGenerator>(sp => sp.GetRequiredService<SnowflakeIdGenerator>());
         if (storage.ConnectionString is { } connectionString)

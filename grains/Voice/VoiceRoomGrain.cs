@@ -15,14 +15,11 @@ namespace Chaos.Voice;
 /// Placed on the silo of the first caller: in co-hosted mode that is the front door of the first participant.
 /// </summary>
 [PreferLocalPlacement]
-internal sealed partial class VoiceRoomGrain(ILogger<VoiceRoomGrain> logger) : Grain, IVoiceRoomGrain
+internal sealed partial class VoiceRoomGrain(VoiceMetrics metrics, ILogger<VoiceRoomGrain> logger) : Grain, IVoiceRoomGrain
 {
     private static readonly TimeSpan TickPeriod = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan RejoinGuard = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan EmptyLifetime = TimeSpan.FromSeconds(30);
-
-    /// <summary>A gap in a speaker's frames older than this is a lost frame; what waited behind it goes on.</summary>
-    private const long StaleGap = 400;
 
     private readonly Dictionary<long, Participant> participants = [];
     private readonly Dictionary<string, RelayEntry> relays = [];
@@ -180,7 +177,7 @@ internal sealed partial class VoiceRoomGrain(ILogger<VoiceRoomGrain> logger) : G
             return Task.CompletedTask;
         }
 
-        speaker.Inbound.Push(epoch, index, packet, (this, speaker), static (s, p) => s.Item1.Relay(s.Item2, p));
+        metrics.Dropped(VoiceMetrics.RoomGap, speaker.Inbound.Push(epoch, index, packet, (this, speaker), static (s, p) => s.Item1.Relay(s.Item2, p)));
         return speaker.State.Speaking || speaker.LastFrame == 0 || speaker.State.Silenced
             ? Task.CompletedTask
             : UpdateAsync(speaker, speaker.State with { Speaking = true });
@@ -224,7 +221,7 @@ internal sealed partial class VoiceRoomGrain(ILogger<VoiceRoomGrain> logger) : G
 
         foreach (var participant in participants.Values)
         {
-            participant.Inbound.FlushStale(StaleGap, (this, participant), static (s, p) => s.Item1.Relay(s.Item2, p));
+            metrics.Dropped(VoiceMetrics.RoomGap, participant.Inbound.FlushStale(VoiceRules.StaleGapMilliseconds, (this, participant), static (s, p) => s.Item1.Relay(s.Item2, p)));
         }
 
         foreach (var participant in participants.Values.Where(p => p.State.Speaking && now - p.LastFrame > VoiceRules.SpeakingTimeout.TotalMilliseconds).ToList())

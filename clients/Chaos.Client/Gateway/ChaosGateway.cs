@@ -96,6 +96,9 @@ public sealed partial class ChaosGateway : IAsyncDisposable
     /// <summary>A fresh connection is up, its <c>Ready</c> raised and missed messages filled in.</summary>
     public event Action<Uri>? Reconnected;
 
+    /// <summary>A connection attempt to a front door failed (refused, no <c>Ready</c> in time, ...); the next attempt follows.</summary>
+    public event Action<Uri, Exception>? ConnectFailed;
+
     /// <summary>Missed messages of a channel could not be fetched (e.g. access lost); live events continue.</summary>
     public event Action<string, Exception>? GapFillFailed;
 
@@ -421,12 +424,24 @@ public sealed partial class ChaosGateway : IAsyncDisposable
 
         try
         {
-            await hub.StartAsync(cancellation);
-            await signal.Task.WaitAsync(options.ConnectTimeout, cancellation);
+            // One deadline for the whole attempt: a door that accepts the socket but never answers must not stall reconnecting.
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            attempt.CancelAfter(options.ConnectTimeout);
+            await hub.StartAsync(attempt.Token);
+            await signal.Task.WaitAsync(attempt.Token);
             FrontDoor = door;
         }
-        catch
+        catch (Exception exception)
         {
+            try
+            {
+                ConnectFailed?.Invoke(door, exception);
+            }
+            catch (Exception handler)
+            {
+                HandlerFailed?.Invoke(nameof(ConnectFailed), handler);
+            }
+
             lock (sync)
             {
                 if (ReferenceEquals(connection, hub))

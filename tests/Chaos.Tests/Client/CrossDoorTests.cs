@@ -40,6 +40,11 @@ public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixtur
         using var listener = await SdkUsers.RegisterAsync(fixture.Server.BaseAddress);
         var (_, channelId) = await SdkUsers.CommunityAsync(sender, listener);
         var (gateway, recorded) = await SdkUsers.GatewayAsync(listener, GatewayProtocol.Json, second.BaseAddress, fixture.Server.BaseAddress);
+        var attempts = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var started = DateTime.UtcNow;
+        gateway.Disconnected += e => attempts.Enqueue($"{(DateTime.UtcNow - started).TotalSeconds:0.0}s disconnected: {e?.GetType().Name} {e?.Message}");
+        gateway.ConnectFailed += (door, e) => attempts.Enqueue($"{(DateTime.UtcNow - started).TotalSeconds:0.0}s {door} failed: {e.GetType().Name} {e.Message}");
+        gateway.Reconnected += door => attempts.Enqueue($"{(DateTime.UtcNow - started).TotalSeconds:0.0}s reconnected to {door}");
         await using (gateway)
         {
             gateway.FrontDoor.ShouldBe(second.BaseAddress);
@@ -55,7 +60,15 @@ public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixtur
                 await sender.SendMessageAsync(channelId, $"m{i}");
             }
 
-            await Eventually.ReturnsAsync(() => Task.FromResult(gateway.FrontDoor), d => d == fixture.Server.BaseAddress && gateway.IsConnected, TimeSpan.FromSeconds(60), "a reconnect to the first door");
+            try
+            {
+                await Eventually.ReturnsAsync(() => Task.FromResult(gateway.FrontDoor), d => d == fixture.Server.BaseAddress && gateway.IsConnected, TimeSpan.FromSeconds(60), "a reconnect to the first door");
+            }
+            catch (TimeoutException timeout)
+            {
+                throw new TimeoutException($"{timeout.Message} (first door {fixture.Server.BaseAddress}); attempts: {string.Join(" | ", attempts)}", timeout);
+            }
+
             await sender.SendMessageAsync(channelId, "m6");
             var mine = await moving;
             var seen = await recorded.WaitForCountAsync(channelId, 8, TimeSpan.FromSeconds(60));
