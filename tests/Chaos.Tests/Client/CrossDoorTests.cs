@@ -62,7 +62,7 @@ public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixtur
 
             try
             {
-                await Eventually.ReturnsAsync(() => Task.FromResult(gateway.FrontDoor), d => d == fixture.Server.BaseAddress && gateway.IsConnected, TimeSpan.FromSeconds(60), "a reconnect to the first door");
+                await Eventually.ReturnsAsync(() => Task.FromResult(gateway.FrontDoor), d => d == fixture.Server.BaseAddress && gateway.IsConnected, TimeSpan.FromSeconds(120), "a reconnect to the first door");
             }
             catch (TimeoutException timeout)
             {
