@@ -16,13 +16,18 @@ public interface IChannelGrain : IGrainWithIntegerKey
     /// <summary>The owning community, or null when no such channel exists.</summary>
     Task<long?> GetCommunityIdAsync();
 
-    /// <summary>Acknowledged only once the message is durable in PostgreSQL; a repeated nonce returns the original.</summary>
+    /// <summary>
+    /// Acknowledged only once the message is durable in PostgreSQL; a repeated nonce returns the original. Interleaves:
+    /// sends queue up while the previous group commits, and the grain keeps their order itself (one commit in flight).
+    /// </summary>
+    [AlwaysInterleave]
     Task<Message> SendMessageAsync(long authorId, string content, string? nonce, long? replyToId);
 
     /// <summary>
     /// A voice message: no text, one attachment whose bytes are already in the blob store (needs SendVoiceMessages).
-    /// Durable and ordered like any other send.
+    /// Durable and ordered like any other send (and interleaves like it).
     /// </summary>
+    [AlwaysInterleave]
     Task<Message> SendVoiceMessageAsync(long authorId, Attachment attachment);
 
     Task<Message> GetMessageAsync(long userId, long messageId);

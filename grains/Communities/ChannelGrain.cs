@@ -11,10 +11,11 @@ using P = Chaos.Permissions.Permissions;
 namespace Chaos.Communities;
 
 /// <summary>
-/// The message path of one channel. Sends are serialized here (the grain is not reentrant), so <c>seq</c> is assigned
-/// and made durable strictly in order: a send is acknowledged only after group commit made it durable, and the seq of
-/// a failed write is given back, so history never has a gap. After a failover the next activation continues from the
-/// last durable seq. State stays bounded: the recent window, nonces, authors and permissions are capped caches.
+/// The message path of one channel. Sends are ordered here (ChannelGrain.Sends.cs: they interleave and queue behind the
+/// one commit in flight), so <c>seq</c> is assigned and made durable strictly in order: a send is acknowledged only
+/// after group commit made it durable, and the seqs of a failed group are given back, so history never has a gap.
+/// After a failover the next activation continues from the last durable seq. State stays bounded: the recent window,
+/// nonces, authors and permissions are capped caches, and at most 5,000 sends wait in line.
 /// </summary>
 internal sealed partial class ChannelGrain(
     [PersistentState("channel", ChaosProviders.GrainStorage)] IPersistentState<ChannelState> state,
@@ -88,10 +89,17 @@ internal sealed partial class ChannelGrain(
         Validate("nonce", MessageRules.CheckNonce(nonce));
         await RequireAsync(authorId, P.ViewChannel | P.SendMessages);
 
-        var now = time.GetUtcNow();
-        if (nonce is not null && await FindByNonceAsync(authorId, nonce, now) is { } original)
+        if (nonce is not null)
         {
-            return await ToMessageAsync(original);
+            if (sending.TryGetValue((authorId, nonce), out var inFlight))
+            {
+                return await inFlight.Completion.Task;
+            }
+
+            if (await FindByNonceAsync(authorId, nonce, time.GetUtcNow()) is { } original)
+            {
+                return await ToMessageAsync(original);
+            }
         }
 
         if (replyToId is { } reply && await FindAsync(reply) is null)
@@ -99,30 +107,7 @@ internal sealed partial class ChannelGrain(
             throw ChaosException.Validation("replyToId", "replyToId must be a message of this channel.");
         }
 
-        var message = new StoredMessage(ids.NextId(), ChannelId, lastSeq + 1, authorId, content, now, null, replyToId, nonce, MessageRules.ParseMentions(content), 0, false);
-        try
-        {
-            await writer.WriteAsync(message);
-        }
-        catch (DuplicateMessageException)
-        {
-            // The seq was taken by a write whose acknowledgement we never saw (a commit that raced a failure):
-            // continue from what is really stored, and answer a retried nonce with what was stored for it.
-            lastSeq = await store.GetLastSeqAsync(ChannelId, CancellationToken.None);
-            if (nonce is not null && await store.FindByNonceAsync(ChannelId, authorId, nonce, now - MessageRules.NonceWindow, CancellationToken.None) is { } stored)
-            {
-                Remember(stored);
-                return await ToMessageAsync(stored);
-            }
-
-            throw new ChaosException(ErrorCodes.Unavailable, "The channel was recovering; retry the send with the same nonce.");
-        }
-
-        lastSeq = message.Seq;
-        Remember(message);
-        var result = await ToMessageAsync(message);
-        await PublishAsync(GatewayEvents.MessageCreated, result, result.Seq);
-        return result;
+        return await SubmitAsync(new PendingSend(authorId, content, nonce, replyToId, null));
     }
 
     public async Task<Message> SendVoiceMessageAsync(long authorId, Attachment attachment)
@@ -130,22 +115,7 @@ internal sealed partial class ChannelGrain(
         ArgumentNullException.ThrowIfNull(attachment);
         EnsureExists();
         await RequireAsync(authorId, P.ViewChannel | P.SendVoiceMessages);
-        var message = new StoredMessage(ids.NextId(), ChannelId, lastSeq + 1, authorId, string.Empty, time.GetUtcNow(), null, null, null, [], 0, false, [attachment]);
-        try
-        {
-            await writer.WriteAsync(message);
-        }
-        catch (DuplicateMessageException)
-        {
-            lastSeq = await store.GetLastSeqAsync(ChannelId, CancellationToken.None);
-            throw new ChaosException(ErrorCodes.Unavailable, "The channel was recovering; retry the upload.");
-        }
-
-        lastSeq = message.Seq;
-        Remember(message);
-        var result = await ToMessageAsync(message);
-        await PublishAsync(GatewayEvents.MessageCreated, result, result.Seq);
-        return result;
+        return await SubmitAsync(new PendingSend(authorId, string.Empty, null, null, [attachment]));
     }
 
     public async Task<Message> GetMessageAsync(long userId, long messageId)

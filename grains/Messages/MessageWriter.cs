@@ -242,7 +242,7 @@ public sealed partial class MessageWriter : IAsyncDisposable
     }
 
     /// <summary>True when the database refused these rows (a retry of other rows can succeed), not the connection.</summary>
-    private static bool IsCausedByData(Exception exception) =>
+    internal static bool IsCausedByData(Exception exception) =>
         exception is DuplicateMessageException or ArgumentException
         || (exception is PostgresException postgres && (postgres.SqlState.StartsWith("22", StringComparison.Ordinal) || postgres.SqlState.StartsWith("23", StringComparison.Ordinal)));
 
