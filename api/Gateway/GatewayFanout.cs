@@ -253,12 +253,33 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
                 return;
             }
 
-            await hub.Clients.Group(GatewayGroups.For(ns, key)).SendAsync(evt.Name, evt.Payload);
+            // Not awaited: SignalR serializes the event once and starts every connection's write in order before this
+            // returns; awaiting the writes would let one slow socket (or a full stateful-reconnect buffer waiting for
+            // its client's ack) hold up this stream for every other connection on this front door. Each connection's
+            // writes stay in order behind its own write lock.
+            Observe(hub.Clients.Group(GatewayGroups.For(ns, key)).SendAsync(evt.Name, evt.Payload), evt.Name, ns, key);
         }
         catch (Exception exception)
         {
             // A failed delivery must never stall the stream for every other connection.
             LogDeliveryFailed(logger, exception, evt.Name, ns, key);
+        }
+    }
+
+    private void Observe(Task delivery, string name, string ns, long key)
+    {
+        if (!delivery.IsCompletedSuccessfully)
+        {
+            _ = delivery.ContinueWith(
+                static (t, state) =>
+                {
+                    var (log, name, ns, key) = ((ILogger, string, string, long))state!;
+                    LogDeliveryFailed(log, t.Exception!, name, ns, key);
+                },
+                ((ILogger)logger, name, ns, key),
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
     }
 

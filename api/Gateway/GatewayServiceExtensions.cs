@@ -12,6 +12,9 @@ public static class GatewayServiceExtensions
     /// <summary>Larger than any valid hub call (a 4,000-character message is ~16 KB in UTF-8); anything bigger is hostile.</summary>
     public const long MaxMessageBytes = 64 * 1024;
 
+    /// <summary>Hub calls of one connection that run at once; more wait (read backpressure), none are refused.</summary>
+    public const int MaxParallelInvocations = 16;
+
     public static IServiceCollection AddChaosGateway(this IServiceCollection services)
     {
         var json = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
@@ -21,8 +24,9 @@ public static class GatewayServiceExtensions
             {
                 o.MaximumReceiveMessageSize = MaxMessageBytes;
                 o.EnableDetailedErrors = false;
-                o.MaximumParallelInvocationsPerClient = 1;
-                o.StatefulReconnectBufferSize = 256 * 1024;
+                // A client may pipeline sends (the channel keeps their arrival order); streams do not count here.
+                o.MaximumParallelInvocationsPerClient = MaxParallelInvocations;
+                o.StatefulReconnectBufferSize = 2 * 1024 * 1024;
                 o.AddFilter<ChaosHubFilter>();
             })
             .AddJsonProtocol(o => FrontDoorServiceExtensions.ConfigureJson(o.PayloadSerializerOptions))

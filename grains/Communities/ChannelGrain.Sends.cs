@@ -1,6 +1,7 @@
 using Chaos.Errors;
 using Chaos.Gateway;
 using Chaos.Messages;
+using P = Chaos.Permissions.Permissions;
 
 namespace Chaos.Communities;
 
@@ -20,8 +21,48 @@ internal sealed partial class ChannelGrain
     private const int MaxQueuedSends = 5_000;
 
     private readonly Queue<PendingSend> queued = new();
+    private Task admitted = Task.CompletedTask;
     private readonly Dictionary<(long Author, string Nonce), PendingSend> sending = [];
     private bool committing;
+
+    /// <summary>
+    /// Takes a place in line as the call arrives. The checks before queueing may await (a permission or nonce lookup)
+    /// and so finish out of order; <see cref="AdmissionTurn.WaitAsync"/> lets a send queue only after every send that
+    /// arrived before it queued or failed, so the channel's seq order is the order sends arrived in (a client's
+    /// pipelined sends keep their order).
+    /// </summary>
+    private AdmissionTurn Admission()
+    {
+        var turn = new AdmissionTurn(admitted);
+        admitted = turn.Done;
+        return turn;
+    }
+
+    /// <summary>The checks of a text send; answers the send's completion once it is queued (or the original of a repeated nonce).</summary>
+    private async Task<Task<Message>> AdmitAsync(AdmissionTurn turn, long authorId, string content, string? nonce, long? replyToId)
+    {
+        await RequireAsync(authorId, P.ViewChannel | P.SendMessages);
+        if (nonce is not null)
+        {
+            if (sending.TryGetValue((authorId, nonce), out var inFlight))
+            {
+                return inFlight.Completion.Task;
+            }
+
+            if (await FindByNonceAsync(authorId, nonce, time.GetUtcNow()) is { } original)
+            {
+                return ToMessageAsync(original);
+            }
+        }
+
+        if (replyToId is { } reply && await FindAsync(reply) is null)
+        {
+            throw ChaosException.Validation("replyToId", "replyToId must be a message of this channel.");
+        }
+
+        await turn.WaitAsync();
+        return SubmitAsync(new PendingSend(authorId, content, nonce, replyToId, null));
+    }
 
     /// <summary>Queues a checked send (synchronously, so its place in line is fixed) and completes once it is published.</summary>
     private Task<Message> SubmitAsync(PendingSend send)
@@ -215,6 +256,18 @@ internal sealed partial class ChannelGrain
         {
             sending.Remove((send.AuthorId, nonce));
         }
+    }
+
+    private sealed class AdmissionTurn(Task previous) : IDisposable
+    {
+        private readonly TaskCompletionSource done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Done => done.Task;
+
+        public Task WaitAsync() => previous;
+
+        /// <summary>Queued or failed: the next send in line may go.</summary>
+        public void Dispose() => done.TrySetResult();
     }
 
     private sealed class PendingSend(long authorId, string content, string? nonce, long? replyToId, IReadOnlyList<Attachment>? attachments)

@@ -87,35 +87,38 @@ internal sealed partial class ChannelGrain(
         EnsureExists();
         Validate("content", MessageRules.CheckContent(content));
         Validate("nonce", MessageRules.CheckNonce(nonce));
-        await RequireAsync(authorId, P.ViewChannel | P.SendMessages);
-
-        if (nonce is not null)
+        var turn = Admission();
+        Task<Message> result;
+        try
         {
-            if (sending.TryGetValue((authorId, nonce), out var inFlight))
-            {
-                return await inFlight.Completion.Task;
-            }
-
-            if (await FindByNonceAsync(authorId, nonce, time.GetUtcNow()) is { } original)
-            {
-                return await ToMessageAsync(original);
-            }
+            result = await AdmitAsync(turn, authorId, content, nonce, replyToId);
+        }
+        finally
+        {
+            turn.Dispose();
         }
 
-        if (replyToId is { } reply && await FindAsync(reply) is null)
-        {
-            throw ChaosException.Validation("replyToId", "replyToId must be a message of this channel.");
-        }
-
-        return await SubmitAsync(new PendingSend(authorId, content, nonce, replyToId, null));
+        return await result;
     }
 
     public async Task<Message> SendVoiceMessageAsync(long authorId, Attachment attachment)
     {
         ArgumentNullException.ThrowIfNull(attachment);
         EnsureExists();
-        await RequireAsync(authorId, P.ViewChannel | P.SendVoiceMessages);
-        return await SubmitAsync(new PendingSend(authorId, string.Empty, null, null, [attachment]));
+        var turn = Admission();
+        Task<Message> result;
+        try
+        {
+            await RequireAsync(authorId, P.ViewChannel | P.SendVoiceMessages);
+            await turn.WaitAsync();
+            result = SubmitAsync(new PendingSend(authorId, string.Empty, null, null, [attachment]));
+        }
+        finally
+        {
+            turn.Dispose();
+        }
+
+        return await result;
     }
 
     public async Task<Message> GetMessageAsync(long userId, long messageId)

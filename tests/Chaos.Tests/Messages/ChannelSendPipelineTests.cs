@@ -4,6 +4,7 @@ using System.Text.Json;
 using Chaos.Tests.Communities;
 using Chaos.Tests.Gateway;
 using Chaos.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
 using Npgsql;
 
 namespace Chaos.Tests.Messages;
@@ -62,6 +63,22 @@ public sealed class ChannelSendPipelineTests(ApiFixture fixture) : IClassFixture
 
         await watcher.WaitForAsync("MessageCreated", m => m.GetProperty("seq").GetInt64() == total);
         watcher.Payloads("MessageCreated").Select(e => e.Str("id")).ShouldBe(bySeq.Select(a => a.Str("id")), "MessageCreated goes out once per message, in seq order");
+    }
+
+    [Fact]
+    public async Task PipelinedSends_OnOneConnection_KeepTheirOrder()
+    {
+        var owner = await Server.RegisterAsync();
+        var channel = GatewayTests.GeneralChannel(await GatewayTests.CreateCommunityAsync(owner));
+        await using var client = await GatewayClient.ConnectAsync(Server.BaseAddress, owner.AccessToken);
+
+        // Issued back to back without waiting for acknowledgements: the hub runs them in parallel, the channel
+        // admits them in arrival order.
+        var sends = Enumerable.Range(0, 40).Select(i => client.Connection.InvokeAsync<JsonElement>("SendMessage", channel, $"pipelined {i}", $"p-{i}")).ToList();
+        var acks = await Task.WhenAll(sends);
+
+        acks.Select(a => a.GetProperty("seq").GetInt64()).ShouldBe(Enumerable.Range(1, 40).Select(i => (long)i));
+        acks.Select(a => a.Str("content")).ShouldBe(Enumerable.Range(0, 40).Select(i => $"pipelined {i}"));
     }
 
     [Fact]
