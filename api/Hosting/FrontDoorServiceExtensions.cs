@@ -25,8 +25,14 @@ public static class FrontDoorServiceExtensions
     public static async Task<WebApplicationBuilder> AddChaosFrontDoorAsync(this WebApplicationBuilder builder, ChaosStorage storage)
     {
         var services = builder.Services;
+        var maxConnections = ConnectionLimit.Resolve(builder.Configuration);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            if (maxConnections is { } total)
+            {
+                (kestrel.Limits.MaxConcurrentConnections, kestrel.Limits.MaxConcurrentUpgradedConnections) = ConnectionLimit.Split(total);
+            }
+
             kestrel.Limits.MaxRequestBodySize = MaxJsonBodyBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.AddServerHeader = false;

@@ -455,6 +455,8 @@ public sealed partial class ChaosGateway : IAsyncDisposable
         }
     }
 
+    private static readonly TimeSpan NegotiateIdleTimeout = TimeSpan.FromSeconds(1);
+
     private HubConnection Build(Uri door)
     {
         var builder = new HubConnectionBuilder()
@@ -463,6 +465,9 @@ public sealed partial class ChaosGateway : IAsyncDisposable
                 o.AccessTokenProvider = () => client.GetAccessTokenAsync();
                 o.Transports = HttpTransportType.WebSockets;
                 o.SkipNegotiation = options.SkipNegotiation;
+                // The negotiate request's keep-alive connection would otherwise idle beside the WebSocket for minutes:
+                // a second socket (and server file descriptor) per gateway connection.
+                o.HttpMessageHandlerFactory = _ => new SocketsHttpHandler { PooledConnectionIdleTimeout = NegotiateIdleTimeout };
             })
             .WithStatefulReconnect();
         if (options.Protocol == GatewayProtocol.MessagePack)

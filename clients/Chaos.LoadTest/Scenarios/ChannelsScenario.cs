@@ -4,8 +4,9 @@ using Chaos.Client.Gateway;
 namespace Chaos.LoadTest.Scenarios;
 
 /// <summary>
-/// C channels of k members each (one community; each channel hidden from @everyone and opened to its k members by
-/// member overwrites), one sender per channel at r messages/s. Users are shared between channels when --users is smaller than C × k.
+/// C channels of k members each (in as few communities as the 500-channel bound allows, every user a member of each;
+/// each channel hidden from @everyone and opened to its k members by member overwrites), one sender per channel at r
+/// messages/s. Users are shared between channels when --users is smaller than C × k.
 /// </summary>
 internal static class ChannelsScenario
 {
@@ -19,12 +20,20 @@ internal static class ChannelsScenario
         var all = await harness.RegisterAsync(userCount + 1);
         var owner = all[0];
         var users = all[1..];
-        var community = await harness.CommunityAsync(owner, all);
+        // A community holds at most 500 channels (API.md), default channels included.
+        const int channelsPerCommunity = 400;
+        var communities = new List<Community>();
+        for (var n = 0; n < (channels + channelsPerCommunity - 1) / channelsPerCommunity; n++)
+        {
+            communities.Add(await harness.CommunityAsync(owner, all));
+        }
+
         var phase = harness.Phase($"create {channels} channels", channels);
         var members = new List<int>[channels];
         var channelIds = new string[channels];
         await harness.ForEachAsync(Enumerable.Range(0, channels), async c =>
         {
+            var community = communities[c / channelsPerCommunity];
             var channel = await owner.CreateChannelAsync(community.Id, $"lt-{c}");
             await owner.SetOverwriteAsync(channel.Id, community.Id, OverwriteType.Role, ChaosPermissions.None, ChaosPermissions.ViewChannel);
             members[c] = [.. Enumerable.Range(0, membersPerChannel).Select(j => ((c * membersPerChannel) + j) % userCount).Distinct()];

@@ -20,7 +20,7 @@ internal static class HistoryScenario
         {
             ids[i] = (await users[i % users.Length].SendMessageAsync(channelId, $"seed {i}")).Id;
             seed.Increment(1);
-        }, 32);
+        }, Math.Max(32, harness.Settings.SetupConcurrency));
 
         var pages = new LatencyRecorder();
         long written = 0, failed = 0, shortPages = 0;

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Chaos.Audio;
 using Chaos.Client.Communities;
 using Chaos.Client.Errors;
+using Chaos.Client.Gateway;
 using Chaos.Client.Voice;
 
 namespace Chaos.LoadTest.Scenarios;
@@ -52,15 +53,27 @@ internal static class VoiceScenario
         var sentAt = new ConcurrentDictionary<(string, long), long>();
         var latency = new LatencyRecorder();
         long received = 0, sent = 0;
-        using var stop = new CancellationTokenSource(harness.Settings.Duration + TimeSpan.FromSeconds(1));
-        var listening = Enumerable.Range(0, users.Length).Where(i => i % participants >= speakers).Select(i => Task.Run(async () =>
+        using var stop = new CancellationTokenSource(harness.Settings.Duration + TimeSpan.FromSeconds(30));
+        // Per listener and speaker: first and last sequence heard and how many frames, so losses inside a stream are
+        // counted exactly, without the edges (a stream that was still being set up, frames in flight at the end).
+        var heard = new List<Dictionary<string, (long First, long Last, long Count)>>();
+        var listening = Enumerable.Range(0, users.Length).Where(i => i % participants >= speakers).Select(i =>
+        {
+            var streams = new Dictionary<string, (long First, long Last, long Count)>(StringComparer.Ordinal);
+            heard.Add(streams);
+            return Task.Run(() => ListenAsync(gateways[i], streams));
+        }).ToList();
+        async Task ListenAsync(ChaosGateway gateway, Dictionary<string, (long First, long Last, long Count)> streams)
         {
             try
             {
-                await foreach (var frame in gateways[i].ReceiveVoiceAsync(stop.Token))
+                await foreach (var frame in gateway.ReceiveVoiceAsync(stop.Token))
                 {
                     var now = Stopwatch.GetTimestamp();
                     Interlocked.Increment(ref received);
+                    streams[frame.UserId] = streams.TryGetValue(frame.UserId, out var s)
+                        ? (s.First, Math.Max(s.Last, frame.Sequence), s.Count + 1)
+                        : (frame.Sequence, frame.Sequence, 1);
                     if (sentAt.TryGetValue((frame.UserId, frame.Sequence), out var at))
                     {
                         latency.Add(Stopwatch.GetElapsedTime(at, now).TotalMilliseconds);
@@ -70,11 +83,20 @@ internal static class VoiceScenario
             catch (OperationCanceledException)
             {
             }
-        })).ToList();
+        }
+
         var speaking = Enumerable.Range(0, users.Length).Where(i => i % participants < speakers).Select(i =>
             gateways[i].SendVoiceAsync(Frames(users[i].UserId!, packets, sentAt, () => Interlocked.Increment(ref sent), harness.Settings.Duration, stop.Token))).ToList();
         await Task.WhenAll(speaking);
         var run = harness.Phase($"voice for {harness.Settings.Duration.TotalSeconds:0} s", 1);
+        // Let frames still in flight arrive: stop once nothing came for a second (or after 30 s).
+        for (var last = -1L; last != Interlocked.Read(ref received) && !stop.IsCancellationRequested;)
+        {
+            last = Interlocked.Read(ref received);
+            await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+        }
+
+        await stop.CancelAsync();
         await Task.WhenAll(listening);
         run.Value = 1;
         var listenersPerRoom = participants - speakers;
@@ -84,7 +106,8 @@ internal static class VoiceScenario
         result.Metrics["framesForwarded"] = received;
         result.Metrics["forwardedPerSecond"] = Math.Round(received / harness.Settings.Duration.TotalSeconds, 1);
         result.Metrics["listenerStreams"] = rooms * listenersPerRoom * speakers;
-        result.Metrics["dropped"] = Math.Max(0, expected - received);
+        result.Metrics["notReceived"] = Math.Max(0, expected - received);
+        result.Metrics["dropped"] = heard.SelectMany(h => h.Values).Sum(s => s.Last - s.First + 1 - s.Count);
         result.Metrics["serverAdded"] = latency.Summary();
         return true;
     }
