@@ -28,6 +28,7 @@ public sealed class ConnectionLimitTests
         var configured = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [ConnectionLimit.Key] = "500" }).Build();
         ConnectionLimit.Resolve(configured, Limits).ShouldBe(500);
         ConnectionLimit.Split(16).ShouldBe((2L, 14L));
+        ConnectionLimit.Split(18_976).ShouldBe((1024L, 17_952L));
     }
 
     [Fact]
