@@ -17,6 +17,7 @@ namespace Chaos.Api.Gateway;
 public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<GatewayHub> hub, IServiceProvider services, ILogger<GatewayFanout> logger)
 {
     private IGatewayEventHandler[]? handlers;
+    private IGatewayConnectionObserver[]? connectionObservers;
 
     private readonly Lock gate = new();
     private readonly Dictionary<(string Namespace, long Key), Subscription> subscriptions = [];
@@ -385,10 +386,21 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
             await hub.Groups.AddToGroupAsync(connection.ConnectionId, GatewayGroups.Channel(channelId));
         }
 
-        foreach (var channelId in (had ?? []).Except(wanted))
+        var hidden = (had ?? []).Except(wanted).ToList();
+        foreach (var channelId in hidden)
         {
             await hub.Groups.RemoveFromGroupAsync(connection.ConnectionId, GatewayGroups.Channel(channelId));
             await ReleaseAsync(ChaosProviders.ChannelNamespace, channelId);
+        }
+
+        if (hidden.Count > 0)
+        {
+            // Resolved on first use, like the handlers: observers depend on this fan-out themselves.
+            connectionObservers ??= [.. services.GetServices<IGatewayConnectionObserver>()];
+            foreach (var observer in connectionObservers)
+            {
+                await observer.OnChannelsHiddenAsync(connection.ConnectionId, connection.UserId, hidden);
+            }
         }
 
         lock (gate)

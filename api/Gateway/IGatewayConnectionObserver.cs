@@ -6,4 +6,7 @@ public interface IGatewayConnectionObserver
     Task OnConnectedAsync(string connectionId, long userId);
 
     Task OnDisconnectedAsync(string connectionId, long userId);
+
+    /// <summary>The connection's user can no longer see these channels (an overwrite, a role change, a deleted channel).</summary>
+    Task OnChannelsHiddenAsync(string connectionId, long userId, IReadOnlyCollection<long> channelIds) => Task.CompletedTask;
 }

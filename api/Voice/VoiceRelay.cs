@@ -208,15 +208,35 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
         Enter(session, null);
         if (wasIn is not null)
         {
-            try
-            {
-                await grains.GetGrain<IVoiceMemberGrain>(userId).LeaveAsync(connectionId);
-            }
-            catch (Exception exception)
-            {
-                // The room drops the participant anyway once this front door stops refreshing it.
-                LogLeaveFailed(logger, exception, userId);
-            }
+            await LeaveRoomAsync(connectionId, userId);
+        }
+    }
+
+    /// <summary>A participant who can no longer see their voice channel is taken out of it (Discord disconnects them too).</summary>
+    public Task OnChannelsHiddenAsync(string connectionId, long userId, IReadOnlyCollection<long> channelIds)
+    {
+        ArgumentNullException.ThrowIfNull(channelIds);
+        if (!sessions.TryGetValue(connectionId, out var session) || session.State?.ChannelId is not { } channelId || !channelIds.Contains(channelId))
+        {
+            return Task.CompletedTask;
+        }
+
+        // Frames stop at once; the room is told in the background so the stream that carried the change goes on.
+        Enter(session, null);
+        _ = LeaveRoomAsync(connectionId, userId);
+        return Task.CompletedTask;
+    }
+
+    private async Task LeaveRoomAsync(string connectionId, long userId)
+    {
+        try
+        {
+            await grains.GetGrain<IVoiceMemberGrain>(userId).LeaveAsync(connectionId);
+        }
+        catch (Exception exception)
+        {
+            // The room drops the participant anyway once this front door stops refreshing it.
+            LogLeaveFailed(logger, exception, userId);
         }
     }
 
@@ -353,7 +373,7 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Leaving voice for user {UserId} on disconnect failed")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Taking user {UserId} out of voice failed")]
     private static partial void LogLeaveFailed(ILogger logger, Exception exception, long userId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading voice states of {ChannelId} for Ready failed")]

@@ -291,6 +291,28 @@ public sealed class VoiceRoomTests(TwoFrontDoorsFixture fixture, ITestOutputHelp
     }
 
     [Fact]
+    public async Task LosingViewChannel_TakesTheParticipantOutOfTheRoom()
+    {
+        var room = await VoiceTestCommunity.CreateAsync(A, members: 2);
+        await using var owner = await GatewayClient.ConnectAsync(A.BaseAddress, room.Owner.AccessToken);
+        await using var hidden = await VoiceClient.ConnectAsync(B, room.Members[0]);
+        await using var stays = await VoiceClient.ConnectAsync(A, room.Members[1]);
+        await hidden.JoinAsync(room.Voice);
+        await stays.JoinAsync(room.Voice);
+        await hidden.StartReceivingAsync();
+        (await VoiceTestCommunity.ParticipantsAsync(room.Owner, room.Voice)).ShouldBe([hidden.User.Id, stays.User.Id], ignoreOrder: true);
+
+        var deny = await room.Owner.Http.PutAsJsonAsync($"/api/v1/channels/{room.Voice}/overwrites/{hidden.User.Id}", new { type = "member", allow = "0", deny = "2" });
+        deny.StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await owner.WaitForAsync("VoiceStateUpdated", e => e.GetProperty("userId").GetString() == hidden.User.Id && e.GetProperty("channelId").ValueKind == JsonValueKind.Null);
+        (await VoiceTestCommunity.ParticipantsAsync(room.Owner, room.Voice)).ShouldBe([stays.User.Id]);
+        await Eventually.ReturnsAsync(
+            async () => (await Should.ThrowAsync<HubException>(() => hidden.Connection.InvokeAsync<object>("SetVoiceState", false, false))).Message,
+            m => m.Contains("not_found", StringComparison.Ordinal), Deadline, "the hidden member's connection to be out of voice");
+    }
+
+    [Fact]
     public async Task LastConnectionDropping_LeavesTheRoom_WithinSeconds()
     {
         var room = await VoiceTestCommunity.CreateAsync(A, members: 1);
