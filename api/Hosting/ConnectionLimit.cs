@@ -16,10 +16,14 @@ public static class ConnectionLimit
     /// <summary>Descriptors kept for everything else: PostgreSQL pools, silo sockets, blobs, logs, the runtime.</summary>
     public const long Reserve = 1024;
 
-    /// <summary>Kestrel's two limits for a total of <paramref name="total"/>: an eighth (at most 1,024) for HTTP requests, the rest for WebSockets.</summary>
+    /// <summary>
+    /// Kestrel's two limits for a total of <paramref name="total"/>: a quarter for HTTP connections (every REST client
+    /// keeps one alive between requests: with only 1,024, a thousand load-test users already found the door shut), the
+    /// rest for WebSockets.
+    /// </summary>
     public static (long Http, long Upgraded) Split(long total)
     {
-        var http = Math.Clamp(total / 8, 1, 1024);
+        var http = Math.Max(1, total / 4);
         return (http, Math.Max(1, total - http));
     }
 

@@ -27,8 +27,8 @@ public sealed class ConnectionLimitTests
         ConnectionLimit.Resolve(empty, "no limits known").ShouldBeNull();
         var configured = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [ConnectionLimit.Key] = "500" }).Build();
         ConnectionLimit.Resolve(configured, Limits).ShouldBe(500);
-        ConnectionLimit.Split(16).ShouldBe((2L, 14L));
-        ConnectionLimit.Split(18_976).ShouldBe((1024L, 17_952L));
+        ConnectionLimit.Split(16).ShouldBe((4L, 12L));
+        ConnectionLimit.Split(18_976).ShouldBe((4_744L, 14_232L));
     }
 
     [Fact]
