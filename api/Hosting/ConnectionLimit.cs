@@ -27,6 +27,9 @@ public static class ConnectionLimit
         return (http, Math.Max(1, total - http));
     }
 
+    /// <summary>The least default: with a tiny open-file limit (the .NET runtime raises the soft limit to the hard one) the reserve must not starve the door.</summary>
+    public const long MinimumDefault = 1000;
+
     /// <summary>The configured limit, else the open-file limit minus <see cref="Reserve"/>, else none (null).</summary>
     public static long? Resolve(IConfiguration configuration, string? procLimits = null)
     {
@@ -36,7 +39,7 @@ public static class ConnectionLimit
             return configured > 0 ? configured : null;
         }
 
-        return OpenFileLimit(procLimits ?? ReadProcLimits()) is { } files ? Math.Max(100, files - Reserve) : null;
+        return OpenFileLimit(procLimits ?? ReadProcLimits()) is { } files ? Math.Max(MinimumDefault, files - Reserve) : null;
     }
 
     /// <summary>The soft "Max open files" of a <c>/proc/self/limits</c> text; null when absent or unlimited.</summary>

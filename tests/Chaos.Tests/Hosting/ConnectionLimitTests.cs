@@ -25,6 +25,7 @@ public sealed class ConnectionLimitTests
         var empty = new ConfigurationBuilder().Build();
         ConnectionLimit.Resolve(empty, Limits).ShouldBe(20_000 - ConnectionLimit.Reserve);
         ConnectionLimit.Resolve(empty, "no limits known").ShouldBeNull();
+        ConnectionLimit.Resolve(empty, Limits.Replace("20000                20000", "1024                 1024 ", StringComparison.Ordinal)).ShouldBe(ConnectionLimit.MinimumDefault);
         var configured = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [ConnectionLimit.Key] = "500" }).Build();
         ConnectionLimit.Resolve(configured, Limits).ShouldBe(500);
         ConnectionLimit.Split(16).ShouldBe((4L, 12L));
