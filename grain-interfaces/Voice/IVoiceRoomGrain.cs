@@ -9,8 +9,11 @@ namespace Chaos.Voice;
 /// </summary>
 public interface IVoiceRoomGrain : IGrainWithIntegerKey
 {
-    /// <summary>Joins (needs ViewChannel and Connect); <paramref name="movedBy"/> is the moderator when it is a move.</summary>
-    Task<VoiceJoined> JoinAsync(long userId, string connectionId, string frontDoorId, IVoiceRelay relay, bool selfMute, bool selfDeaf, long? movedBy);
+    /// <summary>
+    /// Joins (needs ViewChannel and Connect); <paramref name="movedBy"/> is the moderator when it is a move, and a move
+    /// carries the server mute and deafen of the room the member came from (<paramref name="serverMute"/>, <paramref name="serverDeaf"/>).
+    /// </summary>
+    Task<VoiceJoined> JoinAsync(long userId, string connectionId, string frontDoorId, IVoiceRelay relay, bool selfMute, bool selfDeaf, bool serverMute, bool serverDeaf, long? movedBy);
 
     /// <summary>Leaves when <paramref name="connectionId"/> (null: any) holds the user's place; publishes the departure.</summary>
     Task<bool> LeaveAsync(long userId, string? connectionId);

@@ -25,7 +25,7 @@ internal sealed class VoiceMemberGrain(
             await Room(current).LeaveAsync(UserId, null);
         }
 
-        var joined = await Room(channelId).JoinAsync(UserId, connectionId, frontDoorId, relay, selfMute, selfDeaf, null);
+        var joined = await Room(channelId).JoinAsync(UserId, connectionId, frontDoorId, relay, selfMute, selfDeaf, false, false, null);
         S.ChannelId = channelId;
         S.ConnectionId = connectionId;
         S.FrontDoorId = frontDoorId;
@@ -97,7 +97,7 @@ internal sealed class VoiceMemberGrain(
                     ?? throw new ChaosException(ErrorCodes.NotFound, "The member is not in a voice channel.");
                 if (channelId is { } destination)
                 {
-                    var joined = await Room(destination).JoinAsync(UserId, S.ConnectionId, S.FrontDoorId, S.Relay!, removed.SelfMute, removed.SelfDeaf, actorId);
+                    var joined = await Room(destination).JoinAsync(UserId, S.ConnectionId, S.FrontDoorId, S.Relay!, removed.SelfMute, removed.SelfDeaf, removed.Mute, removed.Deaf, actorId);
                     S.ChannelId = destination;
                     await state.WriteStateAsync();
                     result = joined.Participants.First(p => p.UserId == UserId);

@@ -43,7 +43,7 @@ internal sealed partial class VoiceRoomGrain(VoiceMetrics metrics, ILogger<Voice
         return base.OnActivateAsync(cancellationToken);
     }
 
-    public async Task<VoiceJoined> JoinAsync(long userId, string connectionId, string frontDoorId, IVoiceRelay relay, bool selfMute, bool selfDeaf, long? movedBy)
+    public async Task<VoiceJoined> JoinAsync(long userId, string connectionId, string frontDoorId, IVoiceRelay relay, bool selfMute, bool selfDeaf, bool serverMute, bool serverDeaf, long? movedBy)
     {
         ArgumentNullException.ThrowIfNull(relay);
         var community = await CommunityAsync(userId);
@@ -72,7 +72,7 @@ internal sealed partial class VoiceRoomGrain(VoiceMetrics metrics, ILogger<Voice
             Notify(existing, existing.State with { ChannelId = null, Speaking = false });
         }
 
-        var state = new VoiceState(ChannelId, userId, selfMute, selfDeaf, existing?.State.Mute ?? false, existing?.State.Deaf ?? false, false);
+        var state = new VoiceState(ChannelId, userId, selfMute, selfDeaf, existing?.State.Mute ?? serverMute, existing?.State.Deaf ?? serverDeaf, false);
         participants[userId] = new Participant(state, connectionId, frontDoorId);
         recentlyLeft.Remove(userId);
         Register(frontDoorId, relay);

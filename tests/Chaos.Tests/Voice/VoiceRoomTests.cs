@@ -248,10 +248,13 @@ public sealed class VoiceRoomTests(TwoFrontDoorsFixture fixture, ITestOutputHelp
         await owner.JoinAsync(room.Voice);
         await moved.JoinAsync(room.Voice);
         await moved.StartReceivingAsync();
+        (await room.ModerateAsync(room.Owner, moved.User, new { mute = true })).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var response = await room.ModerateAsync(room.Owner, moved.User, new { channelId = other });
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("channelId").GetString().ShouldBe(other);
+        var landed = await response.Content.ReadFromJsonAsync<JsonElement>();
+        landed.GetProperty("channelId").GetString().ShouldBe(other);
+        landed.GetProperty("mute").GetBoolean().ShouldBeTrue("a server mute follows the member to the room they are moved to");
         await moved.Gateway.WaitForAsync("VoiceStateUpdated", e => e.GetProperty("userId").GetString() == moved.User.Id && e.GetProperty("channelId").GetString() == other);
         (await VoiceTestCommunity.ParticipantsAsync(room.Owner, room.Voice)).ShouldBe([room.Owner.Id]);
         (await VoiceTestCommunity.ParticipantsAsync(room.Owner, other)).ShouldBe([moved.User.Id]);
