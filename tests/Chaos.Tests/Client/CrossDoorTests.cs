@@ -51,8 +51,11 @@ public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixtur
             await sender.SendMessageAsync(channelId, "m0");
             await recorded.WaitForCountAsync(channelId, 1);
 
-            // The listener's front door goes away; its socket closes and the gateway moves to the other door.
-            await second.DisposeAsync();
+            // The listener's front door dies (host stopped with a cancelled token, sockets aborted); the gateway moves to
+            // the other door. A graceful stop is not used here: under a loaded full suite it once left the stopped silo
+            // "shutting down" in membership and the survivor routed Ready's grain calls to it for over two minutes
+            // (the connect attempts this test logs showed it) — a known gap, see the closing note of stop 9.
+            await second.KillAsync();
             // Started while the gateway has no connection: it waits for the next one and sends then, once.
             var moving = gateway.SendMessageAsync(channelId, "sent while moving");
             for (var i = 1; i <= 5; i++)
