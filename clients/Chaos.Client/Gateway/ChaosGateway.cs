@@ -209,6 +209,11 @@ public sealed partial class ChaosGateway : IAsyncDisposable
                 var hub = await WaitConnectedAsync(deadline, cancellation);
                 return await hub.InvokeAsync<Message>("SendMessage", channelId, content, nonce, cancellation);
             }
+            catch (HubException exception) when (IsConnectionClosed(exception) && DateTime.UtcNow < deadline)
+            {
+                // The server closed the connection while the call was pending (it failed to set the connection up, or
+                // it is going away): not the call's own failure, so the same nonce is tried again on the next connection.
+            }
             catch (HubException exception)
             {
                 var translated = Translate(exception);
@@ -314,6 +319,10 @@ public sealed partial class ChaosGateway : IAsyncDisposable
     private static partial Regex CodePattern();
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>SignalR fails calls still pending when the server closes the connection with this HubException.</summary>
+    private static bool IsConnectionClosed(HubException exception) =>
+        exception.Message.StartsWith("The server closed the connection", StringComparison.Ordinal);
 
     private static bool IsTransient(Exception exception, CancellationToken cancellation) =>
         !cancellation.IsCancellationRequested && exception is not ChaosApiException and not HubException;

@@ -35,7 +35,10 @@ public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixtur
     [Fact]
     public async Task Gateway_ReconnectsToTheNextFrontDoor_FillsTheGap_AndCompletesASendStartedWhileMoving()
     {
-        var second = await ChaosServer.StartAsync(fixture.ConnectionString);
+        // The second door is a front door only (an Orleans client of the first one's silo): this test is about the SDK
+        // moving between doors. A second co-hosted silo dying here left the survivor failing Ready for minutes in some
+        // runs (its grains never failed over; see the closing note of stop 9).
+        var second = await ChaosServer.StartAsync(fixture.ConnectionString, new Dictionary<string, string?> { ["Chaos:FrontDoorOnly"] = "true" });
         using var sender = await SdkUsers.RegisterAsync(fixture.Server.BaseAddress);
         using var listener = await SdkUsers.RegisterAsync(fixture.Server.BaseAddress);
         var (_, channelId) = await SdkUsers.CommunityAsync(sender, listener);
@@ -52,9 +55,7 @@ public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixtur
             await recorded.WaitForCountAsync(channelId, 1);
 
             // The listener's front door dies (host stopped with a cancelled token, sockets aborted); the gateway moves to
-            // the other door. A graceful stop is not used here: under a loaded full suite it once left the stopped silo
-            // "shutting down" in membership and the survivor routed Ready's grain calls to it for over two minutes
-            // (the connect attempts this test logs showed it) — a known gap, see the closing note of stop 9.
+            // the other door.
             await second.KillAsync();
             // Started while the gateway has no connection: it waits for the next one and sends then, once.
             var moving = gateway.SendMessageAsync(channelId, "sent while moving");
