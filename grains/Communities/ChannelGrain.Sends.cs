@@ -38,6 +38,26 @@ internal sealed partial class ChannelGrain
         return turn;
     }
 
+    /// <summary>
+    /// Runs a send's checks in its place in line (taken now, as the call arrives) and answers its completion; the place
+    /// is given up once the send is queued or its checks failed, never later.
+    /// </summary>
+    private async Task<Message> InLineAsync(Func<AdmissionTurn, Task<Task<Message>>> admit)
+    {
+        var turn = Admission();
+        Task<Message> result;
+        try
+        {
+            result = await admit(turn);
+        }
+        finally
+        {
+            turn.Dispose();
+        }
+
+        return await result;
+    }
+
     /// <summary>The checks of a text send; answers the send's completion once it is queued (or the original of a repeated nonce).</summary>
     private async Task<Task<Message>> AdmitAsync(AdmissionTurn turn, long authorId, string content, string? nonce, long? replyToId)
     {

@@ -82,43 +82,24 @@ internal sealed partial class ChannelGrain(
 
     public Task<long?> GetCommunityIdAsync() => Task.FromResult(Exists && !IsPrivate ? state.State.CommunityId : (long?)null);
 
-    public async Task<Message> SendMessageAsync(long authorId, string content, string? nonce, long? replyToId)
+    public Task<Message> SendMessageAsync(long authorId, string content, string? nonce, long? replyToId)
     {
         EnsureExists();
         Validate("content", MessageRules.CheckContent(content));
         Validate("nonce", MessageRules.CheckNonce(nonce));
-        var turn = Admission();
-        Task<Message> result;
-        try
-        {
-            result = await AdmitAsync(turn, authorId, content, nonce, replyToId);
-        }
-        finally
-        {
-            turn.Dispose();
-        }
-
-        return await result;
+        return InLineAsync(turn => AdmitAsync(turn, authorId, content, nonce, replyToId));
     }
 
-    public async Task<Message> SendVoiceMessageAsync(long authorId, Attachment attachment)
+    public Task<Message> SendVoiceMessageAsync(long authorId, Attachment attachment)
     {
         ArgumentNullException.ThrowIfNull(attachment);
         EnsureExists();
-        var turn = Admission();
-        Task<Message> result;
-        try
+        return InLineAsync(async turn =>
         {
             await RequireAsync(authorId, P.ViewChannel | P.SendVoiceMessages);
             await turn.WaitAsync();
-            result = SubmitAsync(new PendingSend(authorId, string.Empty, null, null, [attachment]));
-        }
-        finally
-        {
-            turn.Dispose();
-        }
-
-        return await result;
+            return SubmitAsync(new PendingSend(authorId, string.Empty, null, null, [attachment]));
+        });
     }
 
     public async Task<Message> GetMessageAsync(long userId, long messageId)
