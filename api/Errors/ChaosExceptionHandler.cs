@@ -42,9 +42,9 @@ public sealed partial class ChaosExceptionHandler(ILogger<ChaosExceptionHandler>
             case BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status415UnsupportedMediaType:
                 return new ChaosException(ErrorCodes.UnsupportedMedia, "The request body must be application/json.");
             case BadHttpRequestException bad:
-                return new ChaosException(ErrorCodes.ValidationFailed, bad.InnerException is JsonException badJson ? JsonMessage(badJson) : "The request is malformed.");
+                return bad.InnerException is JsonException badJson ? JsonFieldErrors.From(badJson) : new ChaosException(ErrorCodes.ValidationFailed, "The request is malformed.");
             case JsonException json:
-                return new ChaosException(ErrorCodes.ValidationFailed, JsonMessage(json));
+                return JsonFieldErrors.From(json);
             case OperationCanceledException:
             case TimeoutException:
             case SiloUnavailableException:
@@ -55,9 +55,6 @@ public sealed partial class ChaosExceptionHandler(ILogger<ChaosExceptionHandler>
                 return exception.InnerException is { } inner ? Translate(inner) : null;
         }
     }
-
-    private static string JsonMessage(JsonException json) =>
-        json.Path is { Length: > 0 } path ? $"The JSON body is not valid at {path}." : "The JSON body is not valid.";
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
