@@ -13,10 +13,13 @@ public static partial class JsonFieldErrors
     /// <summary>The key used when the body as a whole is at fault (not JSON, or not an object).</summary>
     public const string BodyField = "$";
 
-    public static ChaosException From(JsonException json)
+    /// <param name="json">What the serializer threw.</param>
+    /// <param name="bodyType">The endpoint's body type when known: the expected type of the field is read from it, since
+    /// the serializer's message names the declaring record rather than the field's type.</param>
+    public static ChaosException From(JsonException json, Type? bodyType = null)
     {
         var field = FieldOf(json.Path);
-        var message = MessageOf(json.Message);
+        var message = MessageOf(json.Message, bodyType is null ? null : TypeAt(bodyType, field));
         if (message == NotJson)
         {
             field = BodyField;
@@ -35,22 +38,24 @@ public static partial class JsonFieldErrors
 
     private const string NotJson = "is not well-formed JSON";
 
-    private static string MessageOf(string message)
+    private static string MessageOf(string message, Type? expected)
     {
         if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
         {
             return "is not a known field";
         }
 
-        var converted = ConvertedTo().Match(message);
-        if (converted.Success)
+        if (ConvertedTo().IsMatch(message))
         {
-            return converted.Groups[1].Value switch
+            expected = expected is null ? null : Nullable.GetUnderlyingType(expected) ?? expected;
+            return expected switch
             {
-                "System.String" => "must be a string",
-                "System.Int16" or "System.Int32" or "System.Int64" or "System.Double" or "System.Single" or "System.Decimal" or "System.Byte" => "must be a number",
-                "System.Boolean" => "must be true or false",
-                var type when type.StartsWith("System.Collections.Generic.", StringComparison.Ordinal) || type.EndsWith("[]", StringComparison.Ordinal) => "must be an array",
+                null => "has the wrong type",
+                _ when expected == typeof(string) => "must be a string",
+                _ when expected == typeof(bool) => "must be true or false",
+                _ when expected.IsPrimitive || expected == typeof(decimal) => "must be a number",
+                _ when expected != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(expected) => "must be an array",
+                _ when expected.IsClass => "must be an object",
                 _ => "has the wrong type",
             };
         }
@@ -65,6 +70,49 @@ public static partial class JsonFieldErrors
         // Our converters' own words ("Expected an id written as a string of digits."), without the final period.
         return message.TrimEnd('.');
     }
+
+    /// <summary>The declared type at a field path like <c>roles[0].name</c> inside <paramref name="root"/>, or null.</summary>
+    public static Type? TypeAt(Type root, string field)
+    {
+        if (field == BodyField)
+        {
+            return root;
+        }
+
+        Type? current = root;
+        foreach (var segment in field.Split('.'))
+        {
+            var name = segment;
+            var indexes = 0;
+            var bracket = segment.IndexOf('[', StringComparison.Ordinal);
+            if (bracket >= 0)
+            {
+                name = segment[..bracket];
+                indexes = segment.Count(c => c == '[');
+            }
+
+            if (name.Length > 0)
+            {
+                current = current?.GetProperty(name, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase)?.PropertyType;
+            }
+
+            for (var i = 0; i < indexes && current is not null; i++)
+            {
+                current = ElementOf(current);
+            }
+
+            if (current is null)
+            {
+                return null;
+            }
+        }
+
+        return current;
+    }
+
+    private static Type? ElementOf(Type type) =>
+        type.IsArray ? type.GetElementType()
+        : type.GetInterfaces().Append(type).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];
 
     [GeneratedRegex(@"^The JSON value could not be converted to ([^\s]+)\. Path:", RegexOptions.CultureInvariant)]
     private static partial Regex ConvertedTo();
