@@ -14,7 +14,7 @@ public static class InvitesApi
     public static RouteGroupBuilder MapInvitesApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/invites").WithTags("Invites").ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
-        group.MapGet("/{code}", PreviewAsync).AllowAnonymous();
+        group.MapGet("/{code}", PreviewAsync).AllowAnonymous().AddEndpointFilter(new AddressRateLimitFilter(RateLimiter.InvitePreviewsBucket)).ProducesProblem(429);
         group.MapPost("/{code}", AcceptAsync).RequireAuthorization();
         group.MapDelete("/{code}", RevokeAsync).RequireAuthorization();
         return api;
