@@ -1,6 +1,7 @@
 using Chaos.Accounts;
 using Chaos.Api.Auth;
 using Chaos.Api.Errors;
+using Chaos.Api.RateLimits;
 using Chaos.Errors;
 using Chaos.Ids;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,12 +14,14 @@ public static class AuthApi
     public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/auth").WithTags("Auth").AllowAnonymous();
-        group.MapPost("/register", RegisterAsync)
-            .ProducesProblem(400).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415);
-        group.MapPost("/login", LoginAsync)
+        // One per-address bucket for the three routes that hash passwords or touch logins (docs/api.md#rate-limits).
+        var perAddress = new AddressRateLimitFilter(RateLimiter.AuthBucket);
+        group.MapPost("/register", RegisterAsync).AddEndpointFilter(perAddress)
+            .ProducesProblem(400).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(429);
+        group.MapPost("/login", LoginAsync).AddEndpointFilter(perAddress)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(429);
-        group.MapPost("/refresh", RefreshAsync)
-            .ProducesProblem(400).ProducesProblem(401);
+        group.MapPost("/refresh", RefreshAsync).AddEndpointFilter(perAddress)
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(429);
         group.MapPost("/logout", LogoutAsync)
             .ProducesProblem(400);
         return api;

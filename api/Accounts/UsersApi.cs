@@ -16,7 +16,7 @@ public static class UsersApi
 {
     public static RouteGroupBuilder MapUsersApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/users").AddEndpointFilter(new RateLimitFilter(RateLimiter.RequestsBucket)).WithTags("Users").RequireAuthorization();
+        var group = api.MapGroup("/users").WithTags("Users").RequireAuthorization();
         group.MapGet("/@me", GetMeAsync).ProducesProblem(401);
         group.MapPatch("/@me", UpdateMeAsync).ProducesProblem(400).ProducesProblem(401);
         group.MapGet("/@me/communities", GetMyCommunitiesAsync).ProducesProblem(401);

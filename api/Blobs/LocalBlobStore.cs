@@ -5,7 +5,8 @@ namespace Chaos.Api.Blobs;
 
 /// <summary>
 /// Blobs as files in one directory (<c>Chaos:Blobs:Path</c>; front doors of one deployment share it, e.g. a mounted
-/// volume): <c>{id}.blob</c> and a <c>{id}.json</c> sidecar. Files appear under their final names only once complete.
+/// volume): <c>{id}.blob</c> and a <c>{id}.json</c> sidecar. Files appear under their final names only once complete, are
+/// readable by the owner only, and are never overwritten: a blob id is written once (docs/architecture.md#blobs).
 /// </summary>
 public sealed class LocalBlobStore : IBlobStore
 {
@@ -15,8 +16,19 @@ public sealed class LocalBlobStore : IBlobStore
     public LocalBlobStore(string root)
     {
         this.root = root;
-        Directory.CreateDirectory(root);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(root);
+        }
+        else
+        {
+            Directory.CreateDirectory(root, OwnerOnlyDirectory);
+        }
     }
+
+    private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     public string Root => root;
 
@@ -25,16 +37,46 @@ public sealed class LocalBlobStore : IBlobStore
         ArgumentNullException.ThrowIfNull(info);
         ArgumentNullException.ThrowIfNull(content);
         var data = PathOf(info.Id, "blob");
-        var partial = data + ".partial";
-        await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+        if (File.Exists(data))
         {
-            await content.CopyToAsync(file, cancellationToken);
+            throw new IOException($"Blob {info.Id} exists already; blobs are never overwritten.");
         }
 
-        File.Move(partial, data, overwrite: true);
+        var partial = data + "." + Guid.NewGuid().ToString("N") + ".partial";
         var meta = PathOf(info.Id, "json");
-        await File.WriteAllTextAsync(meta + ".partial", JsonSerializer.Serialize(info, Json), cancellationToken);
-        File.Move(meta + ".partial", meta, overwrite: true);
+        var metaPartial = meta + "." + Guid.NewGuid().ToString("N") + ".partial";
+        try
+        {
+            await using (var file = new FileStream(partial, NewFile()))
+            {
+                await content.CopyToAsync(file, cancellationToken);
+            }
+
+            await using (var file = new FileStream(metaPartial, NewFile()))
+            {
+                await JsonSerializer.SerializeAsync(file, info, Json, cancellationToken);
+            }
+
+            // overwrite: false — a second writer of the same id loses with an IOException instead of replacing bytes.
+            File.Move(partial, data, overwrite: false);
+            File.Move(metaPartial, meta, overwrite: false);
+        }
+        finally
+        {
+            File.Delete(partial);
+            File.Delete(metaPartial);
+        }
+    }
+
+    private static FileStreamOptions NewFile()
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 81920, Options = FileOptions.Asynchronous };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = OwnerOnlyFile;
+        }
+
+        return options;
     }
 
     public async Task<BlobInfo?> GetInfoAsync(long id, CancellationToken cancellationToken)

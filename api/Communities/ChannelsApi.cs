@@ -13,7 +13,7 @@ public static class ChannelsApi
 {
     public static RouteGroupBuilder MapChannelsApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/channels").AddEndpointFilter(new RateLimitFilter(RateLimiter.RequestsBucket)).WithTags("Channels").RequireAuthorization()
+        var group = api.MapGroup("/channels").WithTags("Channels").RequireAuthorization()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
         group.MapGet("/{id}", GetAsync);
         group.MapPatch("/{id}", UpdateAsync);

@@ -21,7 +21,7 @@ public static class CommunitiesApi
 
     public static RouteGroupBuilder MapCommunitiesApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/communities").AddEndpointFilter(new RateLimitFilter(RateLimiter.RequestsBucket)).WithTags("Communities").RequireAuthorization()
+        var group = api.MapGroup("/communities").WithTags("Communities").RequireAuthorization()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
         group.MapPost("/", CreateAsync);
         group.MapGet("/{id}", GetAsync);

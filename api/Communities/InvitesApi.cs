@@ -13,8 +13,8 @@ public static class InvitesApi
 {
     public static RouteGroupBuilder MapInvitesApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/invites").AddEndpointFilter(new RateLimitFilter(RateLimiter.RequestsBucket)).WithTags("Invites").ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
-        group.MapGet("/{code}", PreviewAsync).AllowAnonymous();
+        var group = api.MapGroup("/invites").WithTags("Invites").ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
+        group.MapGet("/{code}", PreviewAsync).AllowAnonymous().AddEndpointFilter(new AddressRateLimitFilter(RateLimiter.InvitePreviewsBucket)).ProducesProblem(429);
         group.MapPost("/{code}", AcceptAsync).RequireAuthorization();
         group.MapDelete("/{code}", RevokeAsync).RequireAuthorization();
         return api;

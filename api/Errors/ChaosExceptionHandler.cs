@@ -13,7 +13,9 @@ public sealed partial class ChaosExceptionHandler(ILogger<ChaosExceptionHandler>
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var chaos = Translate(exception);
+        // The middleware clears the endpoint before handlers run; its feature keeps the one that failed.
+        var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint();
+        var chaos = Translate(exception, endpoint?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType);
         if (chaos is null)
         {
             LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
@@ -31,7 +33,7 @@ public sealed partial class ChaosExceptionHandler(ILogger<ChaosExceptionHandler>
         return true;
     }
 
-    public static ChaosException? Translate(Exception exception)
+    public static ChaosException? Translate(Exception exception, Type? bodyType = null)
     {
         switch (exception)
         {
@@ -42,9 +44,9 @@ public sealed partial class ChaosExceptionHandler(ILogger<ChaosExceptionHandler>
             case BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status415UnsupportedMediaType:
                 return new ChaosException(ErrorCodes.UnsupportedMedia, "The request body must be application/json.");
             case BadHttpRequestException bad:
-                return new ChaosException(ErrorCodes.ValidationFailed, bad.InnerException is JsonException badJson ? JsonMessage(badJson) : "The request is malformed.");
+                return bad.InnerException is JsonException badJson ? JsonFieldErrors.From(badJson, bodyType) : new ChaosException(ErrorCodes.ValidationFailed, "The request is malformed.");
             case JsonException json:
-                return new ChaosException(ErrorCodes.ValidationFailed, JsonMessage(json));
+                return JsonFieldErrors.From(json, bodyType);
             case OperationCanceledException:
             case TimeoutException:
             case SiloUnavailableException:
@@ -52,12 +54,9 @@ public sealed partial class ChaosExceptionHandler(ILogger<ChaosExceptionHandler>
             case Orleans.Runtime.Messaging.ConnectionFailedException:
                 return new ChaosException(ErrorCodes.Unavailable, "The cluster is failing over; retry shortly.");
             default:
-                return exception.InnerException is { } inner ? Translate(inner) : null;
+                return exception.InnerException is { } inner ? Translate(inner, bodyType) : null;
         }
     }
-
-    private static string JsonMessage(JsonException json) =>
-        json.Path is { Length: > 0 } path ? $"The JSON body is not valid at {path}." : "The JSON body is not valid.";
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);

@@ -59,6 +59,11 @@ public static class Problems
         if (exception.RetryAfterSeconds is { } retryAfter && context is not null)
         {
             context.Response.Headers.RetryAfter = Math.Ceiling(retryAfter).ToString(CultureInfo.InvariantCulture);
+            if (exception.Code == ErrorCodes.RateLimited && !context.Response.Headers.ContainsKey("X-RateLimit-Scope"))
+            {
+                // Not a per-user or per-address bucket: the process itself is at its bound (e.g. password hashing).
+                context.Response.Headers["X-RateLimit-Scope"] = "global";
+            }
         }
 
         return TypedResults.Problem(

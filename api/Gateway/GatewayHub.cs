@@ -2,7 +2,6 @@ using Chaos.Accounts;
 using Chaos.Api.Accounts;
 using Chaos.Api.Auth;
 using Chaos.Api.Errors;
-using Chaos.Api.RateLimits;
 using Chaos.Communities;
 using Chaos.Errors;
 using Chaos.Messages;
@@ -21,8 +20,7 @@ public sealed partial class GatewayHub(
     GatewayFanout fanout,
     IReadStateStore readStates,
     IEnumerable<IReadyContributor> contributors,
-    IEnumerable<IGatewayConnectionObserver> observers,
-    RateLimiter limiter) : Hub<IGatewayClient>
+    IEnumerable<IGatewayConnectionObserver> observers) : Hub<IGatewayClient>
 {
     public override async Task OnConnectedAsync()
     {
@@ -51,6 +49,8 @@ public sealed partial class GatewayHub(
         {
             await contributor.ContributeAsync(ready, cancellation);
         }
+
+        ReadyReadStates.KeepVisible(ready);
 
         var caller = Clients.Caller;
         await fanout.ConnectAsync(Context.ConnectionId, userId, ready, () => caller.Ready(new ReadyEvent(
@@ -86,10 +86,6 @@ public sealed partial class GatewayHub(
             .Check("nonce", MessageRules.CheckNonce(nonce))
             .ThrowIfInvalid();
         var userId = Context.User!.UserId();
-        if (limiter.Enabled && await limiter.TakeAsync(RateLimiter.MessagesBucket, userId) is { Allowed: false } refused)
-        {
-            throw RateLimiter.Refusal(refused);
-        }
 
         // Retrying with the same nonce is safe: the channel returns the original instead of a duplicate.
         return await GrainCalls.RetryAsync(() => channel.SendMessageAsync(userId, content, nonce, null), idempotent: nonce is not null, Context.ConnectionAborted);

@@ -28,6 +28,7 @@ public static class GatewayServiceExtensions
                 o.MaximumParallelInvocationsPerClient = MaxParallelInvocations;
                 o.StatefulReconnectBufferSize = 2 * 1024 * 1024;
                 o.AddFilter<ChaosHubFilter>();
+                o.AddFilter<HubRateLimitFilter>();
             })
             .AddJsonProtocol(o => FrontDoorServiceExtensions.ConfigureJson(o.PayloadSerializerOptions))
             .AddMessagePackProtocol(o => o.SerializerOptions = MessagePackSerializerOptions.Standard

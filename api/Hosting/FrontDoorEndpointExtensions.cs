@@ -23,7 +23,8 @@ public static partial class FrontDoorEndpointExtensions
 
     public static WebApplication MapChaosFrontDoor(this WebApplication app)
     {
-        var api = app.MapGroup("/api/v1");
+        // Every authenticated route counts against a per-user bucket; anonymous ones are limited per address instead.
+        var api = app.MapGroup("/api/v1").AddEndpointFilter(new RateLimits.RateLimitFilter());
         api.MapAuthApi();
         api.MapUsersApi();
         api.MapCommunitiesApi();

@@ -101,6 +101,7 @@ public static class FrontDoorServiceExtensions
             return Task.CompletedTask;
         }));
         services.Configure<RateLimitOptions>(builder.Configuration.GetSection("Chaos:RateLimits"));
+        services.AddSingleton<ClientAddresses>();
         services.AddSingleton<RateLimiter>();
         services.AddChaosHealthChecks();
         services.AddChaosGateway();

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Chaos.Api.Auth;
+using Chaos.Api.Blobs;
 using Chaos.Api.Errors;
 using Chaos.Api.RateLimits;
 using Chaos.Communities;
@@ -17,14 +18,13 @@ public static class MessagesApi
     {
         var group = api.MapGroup("/channels/{id}").WithTags("Messages").RequireAuthorization()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
-        var requests = new RateLimitFilter(RateLimiter.RequestsBucket);
-        group.MapPost("/messages", SendAsync).ProducesProblem(429).AddEndpointFilter(new RateLimitFilter(RateLimiter.MessagesBucket));
-        group.MapGet("/messages", HistoryAsync).AddEndpointFilter(requests);
-        group.MapGet("/messages/{messageId}", GetAsync).AddEndpointFilter(requests);
-        group.MapPatch("/messages/{messageId}", EditAsync).AddEndpointFilter(requests);
-        group.MapDelete("/messages/{messageId}", DeleteAsync).AddEndpointFilter(requests);
+        group.MapPost("/messages", SendAsync).ProducesProblem(429).WithMetadata(new RateLimitBucket(RateLimiter.MessagesBucket));
+        group.MapGet("/messages", HistoryAsync);
+        group.MapGet("/messages/{messageId}", GetAsync);
+        group.MapPatch("/messages/{messageId}", EditAsync);
+        group.MapDelete("/messages/{messageId}", DeleteAsync);
         group.MapPost("/typing", TypingAsync);
-        group.MapPut("/read-state", ReadStateAsync).AddEndpointFilter(requests);
+        group.MapPut("/read-state", ReadStateAsync);
         return api;
     }
 
@@ -77,12 +77,19 @@ public static class MessagesApi
         return GrainCalls.RetryAsync(() => channel.EditMessageAsync(me, message, request.Content!), idempotent: true, ct);
     }
 
-    private static async Task<NoContent> DeleteAsync(string id, string messageId, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
+    private static async Task<NoContent> DeleteAsync(string id, string messageId, ClaimsPrincipal user, IGrainFactory grains, IBlobStore blobs, CancellationToken ct)
     {
         var message = RouteIds.Parse(messageId, "messageId");
         var channel = Channel(grains, id);
         var me = user.UserId();
-        await GrainCalls.RetryAsync(() => channel.DeleteMessageAsync(me, message), idempotent: false, ct);
+        var attachments = await GrainCalls.RetryAsync(() => channel.DeleteMessageAsync(me, message), idempotent: false, ct);
+        foreach (var attachment in attachments)
+        {
+            // The message row is gone first, so a crash here leaves bytes nobody can reach through a message; their
+            // download still needs ViewChannel (docs/architecture.md#blobs).
+            await blobs.DeleteAsync(attachment, CancellationToken.None);
+        }
+
         return TypedResults.NoContent();
     }
 

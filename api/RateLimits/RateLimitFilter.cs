@@ -3,8 +3,11 @@ using Chaos.Api.Errors;
 
 namespace Chaos.Api.RateLimits;
 
-/// <summary>Applies one bucket to a route group for authenticated callers, with the headers on every answer.</summary>
-public sealed class RateLimitFilter(string bucket) : IEndpointFilter
+/// <summary>
+/// Applied once to the whole <c>/api/v1</c> group, so every authenticated route counts against a per-user bucket: the one
+/// its <see cref="RateLimitBucket"/> metadata names, else the requests bucket. Headers ride on every answer.
+/// </summary>
+public sealed class RateLimitFilter : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -15,6 +18,7 @@ public sealed class RateLimitFilter(string bucket) : IEndpointFilter
             return await next(context);
         }
 
+        var bucket = http.GetEndpoint()?.Metadata.GetMetadata<RateLimitBucket>()?.Name ?? RateLimiter.RequestsBucket;
         var decision = await limiter.TakeAsync(bucket, http.User.UserId());
         RateLimiter.WriteHeaders(http.Response, decision);
         if (!decision.Allowed)

@@ -12,4 +12,14 @@ public sealed class RateLimitOptions
     public int RequestsLimit { get; set; } = 100;
 
     public int RequestsWindowSeconds { get; set; } = 10;
+
+    /// <summary><c>POST /auth/register</c>, <c>/auth/login</c> and <c>/auth/refresh</c> together, per client address.</summary>
+    public int AuthPerAddressLimit { get; set; } = 20;
+
+    public int AuthPerAddressWindowSeconds { get; set; } = 60;
+
+    /// <summary><c>GET /invites/{code}</c> by anyone, per client address.</summary>
+    public int InvitePreviewsPerAddressLimit { get; set; } = 60;
+
+    public int InvitePreviewsPerAddressWindowSeconds { get; set; } = 60;
 }

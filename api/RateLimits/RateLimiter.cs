@@ -15,15 +15,31 @@ public sealed class RateLimiter(IGrainFactory grains, IOptions<RateLimitOptions>
     public const string MessagesBucket = "messages";
     public const string RequestsBucket = "requests";
     private const int MaxLeases = 100_000;
-    private readonly ConcurrentDictionary<(string Bucket, long UserId), Lease> leases = new();
+    public const string AuthBucket = "auth";
+    public const string InvitePreviewsBucket = "invite-previews";
+    private readonly ConcurrentDictionary<(string Bucket, string Key), Lease> leases = new();
 
     public bool Enabled => options.Value.Enabled;
 
-    public async Task<RateLimitDecision> TakeAsync(string bucket, long userId)
+    public Task<RateLimitDecision> TakeAsync(string bucket, long userId)
     {
         var (limit, window) = bucket == MessagesBucket
             ? (options.Value.MessagesLimit, options.Value.MessagesWindowSeconds)
             : (options.Value.RequestsLimit, options.Value.RequestsWindowSeconds);
+        return TakeAsync(bucket, userId.ToString(CultureInfo.InvariantCulture), limit, window);
+    }
+
+    /// <summary>A token of an anonymous bucket kept per client address (<c>X-RateLimit-Scope: ip</c>).</summary>
+    public Task<RateLimitDecision> TakeForAddressAsync(string bucket, string address)
+    {
+        var (limit, window) = bucket == AuthBucket
+            ? (options.Value.AuthPerAddressLimit, options.Value.AuthPerAddressWindowSeconds)
+            : (options.Value.InvitePreviewsPerAddressLimit, options.Value.InvitePreviewsPerAddressWindowSeconds);
+        return TakeAsync(bucket, "ip:" + address, limit, window);
+    }
+
+    private async Task<RateLimitDecision> TakeAsync(string bucket, string key, int limit, int window)
+    {
         var now = time.GetUtcNow();
         if (leases.Count > MaxLeases)
         {
@@ -33,14 +49,14 @@ public sealed class RateLimiter(IGrainFactory grains, IOptions<RateLimitOptions>
             }
         }
 
-        var lease = leases.GetOrAdd((bucket, userId), _ => new Lease());
+        var lease = leases.GetOrAdd((bucket, key), _ => new Lease());
         await lease.Gate.WaitAsync();
         try
         {
             if (lease.Tokens == 0 || lease.ResetAt <= now)
             {
                 var batch = Math.Max(1, limit / 10);
-                var grant = await grains.GetGrain<IRateLimitGrain>($"rl:{bucket}:{userId.ToString(CultureInfo.InvariantCulture)}")
+                var grant = await grains.GetGrain<IRateLimitGrain>($"rl:{bucket}:{key}")
                     .AcquireAsync(batch, limit, window * 1000);
                 lease.Tokens = grant.Granted;
                 lease.Remaining = grant.Remaining;
@@ -62,14 +78,14 @@ public sealed class RateLimiter(IGrainFactory grains, IOptions<RateLimitOptions>
         }
     }
 
-    public static void WriteHeaders(HttpResponse response, RateLimitDecision decision)
+    public static void WriteHeaders(HttpResponse response, RateLimitDecision decision, string scope = "user")
     {
         var headers = response.Headers;
         headers["X-RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
         headers["X-RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
         headers["X-RateLimit-Reset-After"] = decision.ResetAfterSeconds.ToString("0.###", CultureInfo.InvariantCulture);
         headers["X-RateLimit-Bucket"] = decision.Bucket;
-        headers["X-RateLimit-Scope"] = "user";
+        headers["X-RateLimit-Scope"] = scope;
     }
 
     public static ChaosException Refusal(RateLimitDecision decision) =>

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Chaos.Api.Auth;
 using Chaos.Api.Blobs;
 using Chaos.Api.Errors;
+using Chaos.Api.RateLimits;
 using Chaos.Audio;
 using Chaos.Communities;
 using Chaos.Errors;
@@ -33,7 +34,8 @@ public static partial class VoiceMessagesApi
     {
         var group = api.MapGroup("").WithTags("Voice messages").RequireAuthorization()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
-        group.MapPost("/channels/{id}/voice-messages", UploadAsync).ProducesProblem(413).ProducesProblem(415);
+        group.MapPost("/channels/{id}/voice-messages", UploadAsync).ProducesProblem(413).ProducesProblem(415).ProducesProblem(429)
+            .WithMetadata(new RateLimitBucket(RateLimiter.MessagesBucket));
         group.MapGet("/attachments/{id}/{filename}", DownloadAsync);
         return api;
     }

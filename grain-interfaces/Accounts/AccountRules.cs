@@ -65,7 +65,7 @@ public static class AccountRules
             return $"Display name must be {DisplayNameMin}–{DisplayNameMax} characters.";
         }
 
-        return TextRules.CheckWellFormed(displayName, allowNewlines: false);
+        return TextRules.CheckWellFormed(displayName, allowNewlines: false) ?? SpoofingRules.Check(displayName);
     }
 
     public static string? CheckStatusMessage(string? statusMessage)
@@ -80,6 +80,6 @@ public static class AccountRules
             return $"Status message must be at most {StatusMessageMax} characters.";
         }
 
-        return TextRules.CheckWellFormed(statusMessage, allowNewlines: false);
+        return TextRules.CheckWellFormed(statusMessage, allowNewlines: false) ?? SpoofingRules.Check(statusMessage);
     }
 }

@@ -36,7 +36,8 @@ public interface IChannelGrain : IGrainWithIntegerKey
 
     Task<Message> EditMessageAsync(long userId, long messageId, string content);
 
-    Task DeleteMessageAsync(long userId, long messageId);
+    /// <summary>Deletes the message and answers the ids of its attachments, whose bytes the front door then deletes.</summary>
+    Task<IReadOnlyList<long>> DeleteMessageAsync(long userId, long messageId);
 
     /// <summary>Publishes <c>TypingStarted</c> at most once per 2 s per user; extra calls are ignored, not refused.</summary>
     Task StartTypingAsync(long userId);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Chaos.Errors;
 using Konscious.Security.Cryptography;
 using Microsoft.Extensions.Options;
 
@@ -16,12 +17,51 @@ public sealed class PasswordHasher(IOptions<PasswordHashingOptions> options)
     private const int HashBytes = 32;
     private readonly Lazy<string> dummyHash = new(() => HashCore("chaos-dummy-password", options.Value));
 
-    public Task<string> HashAsync(string password) => Task.Run(() => HashCore(password, options.Value));
+    private readonly SemaphoreSlim slots = new(Concurrency(options.Value));
+    private int waiting;
 
-    public Task<bool> VerifyAsync(string password, string encoded) => Task.Run(() => VerifyCore(password, encoded));
+    public Task<string> HashAsync(string password) => RunAsync(() => HashCore(password, options.Value));
+
+    public Task<bool> VerifyAsync(string password, string encoded) => RunAsync(() => VerifyCore(password, encoded));
 
     /// <summary>Spends the same time as a real check, so an unknown username cannot be told apart from a wrong password.</summary>
-    public Task BurnAsync(string password) => Task.Run(() => VerifyCore(password, dummyHash.Value));
+    public Task BurnAsync(string password) => RunAsync(() => VerifyCore(password, dummyHash.Value));
+
+    private static int Concurrency(PasswordHashingOptions cost) => cost.MaxConcurrent > 0 ? cost.MaxConcurrent : Environment.ProcessorCount;
+
+    /// <summary>
+    /// At most <see cref="PasswordHashingOptions.MaxConcurrent"/> hashes run and <see cref="PasswordHashingOptions.MaxQueued"/>
+    /// wait; past that the caller gets 429 at once (docs/api.md#rate-limits), so a flood of logins costs a bounded amount
+    /// of CPU and memory and the front door answers instead of timing out.
+    /// </summary>
+    private async Task<T> RunAsync<T>(Func<T> work)
+    {
+        if (Interlocked.Increment(ref waiting) > options.Value.MaxQueued + Concurrency(options.Value))
+        {
+            Interlocked.Decrement(ref waiting);
+            throw ChaosException.RateLimited(1, "The server is busy checking passwords; retry shortly.");
+        }
+
+        try
+        {
+            await slots.WaitAsync();
+        }
+        catch
+        {
+            Interlocked.Decrement(ref waiting);
+            throw;
+        }
+
+        try
+        {
+            return await Task.Run(work);
+        }
+        finally
+        {
+            slots.Release();
+            Interlocked.Decrement(ref waiting);
+        }
+    }
 
     private static string HashCore(string password, PasswordHashingOptions cost)
     {

@@ -8,4 +8,10 @@ public sealed class PasswordHashingOptions
     public int Iterations { get; set; } = 2;
 
     public int Parallelism { get; set; } = 1;
+
+    /// <summary>Hashes computed at once in this process; 0 means one per core.</summary>
+    public int MaxConcurrent { get; set; }
+
+    /// <summary>Hashes waiting for a slot; one more is refused with 429 instead of queueing without end.</summary>
+    public int MaxQueued { get; set; } = 32;
 }

@@ -106,16 +106,17 @@ internal sealed partial class UserGrain
 
     /// <summary>
     /// The pair's next views (actor's, target's) for the actor's request. A blocked user is never told: their side just
-    /// ends (<c>none</c>), and they cannot befriend the one who blocked them.
+    /// ends (<c>none</c>), and a friend request to the one who blocked them looks sent (<c>outgoing</c>) but reaches nobody,
+    /// like a request that is being ignored; unblocking clears it (docs/api.md#relationships).
     /// </summary>
     internal static (R Actor, R Target) Transition(R actor, R target, R requested) => requested switch
     {
-        R.Friend when target == R.Blocked => throw new ChaosException(ErrorCodes.Forbidden, "This user is not accepting friend requests from you."),
+        R.Friend when target == R.Blocked => (R.Outgoing, R.Blocked),
         R.Friend when actor is R.Friend or R.Incoming => (R.Friend, R.Friend),
         R.Friend when actor == R.Outgoing => (actor, target),
         R.Friend => (R.Outgoing, R.Incoming),
         R.Blocked => (R.Blocked, target == R.Blocked ? R.Blocked : R.None),
-        _ when actor == R.Blocked => (R.None, target),
+        _ when actor == R.Blocked => (R.None, target == R.Outgoing ? R.None : target),
         _ when actor == R.None => (actor, target),
         _ => (R.None, target == R.Blocked ? R.Blocked : R.None),
     };

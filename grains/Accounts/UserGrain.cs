@@ -110,7 +110,10 @@ internal sealed partial class UserGrain(
 
     public async Task LogoutAsync(string sessionId, string secret)
     {
-        var removed = Exists ? state.State.Sessions.RemoveAll(s => s.Id == sessionId) : 0;
+        // Only the current refresh secret ends a login: the user and session ids travel inside every access token, so
+        // they alone prove nothing (docs/api.md#auth).
+        var secretHash = Hash(secret);
+        var removed = Exists ? state.State.Sessions.RemoveAll(s => s.Id == sessionId && CryptographicOperations.FixedTimeEquals(secretHash, s.CurrentTokenHash)) : 0;
         if (removed > 0)
         {
             await state.WriteStateAsync();

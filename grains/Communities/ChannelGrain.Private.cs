@@ -144,7 +144,8 @@ internal sealed partial class ChannelGrain
 
         if (state.State.Blocked && needed.HasFlag(P.SendMessages))
         {
-            throw new ChaosException(ErrorCodes.Forbidden, "Messages cannot be sent in this DM: one of you blocked the other.");
+            // Worded like any other undeliverable DM: a blocked user is never told they were blocked.
+            throw new ChaosException(ErrorCodes.Forbidden, "This message could not be delivered.");
         }
 
         var held = state.State.Blocked ? RecipientPermissions & ~P.SendMessages : RecipientPermissions;

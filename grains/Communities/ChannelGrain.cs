@@ -149,7 +149,7 @@ internal sealed partial class ChannelGrain(
         return result;
     }
 
-    public async Task DeleteMessageAsync(long userId, long messageId)
+    public async Task<IReadOnlyList<long>> DeleteMessageAsync(long userId, long messageId)
     {
         EnsureExists();
         var held = await RequireAsync(userId, P.ViewChannel);
@@ -166,6 +166,7 @@ internal sealed partial class ChannelGrain(
 
         Replace(message with { Deleted = true, Content = string.Empty, Attachments = null });
         await PublishAsync(GatewayEvents.MessageDeleted, new MessageDeleted(ChannelId, messageId), null);
+        return message.Attachments is { Count: > 0 } attachments ? [.. attachments.Select(a => a.Id)] : [];
     }
 
     public async Task StartTypingAsync(long userId)

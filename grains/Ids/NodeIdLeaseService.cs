@@ -12,6 +12,7 @@ namespace Chaos.Ids;
 public sealed partial class NodeIdLeaseService(
     SnowflakeIdGenerator generator,
     ILogger<NodeIdLeaseService> logger,
+    TimeProvider time,
     NpgsqlDataSource? dataSource = null) : BackgroundService
 {
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(90);
@@ -28,11 +29,13 @@ public sealed partial class NodeIdLeaseService(
         }
 
         // Ids are needed from the first request: hold start-up until a lease is in hand.
+        long requestedAt;
         var deadline = DateTime.UtcNow.AddMinutes(1);
         while (true)
         {
             try
             {
+                requestedAt = time.GetTimestamp();
                 nodeId = await AcquireAsync(cancellationToken);
                 if (nodeId >= 0)
                 {
@@ -52,7 +55,7 @@ public sealed partial class NodeIdLeaseService(
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
         }
 
-        generator.SetNode(nodeId);
+        generator.SetLeasedNode(nodeId, requestedAt, LeaseDuration);
         LogLeased(logger, nodeId);
         await base.StartAsync(cancellationToken);
     }
@@ -83,14 +86,19 @@ public sealed partial class NodeIdLeaseService(
         {
             try
             {
-                if (!await RenewAsync(stoppingToken))
+                var requestedAt = time.GetTimestamp();
+                if (await RenewAsync(stoppingToken))
+                {
+                    generator.ExtendLease(requestedAt, LeaseDuration);
+                }
+                else
                 {
                     LogLost(logger, nodeId);
                     var next = await AcquireAsync(stoppingToken);
                     if (next >= 0)
                     {
                         nodeId = next;
-                        generator.SetNode(next);
+                        generator.SetLeasedNode(next, requestedAt, LeaseDuration);
                         LogLeased(logger, next);
                     }
                 }

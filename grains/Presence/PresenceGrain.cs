@@ -30,6 +30,11 @@ internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceM
     private string message = string.Empty;
     private DateTimeOffset lastActivity;
     private DateTimeOffset? lastSeen;
+
+    // What others see: the last time the user was visibly online. Going invisible freezes it exactly as disconnecting
+    // does, so invisible and offline cannot be told apart (docs/api.md#presence).
+    private DateTimeOffset? lastSeenVisible;
+    private bool shownOnline;
     private UserPresence? published;
     private DateTimeOffset lastPublishAt = DateTimeOffset.MinValue;
     private IGrainTimer? debounce;
@@ -160,7 +165,7 @@ internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceM
     {
         var own = Own();
         return own.Status is PresenceStatus.Offline or PresenceStatus.Invisible
-            ? new UserPresence(UserId, PresenceStatus.Offline, string.Empty, lastSeen)
+            ? new UserPresence(UserId, PresenceStatus.Offline, string.Empty, lastSeenVisible)
             : own;
     }
 
@@ -168,6 +173,13 @@ internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceM
     {
         var now = time.GetUtcNow();
         lastSeen = Connected ? null : lastSeen ?? now;
+        var visible = Connected && chosen != PresenceStatus.Invisible;
+        if (shownOnline && !visible)
+        {
+            lastSeenVisible = now;
+        }
+
+        shownOnline = visible;
 
         if (debounce is not null || Same(Public(), published))
         {

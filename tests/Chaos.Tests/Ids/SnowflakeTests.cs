@@ -76,7 +76,7 @@ public sealed class SnowflakeTests
         var connectionString = await PostgresServer.CreateDatabaseAsync();
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var generators = Enumerable.Range(0, 8).Select(_ => new SnowflakeIdGenerator(TimeProvider.System)).ToList();
-        var services = generators.Select(g => new NodeIdLeaseService(g, NullLogger<NodeIdLeaseService>.Instance, dataSource)).ToList();
+        var services = generators.Select(g => new NodeIdLeaseService(g, NullLogger<NodeIdLeaseService>.Instance, TimeProvider.System, dataSource)).ToList();
         await Task.WhenAll(services.Select(s => s.StartAsync(CancellationToken.None)));
 
         generators.Select(g => Snowflake.NodeOf(g.NextId())).Distinct().Count().ShouldBe(8);
@@ -92,10 +92,51 @@ public sealed class SnowflakeTests
         }
     }
 
+    [Fact]
+    public void LeasedNode_StopsIssuingIds_OnceTheLeaseMayHaveRunOut_AndResumesWhenRenewed()
+    {
+        var clock = new SteppingClock(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero));
+        var generator = new SnowflakeIdGenerator(clock);
+        generator.SetLeasedNode(3, clock.GetTimestamp(), TimeSpan.FromSeconds(90));
+        generator.NextId();
+
+        clock.Advance(TimeSpan.FromSeconds(84));
+        generator.NextId();
+
+        // Past the lease less the safety margin: another process may have the node now.
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Should.Throw<Chaos.Errors.ChaosException>(() => generator.NextId()).Code.ShouldBe("unavailable");
+
+        generator.ExtendLease(clock.GetTimestamp(), TimeSpan.FromSeconds(90));
+        Snowflake.NodeOf(generator.NextId()).ShouldBe(3);
+    }
+
+    [Fact]
+    public void StandaloneNode_NeverExpires()
+    {
+        var clock = new SteppingClock(new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero));
+        var generator = new SnowflakeIdGenerator(clock);
+        generator.SetNode(0);
+        clock.Advance(TimeSpan.FromDays(400));
+        Snowflake.NodeOf(generator.NextId()).ShouldBe(0);
+    }
+
     private sealed class SteppingClock(DateTimeOffset now) : TimeProvider
     {
+        private long ticks = 1_000_000;
+
         public DateTimeOffset Now { get; set; } = now;
 
         public override DateTimeOffset GetUtcNow() => Now;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => ticks;
+
+        public void Advance(TimeSpan by)
+        {
+            ticks += by.Ticks;
+            Now += by;
+        }
     }
 }

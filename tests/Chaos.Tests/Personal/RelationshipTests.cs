@@ -74,15 +74,22 @@ public sealed class RelationshipTests(ApiFixture fixture) : IClassFixture<ApiFix
         (await RelationshipsAsync(bob)).ShouldBeEmpty();
         RelationshipEvents(bobClient, ada).ShouldNotContain("blocked");
 
-        await Problem.ExpectAsync(await bob.Http.PutAsJsonAsync($"/api/v1/users/@me/relationships/{ada.Id}", new { type = "friend" }), 403, "forbidden");
-        await Problem.ExpectAsync(await OpenChannelAsync(bob, ada), 403, "forbidden");
+        // Bob is never told: his request looks sent, exactly like one that is being ignored, and reaches nobody.
+        (await RelateAsync(bob, ada, "friend")).GetProperty("type").GetString().ShouldBe("outgoing");
+        await WaitForRelationshipAsync(bobClient, ada, "outgoing");
+        (await RelationshipsAsync(ada))[bob.Id].ShouldBe("blocked");
+        RelationshipEvents(adaClient, bob).ShouldNotContain("incoming");
+        var refused = await Problem.ExpectAsync(await OpenChannelAsync(bob, ada), 403, "forbidden");
+        refused.Detail.ShouldNotBeNull().ShouldNotContain("block", Case.Insensitive);
         await Problem.ExpectAsync(await OpenChannelAsync(ada, bob), 403, "forbidden");
         (await RelationshipsAsync(ada))[bob.Id].ShouldBe("blocked");
 
-        // Unblocking ends the block; then the two may start over.
+        // Unblocking ends the block and the ignored request with it; then the two may start over.
         (await ada.Http.DeleteAsync($"/api/v1/users/@me/relationships/{bob.Id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         await WaitForRelationshipAsync(adaClient, bob, "none");
+        await WaitForRelationshipAsync(bobClient, ada, "none");
         (await RelationshipsAsync(ada)).ShouldBeEmpty();
+        (await RelationshipsAsync(bob)).ShouldBeEmpty();
         await BefriendAsync(bob, ada);
         await WaitForRelationshipAsync(adaClient, bob, "friend");
         await WaitForRelationshipAsync(bobClient, ada, "friend");
@@ -101,7 +108,8 @@ public sealed class RelationshipTests(ApiFixture fixture) : IClassFixture<ApiFix
         (await ada.Http.DeleteAsync($"/api/v1/users/@me/relationships/{bob.Id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         (await RelationshipsAsync(ada)).ShouldBeEmpty();
         (await RelationshipsAsync(bob))[ada.Id].ShouldBe("blocked");
-        await Problem.ExpectAsync(await ada.Http.PutAsJsonAsync($"/api/v1/users/@me/relationships/{bob.Id}", new { type = "friend" }), 403, "forbidden");
+        (await RelateAsync(ada, bob, "friend")).GetProperty("type").GetString().ShouldBe("outgoing");
+        (await RelationshipsAsync(bob))[ada.Id].ShouldBe("blocked");
     }
 
     [Fact]
@@ -151,7 +159,11 @@ public sealed class RelationshipTests(ApiFixture fixture) : IClassFixture<ApiFix
     public void Transition_FollowsTheRules(R actor, R target, R requested, R newActor, R newTarget) =>
         UserGrain.Transition(actor, target, requested).ShouldBe((newActor, newTarget));
 
-    [Fact]
-    public void Transition_FriendRequestToSomeoneWhoBlockedYou_IsForbidden() =>
-        Should.Throw<ChaosException>(() => UserGrain.Transition(R.None, R.Blocked, R.Friend)).Code.ShouldBe(ErrorCodes.Forbidden);
+    [Theory]
+    [InlineData(R.None, R.Blocked, R.Friend, R.Outgoing, R.Blocked)]
+    [InlineData(R.Outgoing, R.Blocked, R.Friend, R.Outgoing, R.Blocked)]
+    [InlineData(R.Blocked, R.Outgoing, R.None, R.None, R.None)]
+    [InlineData(R.Outgoing, R.Blocked, R.None, R.None, R.Blocked)]
+    public void Transition_FriendRequestToSomeoneWhoBlockedYou_LooksSent_ReachesNobody_AndUnblockingClearsIt(R actor, R target, R requested, R newActor, R newTarget) =>
+        UserGrain.Transition(actor, target, requested).ShouldBe((newActor, newTarget));
 }

@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Chaos.Api.Blobs;
 using Chaos.Audio;
 using Chaos.Tests.Audio;
 using Chaos.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Chaos.Tests.Voice;
@@ -133,6 +135,61 @@ public sealed class VoiceMessageTests(ApiFixture fixture, ITestOutputHelper outp
         // Under 25 MiB but longer than 10 minutes.
         var eleven = AudioFixtures.Wav(new short[8000 * 660], 8000, 1);
         await Problem.ExpectAsync(await PostAsync(room.Owner, room.Text, eleven, "audio/wav"), 413, "payload_too_large");
+    }
+
+    [Fact]
+    public async Task DeletingAVoiceMessage_DeletesItsBytes_AndTheDownloadAnswers404()
+    {
+        var room = await VoiceTestCommunity.CreateAsync(Server, members: 1);
+        var message = await UploadAsync(room.Owner, room.Text, AudioFixtures.OggOpus(AudioFixtures.Sine(48000, 0.5)), "audio/ogg");
+        var attachment = message.GetProperty("attachments")[0];
+        var url = attachment.GetProperty("url").GetString()!;
+        var attachmentId = long.Parse(attachment.GetProperty("id").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        var blobs = Server.Services.GetRequiredService<IBlobStore>();
+        (await room.Members[0].Http.GetAsync(url)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var deleted = await room.Owner.Http.DeleteAsync($"/api/v1/channels/{room.Text}/messages/{message.GetProperty("id").GetString()}");
+        deleted.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        await Problem.ExpectAsync(await room.Members[0].Http.GetAsync(url), 404, "not_found");
+        (await blobs.GetInfoAsync(attachmentId, CancellationToken.None)).ShouldBeNull();
+        blobs.OpenRead(attachmentId).ShouldBeNull("the bytes are gone, not merely hidden");
+    }
+
+    [Fact]
+    public async Task Blobs_AreWrittenOnce_OwnerOnly_AndNeverOverwritten()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "chaos-blob-test-" + Guid.NewGuid().ToString("N"), "blobs");
+        var store = new LocalBlobStore(root);
+        var info = new BlobInfo(7, 1, "a.ogg", "audio/ogg", 3);
+        await store.SaveAsync(info, new MemoryStream([1, 2, 3]), CancellationToken.None);
+
+        await Should.ThrowAsync<IOException>(() => store.SaveAsync(info, new MemoryStream([9, 9, 9]), CancellationToken.None));
+        await using (var read = store.OpenRead(7)!)
+        {
+            var bytes = new byte[3];
+            await read.ReadExactlyAsync(bytes);
+            bytes.ShouldBe(new byte[] { 1, 2, 3 });
+        }
+
+        // No partial files are left behind.
+        string.Join(",", Directory.GetFiles(root).Select(Path.GetFileName).Order(StringComparer.Ordinal)).ShouldBe("7.blob,7.json");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.GetUnixFileMode(root).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.GetUnixFileMode(Path.Combine(root, "7.blob")).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        Directory.Delete(Path.GetDirectoryName(root)!, recursive: true);
+    }
+
+    [Fact]
+    public void TheDefaultBlobPath_IsUnderTheContentRoot_NotTheTempFolder()
+    {
+        var store = (LocalBlobStore)Server.Services.GetRequiredService<IBlobStore>();
+        var environment = Server.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>();
+        store.Root.ShouldBe(Path.Combine(environment.ContentRootPath, "data", "blobs"));
+        store.Root.StartsWith(Path.GetTempPath(), StringComparison.Ordinal).ShouldBeFalse();
     }
 
     private static async Task<JsonElement> UploadAsync(TestUser user, string channelId, byte[] body, string type)
