@@ -24,7 +24,10 @@ public sealed class ChaosProcess : IAsyncDisposable
     public string Output => string.Join('\n', output);
 
     /// <summary>Starts <c>dotnet {project}.dll</c> from the repo's build output with configuration given as arguments.</summary>
-    public static async Task<ChaosProcess> StartAsync(string project, int httpPort, IDictionary<string, string> settings)
+    public static Task<ChaosProcess> StartAsync(string project, int httpPort, IDictionary<string, string> settings) =>
+        BootLog.TimeAsync($"process ({project})", () => LaunchAsync(project, httpPort, settings));
+
+    private static async Task<ChaosProcess> LaunchAsync(string project, int httpPort, IDictionary<string, string> settings)
     {
         var dll = FindBuildOutput(project);
         var info = new ProcessStartInfo("dotnet")
