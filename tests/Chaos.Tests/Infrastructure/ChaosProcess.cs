@@ -8,6 +8,7 @@ public sealed class ChaosProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
+    private bool disposed;
 
     private ChaosProcess(Process process, Uri httpAddress)
     {
@@ -91,6 +92,14 @@ public sealed class ChaosProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A test that restarts a process disposes the old one before starting the new; if the start fails, its finally
+        // block disposes the old one again, and that must not hide the start's exception.
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
         if (!process.HasExited)
         {
             await KillAsync();
