@@ -12,9 +12,9 @@ namespace Chaos.Tests.RateLimits;
 /// <summary>API.md's send limit (50 per 10 s per user) holds across the whole cluster, with Discord-style headers.</summary>
 public sealed class RateLimitTests(RateLimitedServers servers) : IClassFixture<RateLimitedServers>
 {
-    private ChaosServer First => servers.First;
+    private ChaosServer First => servers.A;
 
-    private ChaosServer Second => servers.Second;
+    private ChaosServer Second => servers.B;
 
     [Fact]
     public async Task Sends_PastTheLimit_Answer429WithHeaders_AndOtherUsersAreUnaffected()
