@@ -2,7 +2,9 @@ using Chaos.Messages;
 
 namespace Chaos.Benchmarks;
 
-/// <summary>A channel of its own for a benchmark: gapless seqs from 1 and ids that grow with them, as the channel grain numbers.</summary>
+/// <summary>
+/// A channel of its own for a benchmark: gapless seqs from 1 and ids that grow with them, as the channel grain numbers.
+/// </summary>
 public sealed class BenchmarkChannel
 {
     private static long lastChannelId = Random.Shared.NextInt64(1L << 40, 1L << 50);

@@ -17,7 +17,8 @@ public static class BenchmarkPostgres
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             throw new InvalidOperationException(
-                $"Set {Variable} to the connection string of a PostgreSQL database the storage benchmarks may write to (docs/benchmarks.md).");
+                $"Set {Variable} to the connection string of a PostgreSQL database the storage benchmarks may write to " +
+                "(docs/benchmarks.md).");
         }
 
         await SchemaMigrator.MigrateAsync(connectionString, CancellationToken.None);

@@ -23,10 +23,11 @@ public sealed class RelationshipBoundTests(ApiFixture fixture)
         var me = long.Parse(owner.Id, System.Globalization.CultureInfo.InvariantCulture);
         var directory = Server.Services.GetRequiredService<IUserDirectory>();
         var grains = Server.Services.GetRequiredService<IGrainFactory>();
-        // Ids no registration can take (snowflakes from long before this server started): only the directory needs to know them. The first
-        // thousand are below mine, so each pair's coordinator is the other user's grain (RelationshipRules.Coordinator)
-        // and the pairs are made concurrently; my grain still applies its side of every pair one at a time and checks its
-        // bound each time. The last is above mine, so the refused request runs on my grain, as the REST call below does.
+        // Ids no registration can take (snowflakes from long before this server started): only the directory needs to
+        // know them. The first thousand are below mine, so each pair's coordinator is the other user's grain
+        // (RelationshipRules.Coordinator) and the pairs are made concurrently; my grain still applies its side of every
+        // pair one at a time and checks its bound each time. The last is above mine, so the refused request runs on my
+        // grain, as the REST call below does.
         var friends = Enumerable.Range(1, RelationshipRules.MaxFriends).Select(i => (me / 2) + i).ToList();
         var last = me + (1L << 40);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 16 };
