@@ -14,7 +14,8 @@ namespace Chaos.Tests.Accounts;
 /// Malformed, oversized, unauthorized and hostile requests against the account routes: each gets its documented 4xx
 /// problem with a stable code, nothing is half-created, and the server keeps serving.
 /// </summary>
-public sealed class HostileInputTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+[Collection(AccountsServer.Name)]
+public sealed class HostileInputTests(ApiFixture fixture)
 {
     private const string Register = "/api/v1/auth/register";
     private const string Login = "/api/v1/auth/login";

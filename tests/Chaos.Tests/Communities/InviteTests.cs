@@ -5,7 +5,8 @@ using Chaos.Tests.Infrastructure;
 namespace Chaos.Tests.Communities;
 
 /// <summary>Invite bounds, every way an invite stops working (invite_invalid), and users racing for the last use.</summary>
-public sealed class InviteTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+[Collection(InvitesServer.Name)]
+public sealed class InviteTests(ApiFixture fixture)
 {
     private ChaosServer Server => fixture.Server;
 

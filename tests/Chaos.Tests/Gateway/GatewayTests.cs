@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace Chaos.Tests.Gateway;
 
 /// <summary>The gateway over real SignalR connections on one front door backed by PostgreSQL.</summary>
-public sealed class GatewayTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+[Collection(GatewayServer.Name)]
+public sealed class GatewayTests(ApiFixture fixture)
 {
     private ChaosServer Server => fixture.Server;
 

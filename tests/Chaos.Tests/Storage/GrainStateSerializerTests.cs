@@ -1,5 +1,6 @@
 using System.Text;
 using Chaos.Hosting;
+using Chaos.Tests.Accounts;
 using Chaos.Tests.Infrastructure;
 using Npgsql;
 using Orleans.Serialization;
@@ -11,7 +12,8 @@ namespace Chaos.Tests.Storage;
 /// The `$type` trap (ARCHITECTURE.md): grain state must not embed CLR type names, or renaming a state class orphans
 /// every row. We store state with the Orleans serializer, which is keyed by field ids.
 /// </summary>
-public sealed class GrainStateSerializerTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+[Collection(AccountsServer.Name)]
+public sealed class GrainStateSerializerTests(ApiFixture fixture)
 {
     [Fact]
     public void StateWrittenByAnOldClass_IsReadByItsRenamedSuccessor()

@@ -1,9 +1,7 @@
-using Chaos.Tests.Infrastructure;
-
-namespace Chaos.Tests.Voice;
+namespace Chaos.Tests.Infrastructure;
 
 /// <summary>Two front doors, each co-hosting a silo, on one fresh database: one Orleans cluster behind two entry points.</summary>
-public sealed class TwoFrontDoorsFixture : IAsyncLifetime
+public class TwoFrontDoorsFixture : IAsyncLifetime
 {
     private ChaosServer? a;
     private ChaosServer? b;
@@ -12,11 +10,14 @@ public sealed class TwoFrontDoorsFixture : IAsyncLifetime
 
     public ChaosServer B => b ?? throw new InvalidOperationException("Not started.");
 
+    /// <summary>Configuration both front doors start with, over the test defaults of <see cref="ChaosServer"/>.</summary>
+    protected virtual IDictionary<string, string?>? Settings => null;
+
     public async Task InitializeAsync()
     {
         var connectionString = await PostgresServer.CreateDatabaseAsync();
-        a = await ChaosServer.StartAsync(connectionString);
-        b = await ChaosServer.StartAsync(connectionString);
+        a = await ChaosServer.StartAsync(connectionString, Settings);
+        b = await ChaosServer.StartAsync(connectionString, Settings);
     }
 
     public async Task DisposeAsync()
