@@ -28,15 +28,23 @@ internal static class OpusCodec
         {
             return call();
         }
-        catch (Concentus.OpusException e)
+        catch (Exception e) when (Translate(e, operation) is { } failure)
         {
-            throw new OpusException(e.OpusErrorCode < 0 ? e.OpusErrorCode : BadArg, operation, e);
-        }
-        catch (ArgumentException e)
-        {
-            throw new OpusException(BadArg, operation, e);
+            throw failure;
         }
     }
+
+    /// <summary>
+    /// A codec failure as an <see cref="OpusException"/> with libopus's code, or null for anything else. The managed port
+    /// can overflow or run off the end of a hostile packet where libopus answers OPUS_INVALID_PACKET.
+    /// </summary>
+    public static OpusException? Translate(Exception exception, string operation) => exception switch
+    {
+        Concentus.OpusException e => new OpusException(e.OpusErrorCode < 0 ? e.OpusErrorCode : BadArg, operation, e),
+        ArgumentException => new OpusException(BadArg, operation, exception),
+        OverflowException or IndexOutOfRangeException => new OpusException(InvalidPacket, operation, exception),
+        _ => null,
+    };
 
     /// <summary>The reference framing check (libopus's <c>opus_packet_parse</c>, as ported): the frame count, or a negative error.</summary>
     public static int ParsePacket(ReadOnlySpan<byte> packet)
@@ -45,15 +53,10 @@ internal static class OpusCodec
         {
             return OpusPacketInfo.ParseOpusPacket(packet).Frames.Count;
         }
-        catch (Concentus.OpusException e)
+        catch (Exception e) when (Translate(e, "opus_packet_parse") is { } failure)
         {
-            return e.OpusErrorCode < 0 ? e.OpusErrorCode : InvalidPacket;
-        }
-        catch (Exception e) when (e is ArgumentException or OverflowException or IndexOutOfRangeException)
-        {
-            // The port's arithmetic can overflow on a malformed packet (a code 3 TOC without its count byte) where
-            // libopus answers OPUS_INVALID_PACKET.
-            return InvalidPacket;
+            // E.g. the port's arithmetic overflows on a code 3 TOC without its count byte.
+            return failure.ErrorCode == BadArg ? InvalidPacket : failure.ErrorCode;
         }
     }
 

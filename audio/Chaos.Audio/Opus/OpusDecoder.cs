@@ -50,18 +50,9 @@ public sealed class OpusDecoder : IDisposable
         {
             samples = _decoder.Decode(packet, pcm, frameSize, false);
         }
-        catch (Concentus.OpusException e)
+        catch (Exception e) when (OpusCodec.Translate(e, "opus_decode") is { } failure)
         {
-            throw new OpusException(e.OpusErrorCode < 0 ? e.OpusErrorCode : OpusCodec.InvalidPacket, "opus_decode", e);
-        }
-        catch (ArgumentException e)
-        {
-            throw new OpusException(OpusCodec.BadArg, "opus_decode", e);
-        }
-        catch (Exception e) when (e is IndexOutOfRangeException or OverflowException)
-        {
-            // The managed port can overflow or run off the end of a hostile packet where libopus reports it corrupted.
-            throw new OpusException(OpusCodec.InvalidPacket, "opus_decode", e);
+            throw failure;
         }
 
         return samples < 0 ? throw new OpusException(samples, "opus_decode") : samples;

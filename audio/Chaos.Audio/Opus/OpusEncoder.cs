@@ -112,13 +112,9 @@ public sealed class OpusEncoder : IDisposable
         {
             written = _encoder.Encode(pcm, frameSize, packet, packet.Length);
         }
-        catch (Concentus.OpusException e)
+        catch (Exception e) when (OpusCodec.Translate(e, "opus_encode") is { } failure)
         {
-            throw new OpusException(e.OpusErrorCode < 0 ? e.OpusErrorCode : OpusCodec.BadArg, "opus_encode", e);
-        }
-        catch (ArgumentException e)
-        {
-            throw new OpusException(OpusCodec.BadArg, "opus_encode", e);
+            throw failure;
         }
 
         return written < 0 ? throw new OpusException(written, "opus_encode") : written;
