@@ -39,7 +39,7 @@ public static partial class FrontDoorEndpointExtensions
         app.MapChaosHealth();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs", o => o.WithTitle("CHAOS API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
-        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        app.MapChaosMetrics();
         return app;
     }
 

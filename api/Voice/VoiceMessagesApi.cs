@@ -90,6 +90,12 @@ public static partial class VoiceMessagesApi
             {
                 throw new ChaosException(ErrorCodes.UnsupportedMedia, $"The body is not {(wav ? "a PCM WAV file" : "Ogg Opus")}: {e.Message}");
             }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
+            {
+                // Concentus falls back to its managed codec, so this should not happen; if no codec loads at all, the
+                // client hears "unavailable", never an unexplained 500.
+                throw new ChaosException(ErrorCodes.Unavailable, "Voice messages are unavailable: no Opus codec could be loaded on this server.");
+            }
 
             var size = new FileInfo(stored).Length;
             await using (var content = File.OpenRead(stored))

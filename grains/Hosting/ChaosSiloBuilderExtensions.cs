@@ -36,11 +36,8 @@ public static class ChaosSiloBuilderExtensions
         var storage = ChaosStorage.From(configuration);
         services.TryAddSingleton(storage);
         services.TryAddSingleton(TimeProvider.System);
-        services.Configure<ChaosOptions>(configuration.GetSection(ChaosOptions.Section));
-        services.Configure<PasswordHashingOptions>(configuration.GetSection("Chaos:Passwords"));
-        services.Configure<LoginRateLimitOptions>(configuration.GetSection("Chaos:RateLimits"));
+        services.AddChaosCoreOptions(configuration);
         services.TryAddSingleton<PasswordHasher>();
-        services.Configure<PresenceOptions>(configuration.GetSection(PresenceOptions.Section));
         services.TryAddSingleton<PresenceMetrics>();
         services.TryAddSingleton<VoiceMetrics>();
         services.TryAddSingleton<SnowflakeIdGenerator>();
@@ -72,7 +69,7 @@ public static class ChaosSiloBuilderExtensions
     public static IHostApplicationBuilder AddChaosSilo(this IHostApplicationBuilder builder)
     {
         builder.AddChaosCore();
-        var options = builder.Configuration.GetSection(ChaosOptions.Section).Get<ChaosOptions>() ?? new ChaosOptions();
+        var options = ChaosConfiguration.Read<ChaosOptions>(builder.Configuration, ChaosOptions.Section);
         var storage = ChaosStorage.From(builder.Configuration);
         builder.UseOrleans(silo => ConfigureSilo(silo, builder.Configuration, options, storage, ownsHosting: true));
         return builder;
@@ -82,7 +79,7 @@ public static class ChaosSiloBuilderExtensions
     public static IHostApplicationBuilder AddChaosClusterClient(this IHostApplicationBuilder builder)
     {
         builder.AddChaosCore();
-        var options = builder.Configuration.GetSection(ChaosOptions.Section).Get<ChaosOptions>() ?? new ChaosOptions();
+        var options = ChaosConfiguration.Read<ChaosOptions>(builder.Configuration, ChaosOptions.Section);
         var storage = ChaosStorage.From(builder.Configuration);
         var connectionString = storage.ConnectionString
             ?? throw new InvalidOperationException("Chaos:FrontDoorOnly needs ConnectionStrings:Chaos: the cluster is found through PostgreSQL.");
@@ -135,18 +132,14 @@ public static class ChaosSiloBuilderExtensions
         }
     }
 
-    /// <summary>
-    /// The memory stream provider pulls its queues on a timer that sets both latency and idle cost (ARCHITECTURE.md:
-    /// the 100 ms default gives p50 ≈ 50 ms). Chat starts at 10 ms and 2 queues; both are configurable.
-    /// </summary>
+    /// <summary>The memory stream provider's queues and pulling period (<see cref="ChaosStreamsOptions"/> says why they matter).</summary>
     private static void AddStreams(ISiloBuilder silo, IConfiguration configuration)
     {
-        var periodMs = configuration.GetValue("Chaos:Streams:PullPeriodMilliseconds", 10);
-        var queues = configuration.GetValue("Chaos:Streams:Queues", 2);
+        var options = ChaosConfiguration.Read<ChaosStreamsOptions>(configuration, ChaosStreamsOptions.Section);
         silo.AddMemoryStreams(ChaosProviders.Streams, streams =>
         {
-            streams.ConfigurePartitioning(queues);
-            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(periodMs)));
+            streams.ConfigurePartitioning(options.Queues);
+            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(options.PullPeriodMilliseconds)));
         });
     }
 

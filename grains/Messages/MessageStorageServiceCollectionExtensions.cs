@@ -2,7 +2,6 @@ using Chaos.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Chaos.Messages;
@@ -30,10 +29,7 @@ public static class MessageStorageServiceCollectionExtensions
             services.TryAddSingleton<IMessageStore, InMemoryMessageStore>();
         }
 
-        services.AddOptions<MessageWriterOptions>()
-            .Bind(configuration.GetSection(MessageWriterOptions.Section))
-            .Validate(o => o.BatchSize >= 1 && o.LingerMilliseconds >= 0 && o.MaxFlushesInFlight >= 1, "Chaos:Messages needs BatchSize >= 1, LingerMilliseconds >= 0 and MaxFlushesInFlight >= 1.")
-            .ValidateOnStart();
+        services.AddChaosOptions<MessageWriterOptions>(configuration, MessageWriterOptions.Section);
         services.TryAddSingleton<MessageWriter>();
         return services;
     }

@@ -1,8 +1,11 @@
+using Concentus;
+
 namespace Chaos.Audio;
 
 /// <summary>
-/// A libopus decoder at 48 kHz. Not thread-safe: libopus keeps inter-frame state, which is also what
-/// makes packet loss concealment possible.
+/// An Opus decoder at 48 kHz: native libopus when the machine has it, Concentus's managed port otherwise
+/// (<see cref="OpusCodec"/>). Not thread-safe: the decoder keeps inter-frame state, which is also what makes packet
+/// loss concealment possible.
 /// </summary>
 public sealed class OpusDecoder : IDisposable
 {
@@ -11,7 +14,8 @@ public sealed class OpusDecoder : IDisposable
     /// <summary>The longest a single packet can decode to: 120 ms at 48 kHz, per channel.</summary>
     public const int MaxFrameSize = 5760;
 
-    private readonly OpusDecoderHandle _handle;
+    private readonly IOpusDecoder _decoder;
+    private bool _disposed;
 
     public OpusDecoder(int channels)
     {
@@ -20,13 +24,7 @@ public sealed class OpusDecoder : IDisposable
             throw new ArgumentOutOfRangeException(nameof(channels), channels, "Opus decoder supports 1 or 2 channels.");
         }
 
-        _handle = OpusNative.opus_decoder_create(SampleRate, channels, out var error);
-        if (error != OpusNative.Ok || _handle.IsInvalid)
-        {
-            _handle.Dispose();
-            throw new OpusException(error, "opus_decoder_create");
-        }
-
+        _decoder = OpusCodec.CreateDecoder(SampleRate, channels);
         Channels = channels;
     }
 
@@ -35,12 +33,12 @@ public sealed class OpusDecoder : IDisposable
 
     /// <summary>
     /// Decodes one packet into interleaved <paramref name="pcm"/> and returns samples per channel.
-    /// An empty <paramref name="packet"/> means "this packet was lost": libopus then synthesises
+    /// An empty <paramref name="packet"/> means "this packet was lost": the decoder then synthesises
     /// <c>pcm.Length / Channels</c> samples of concealment, which must be a multiple of 2.5 ms.
     /// </summary>
-    public unsafe int Decode(ReadOnlySpan<byte> packet, Span<short> pcm)
+    public int Decode(ReadOnlySpan<byte> packet, Span<short> pcm)
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var frameSize = pcm.Length / Channels;
         if (frameSize == 0)
         {
@@ -48,14 +46,24 @@ public sealed class OpusDecoder : IDisposable
         }
 
         int samples;
-        fixed (byte* packetPtr = packet)
-        fixed (short* pcmPtr = pcm)
+        try
         {
-            samples = OpusNative.opus_decode(_handle, packet.IsEmpty ? null : packetPtr, packet.Length, pcmPtr, frameSize, 0);
+            samples = _decoder.Decode(packet, pcm, frameSize, false);
+        }
+        catch (Exception e) when (OpusCodec.Translate(e, "opus_decode") is { } failure)
+        {
+            throw failure;
         }
 
         return samples < 0 ? throw new OpusException(samples, "opus_decode") : samples;
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            (_decoder as IDisposable)?.Dispose();
+        }
+    }
 }

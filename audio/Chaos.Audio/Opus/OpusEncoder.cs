@@ -1,8 +1,10 @@
+using Concentus;
+
 namespace Chaos.Audio;
 
 /// <summary>
-/// A libopus encoder at 48 kHz. Not thread-safe: one instance per stream, as libopus keeps
-/// inter-frame state.
+/// An Opus encoder at 48 kHz: native libopus when the machine has it, Concentus's managed port otherwise
+/// (<see cref="OpusCodec"/>). Not thread-safe: one instance per stream, as the encoder keeps inter-frame state.
 /// </summary>
 public sealed class OpusEncoder : IDisposable
 {
@@ -12,7 +14,8 @@ public sealed class OpusEncoder : IDisposable
     /// <summary>libopus's recommended output buffer size; no single packet can exceed it.</summary>
     public const int MaxPacketSize = 4000;
 
-    private readonly OpusEncoderHandle _handle;
+    private readonly IOpusEncoder _encoder;
+    private bool _disposed;
 
     public OpusEncoder(int channels, OpusApplication application)
     {
@@ -26,13 +29,7 @@ public sealed class OpusEncoder : IDisposable
             throw new ArgumentOutOfRangeException(nameof(application), application, "Unknown Opus application.");
         }
 
-        _handle = OpusNative.opus_encoder_create(SampleRate, channels, (int)application, out var error);
-        if (error != OpusNative.Ok || _handle.IsInvalid)
-        {
-            _handle.Dispose();
-            throw new OpusException(error, "opus_encoder_create");
-        }
-
+        _encoder = OpusCodec.CreateEncoder(SampleRate, channels, application);
         Channels = channels;
         Application = application;
     }
@@ -41,20 +38,19 @@ public sealed class OpusEncoder : IDisposable
 
     public OpusApplication Application { get; }
 
-    /// <summary>Target bitrate in bits per second (libopus accepts 500–512000).</summary>
+    /// <summary>Target bitrate in bits per second (Opus accepts 500–512000).</summary>
     public int Bitrate
     {
         get
         {
             ThrowIfDisposed();
-            Check(OpusNative.opus_encoder_ctl_get(_handle, OpusNative.GetBitrateRequest, out var value), "OPUS_GET_BITRATE");
-            return value;
+            return OpusCodec.Run(() => _encoder.Bitrate, "OPUS_GET_BITRATE");
         }
 
         set
         {
             ThrowIfDisposed();
-            Check(OpusNative.opus_encoder_ctl_set(_handle, OpusNative.SetBitrateRequest, value), "OPUS_SET_BITRATE");
+            OpusCodec.Run(() => _encoder.Bitrate = value, "OPUS_SET_BITRATE");
         }
     }
 
@@ -64,14 +60,13 @@ public sealed class OpusEncoder : IDisposable
         get
         {
             ThrowIfDisposed();
-            Check(OpusNative.opus_encoder_ctl_get(_handle, OpusNative.GetComplexityRequest, out var value), "OPUS_GET_COMPLEXITY");
-            return value;
+            return OpusCodec.Run(() => _encoder.Complexity, "OPUS_GET_COMPLEXITY");
         }
 
         set
         {
             ThrowIfDisposed();
-            Check(OpusNative.opus_encoder_ctl_set(_handle, OpusNative.SetComplexityRequest, value), "OPUS_SET_COMPLEXITY");
+            OpusCodec.Run(() => _encoder.Complexity = value, "OPUS_SET_COMPLEXITY");
         }
     }
 
@@ -84,8 +79,7 @@ public sealed class OpusEncoder : IDisposable
         get
         {
             ThrowIfDisposed();
-            Check(OpusNative.opus_encoder_ctl_get(_handle, OpusNative.GetLookaheadRequest, out var value), "OPUS_GET_LOOKAHEAD");
-            return value;
+            return OpusCodec.Run(() => _encoder.Lookahead, "OPUS_GET_LOOKAHEAD");
         }
     }
 
@@ -93,7 +87,7 @@ public sealed class OpusEncoder : IDisposable
     /// Encodes one frame. <paramref name="pcm"/> holds interleaved samples for exactly 2.5, 5, 10, 20,
     /// 40 or 60 ms; returns the number of bytes written to <paramref name="packet"/>.
     /// </summary>
-    public unsafe int Encode(ReadOnlySpan<short> pcm, Span<byte> packet)
+    public int Encode(ReadOnlySpan<short> pcm, Span<byte> packet)
     {
         ThrowIfDisposed();
         if (pcm.Length % Channels != 0)
@@ -107,20 +101,36 @@ public sealed class OpusEncoder : IDisposable
         }
 
         var frameSize = pcm.Length / Channels;
-        int written;
-        fixed (short* pcmPtr = pcm)
-        fixed (byte* packetPtr = packet)
+        if (!IsFrameSize(frameSize))
         {
-            written = OpusNative.opus_encode(_handle, pcmPtr, frameSize, packetPtr, packet.Length);
+            // libopus's answer to a duration it cannot encode; checked here so both implementations agree.
+            throw new OpusException(OpusCodec.BadArg, "opus_encode");
         }
 
-        return Check(written, "opus_encode");
+        int written;
+        try
+        {
+            written = _encoder.Encode(pcm, frameSize, packet, packet.Length);
+        }
+        catch (Exception e) when (OpusCodec.Translate(e, "opus_encode") is { } failure)
+        {
+            throw failure;
+        }
+
+        return written < 0 ? throw new OpusException(written, "opus_encode") : written;
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            (_encoder as IDisposable)?.Dispose();
+        }
+    }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+    /// <summary>2.5, 5, 10, 20, 40 or 60 ms at 48 kHz.</summary>
+    private static bool IsFrameSize(int samples) => samples is 120 or 240 or 480 or 960 or 1920 or 2880;
 
-    private static int Check(int result, string operation) =>
-        result < 0 ? throw new OpusException(result, operation) : result;
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 }

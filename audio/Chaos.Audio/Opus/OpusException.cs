@@ -1,13 +1,13 @@
 namespace Chaos.Audio;
 
 /// <summary>
-/// A libopus call failed. Carries libopus's own error code and text so a failure can be diagnosed
-/// without reading the native source.
+/// An Opus codec call failed. Carries libopus's error code and text (whichever implementation ran, see
+/// <see cref="OpusCodec"/>) so a failure can be diagnosed without reading the codec's source.
 /// </summary>
 public sealed class OpusException : Exception
 {
     public OpusException()
-        : this(OpusNative.BadArg)
+        : this(OpusCodec.BadArg)
     {
     }
 
@@ -32,12 +32,18 @@ public sealed class OpusException : Exception
         ErrorCode = errorCode;
     }
 
+    public OpusException(int errorCode, string? operation, Exception innerException)
+        : base(Format(errorCode, operation), innerException)
+    {
+        ErrorCode = errorCode;
+    }
+
     /// <summary>The negative OPUS_* error code returned by libopus.</summary>
     public int ErrorCode { get; }
 
     private static string Format(int errorCode, string? operation)
     {
-        var text = OpusNative.ErrorString(errorCode);
+        var text = OpusCodec.ErrorString(errorCode);
         return operation is null ? $"libopus error {errorCode}: {text}" : $"{operation} failed: libopus error {errorCode}: {text}";
     }
 }

@@ -1,8 +1,10 @@
+using Concentus.Structs;
+
 namespace Chaos.Audio;
 
 /// <summary>
-/// Inspection of single Opus packets. <see cref="Validate"/> is pure managed code because it runs on
-/// the voice hot path for every frame: no allocation, no native transition, no decoder state.
+/// Inspection of single Opus packets. <see cref="Validate"/> is our own code because it runs on the voice hot path
+/// for every frame: no allocation, no codec call, no decoder state.
 /// </summary>
 public static class OpusPacket
 {
@@ -70,34 +72,28 @@ public static class OpusPacket
         }
     }
 
-    /// <summary>Frame duration in samples at <paramref name="sampleRate"/>, from the TOC byte (via libopus).</summary>
-    public static unsafe int GetSamplesPerFrame(ReadOnlySpan<byte> packet, int sampleRate = 48000)
+    /// <summary>Frame duration in samples at <paramref name="sampleRate"/>, from the TOC byte (the codec's packet helpers).</summary>
+    public static int GetSamplesPerFrame(ReadOnlySpan<byte> packet, int sampleRate = 48000)
     {
         RequireToc(packet);
-        fixed (byte* p = packet)
-        {
-            return Check(OpusNative.opus_packet_get_samples_per_frame(p, sampleRate));
-        }
+        var data = packet.ToArray();
+        return Check(OpusCodec.Run(() => OpusPacketInfo.GetNumSamplesPerFrame(data, sampleRate), "opus_packet_get_samples_per_frame"));
     }
 
-    /// <summary>Number of frames in the packet (via libopus).</summary>
-    public static unsafe int GetNumberOfFrames(ReadOnlySpan<byte> packet)
+    /// <summary>Number of frames in the packet (the codec's packet helpers).</summary>
+    public static int GetNumberOfFrames(ReadOnlySpan<byte> packet)
     {
         RequireToc(packet);
-        fixed (byte* p = packet)
-        {
-            return Check(OpusNative.opus_packet_get_nb_frames(p, packet.Length));
-        }
+        var data = packet.ToArray();
+        return Check(OpusCodec.Run(() => OpusPacketInfo.GetNumFrames(data), "opus_packet_get_nb_frames"));
     }
 
-    /// <summary>Samples per channel the packet decodes to at <paramref name="sampleRate"/> (via libopus).</summary>
-    public static unsafe int GetNumberOfSamples(ReadOnlySpan<byte> packet, int sampleRate = 48000)
+    /// <summary>Samples per channel the packet decodes to at <paramref name="sampleRate"/> (the codec's packet helpers).</summary>
+    public static int GetNumberOfSamples(ReadOnlySpan<byte> packet, int sampleRate = 48000)
     {
         RequireToc(packet);
-        fixed (byte* p = packet)
-        {
-            return Check(OpusNative.opus_packet_get_nb_samples(p, packet.Length, sampleRate));
-        }
+        var data = packet.ToArray();
+        return Check(OpusCodec.Run(() => OpusPacketInfo.GetNumSamples(data, sampleRate), "opus_packet_get_nb_samples"));
     }
 
     /// <summary>
