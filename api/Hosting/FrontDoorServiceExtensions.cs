@@ -9,10 +9,10 @@ using Chaos.Api.RateLimits;
 using Chaos.Api.Voice;
 using Chaos.Errors;
 using Chaos.Hosting;
+using Chaos.Telemetry;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.IdentityModel.Tokens;
-using OpenTelemetry.Metrics;
 
 namespace Chaos.Api.Hosting;
 
@@ -107,10 +107,7 @@ public static class FrontDoorServiceExtensions
         services.AddChaosGateway();
         services.AddChaosPersonal();
         services.AddChaosVoice(builder.Configuration);
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddAspNetCoreInstrumentation()
-            .AddMeter("Chaos", "Microsoft.Orleans", "Npgsql")
-            .AddPrometheusExporter());
+        builder.AddChaosTelemetry();
         return builder;
     }
 

@@ -7,6 +7,7 @@
 #      every line below `FROM ... AS runtime` is used as written, except the apt-get line (step 2 did it) and
 #      `COPY --from=build`, which copies step 1's output.
 # Usage:   deploy/images/build.sh [api] [silo]          (default: both)
+#          deploy/images/build.sh --print-containerfile api|silo   (the twin, as built; the tests check it)
 # Output:  deploy/images/out/chaos-KIND.oci.tar         (load with: skopeo copy oci-archive:FILE docker-daemon:chaos-KIND:dev,
 #                                                        or podman load -i FILE)
 # Needs:   root, dotnet, `apt-get install mmdebstrap buildah`.
@@ -19,6 +20,22 @@ out=${CHAOS_IMAGE_OUT:-$here/out}
 tag=${CHAOS_IMAGE_TAG:-dev}
 suite=${CHAOS_DEBIAN_SUITE:-bookworm}
 format=${CHAOS_IMAGE_FORMAT:-oci}
+
+# The FROM-scratch twin of a Dockerfile's runtime stage: every line below `FROM ... AS runtime` as written, except the
+# apt-get line (the root filesystem has those packages) and `COPY --from=build`, which copies the local publish output.
+containerfile() {
+  awk '
+    /^FROM .* AS runtime$/ { on = 1; print "FROM scratch"; print "ADD rootfs.tar /"; next }
+    !on { next }
+    /^ARG RUNTIME_PACKAGES=/ || /^RUN apt-get / { next }
+    /^COPY --from=build / { sub(/--from=build /, ""); sub(/ \/app \/app$/, " publish /app") }
+    { print }' "$here/$1.Dockerfile"
+}
+if [[ "${1:-}" == --print-containerfile ]]; then
+  containerfile "${2:?usage: build.sh --print-containerfile api|silo}"
+  exit 0
+fi
+
 kinds=("$@")
 ((${#kinds[@]})) || kinds=(api silo)
 
@@ -57,13 +74,7 @@ for kind in "${kinds[@]}"; do
   echo "== dotnet publish $(project_of "$kind")"
   dotnet publish "$root/$(project_of "$kind")" -c Release -o "$ctx/publish" -p:UseAppHost=false --nologo -v quiet
   ln "$rootfs" "$ctx/rootfs.tar" 2>/dev/null || cp "$rootfs" "$ctx/rootfs.tar"
-  # The FROM-scratch twin of the Dockerfile's runtime stage.
-  awk '
-    /^FROM .* AS runtime$/ { on = 1; print "FROM scratch"; print "ADD rootfs.tar /"; next }
-    !on { next }
-    /^ARG RUNTIME_PACKAGES=/ || /^RUN apt-get / { next }
-    /^COPY --from=build / { sub(/--from=build /, ""); sub(/ \/app \/app$/, " publish /app") }
-    { print }' "$here/$kind.Dockerfile" >"$ctx/Containerfile"
+  containerfile "$kind" >"$ctx/Containerfile"
   echo "== buildah bud chaos-$kind:$tag"
   buildah "${buildah_args[@]}" bud --isolation chroot --format "$format" --layers=false \
     -f "$ctx/Containerfile" -t "localhost/chaos-$kind:$tag" "$ctx"

