@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Chaos.Api.Gateway;
 using Chaos.Gateway;
@@ -35,9 +36,18 @@ public sealed class GatewayMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] });
     }
 
+    /// <summary>Counts a delivery and marks it with a span (<c>chaos.gateway.deliver</c>, tagged with the event and its seq).</summary>
     public void Delivered(GatewayEvent evt)
     {
         ArgumentNullException.ThrowIfNull(evt);
+        // Its own trace for now: the memory stream does not carry the publisher's trace context to the pulling agent.
+        using var span = ChaosTelemetry.Source.StartActivity("chaos.gateway.deliver", ActivityKind.Consumer);
+        span?.SetTag("chaos.event", evt.Name);
+        if (evt.Seq is { } seq)
+        {
+            span?.SetTag("chaos.seq", seq);
+        }
+
         deliveries.Add(1, new KeyValuePair<string, object?>("event", evt.Name));
         if (evt.Payload is Message message && evt.Name == GatewayEvents.MessageCreated)
         {
