@@ -43,10 +43,11 @@ public sealed partial class MetricsEndpointTests(ApiFixture fixture) : IClassFix
             TimeSpan.FromSeconds(20),
             "every expected metric family on /metrics");
 
-        Line(scrape, "chaos_messages_rejected_total").ShouldContain("code=\"not_a_member\"");
-        Line(scrape, "chaos_gateway_deliveries_total").ShouldContain("event=\"MessageCreated\"");
+        Lines(scrape, "chaos_messages_rejected_total").ShouldContain(l => l.Contains("code=\"not_a_member\"", StringComparison.Ordinal));
+        Lines(scrape, "chaos_gateway_deliveries_total").ShouldContain(l => l.Contains("event=\"MessageCreated\"", StringComparison.Ordinal));
 
-        Gauge(scrape, "chaos_gateway_connections").ShouldBeGreaterThanOrEqualTo(1);
+        // Values are not compared: the test process hosts several front doors at once, and an OpenTelemetry meter
+        // provider listens to every "Chaos" meter in the process, so one server's gauge may report another's count.
         var families = MetricName().Matches(scrape).Select(m => m.Groups[1].Value).ToHashSet();
         foreach (var metric in DashboardMetrics().Except(NotExercisedHere))
         {
@@ -54,12 +55,8 @@ public sealed partial class MetricsEndpointTests(ApiFixture fixture) : IClassFix
         }
     }
 
-    private static string Line(string scrape, string name) =>
-        scrape.Split('\n').First(l => l.StartsWith(name + "{", StringComparison.Ordinal));
-
-    private static double Gauge(string scrape, string name) =>
-        scrape.Split('\n').Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) || l.StartsWith(name + " ", StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    private static List<string> Lines(string scrape, string name) =>
+        [.. scrape.Split('\n').Where(l => l.StartsWith(name + "{", StringComparison.Ordinal))];
 
     private static IEnumerable<string> DashboardMetrics()
     {
