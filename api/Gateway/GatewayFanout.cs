@@ -18,6 +18,7 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
 {
     private IGatewayEventHandler[]? handlers;
     private IGatewayConnectionObserver[]? connectionObservers;
+    private Telemetry.GatewayMetrics? metrics;
 
     private readonly Lock gate = new();
     private readonly Dictionary<(string Namespace, long Key), Subscription> subscriptions = [];
@@ -259,6 +260,7 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
             // its client's ack) hold up this stream for every other connection on this front door. Each connection's
             // writes stay in order behind its own write lock.
             Observe(hub.Clients.Group(GatewayGroups.For(ns, key)).SendAsync(evt.Name, evt.Payload), evt.Name, ns, key);
+            (metrics ??= services.GetRequiredService<Telemetry.GatewayMetrics>()).Delivered(evt);
         }
         catch (Exception exception)
         {

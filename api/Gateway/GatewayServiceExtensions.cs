@@ -20,6 +20,7 @@ public static class GatewayServiceExtensions
         var json = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
         FrontDoorServiceExtensions.ConfigureJson(json);
         services.AddSingleton<GatewayFanout>();
+        services.AddSingleton<Telemetry.GatewayMetrics>();
         services.AddSignalR(o =>
             {
                 o.MaximumReceiveMessageSize = MaxMessageBytes;

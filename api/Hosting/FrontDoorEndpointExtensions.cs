@@ -4,6 +4,7 @@ using Chaos.Api.Gateway;
 using Chaos.Api.Messages;
 using Chaos.Api.Voice;
 using Chaos.Hosting;
+using Chaos.Telemetry;
 using Scalar.AspNetCore;
 
 namespace Chaos.Api.Hosting;

@@ -10,6 +10,7 @@ using Chaos.Api.RateLimits;
 using Chaos.Api.Voice;
 using Chaos.Errors;
 using Chaos.Hosting;
+using Chaos.Telemetry;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.IdentityModel.Tokens;
@@ -116,7 +117,7 @@ public static class FrontDoorServiceExtensions
         services.AddChaosGateway();
         services.AddChaosPersonal();
         services.AddChaosVoice();
-        services.AddChaosMetrics();
+        builder.AddChaosTelemetry();
         return builder;
     }
 

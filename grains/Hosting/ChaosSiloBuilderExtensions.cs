@@ -6,6 +6,7 @@ using Chaos.Messages;
 using Chaos.Presence;
 using Chaos.PrivateChannels;
 using Chaos.Relationships;
+using Chaos.Telemetry;
 using Chaos.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,6 +89,7 @@ public static class ChaosSiloBuilderExtensions
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
             client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
             client.AddMemoryStreams(ChaosProviders.Streams);
+            client.AddChaosClientTelemetry(builder.Configuration);
         });
         return builder;
     }
@@ -104,6 +106,7 @@ public static class ChaosSiloBuilderExtensions
         }
 
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
+        silo.AddChaosSiloTelemetry(configuration);
         AddStreams(silo, configuration);
         silo.Services.Configure<GrainCollectionOptions>(configuration.GetSection("Orleans:GrainCollection"));
         if (storage.ConnectionString is { } connectionString)

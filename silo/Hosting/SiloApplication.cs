@@ -1,4 +1,5 @@
 using Chaos.Hosting;
+using Chaos.Telemetry;
 
 namespace Chaos.Silo.Hosting;
 
@@ -23,7 +24,7 @@ public static partial class SiloApplication
         await DatabaseBootstrap.MigrateAsync(connectionString, CancellationToken.None);
         builder.AddChaosSilo();
         builder.Services.AddChaosHealthChecks();
-        builder.Services.AddChaosMetrics();
+        builder.AddChaosTelemetry();
         var app = builder.Build();
         app.MapChaosHealth();
         app.MapChaosMetrics();
