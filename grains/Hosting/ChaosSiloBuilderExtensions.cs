@@ -1,29 +1,21 @@
 using System.Net;
 using Chaos.Accounts;
-using Chaos.Communities;
 using Chaos.Ids;
 using Chaos.Messages;
 using Chaos.Presence;
-using Chaos.PrivateChannels;
-using Chaos.Relationships;
 using Chaos.Telemetry;
 using Chaos.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Npgsql;
 using Orleans.Configuration;
-using Orleans.Serialization;
-using Orleans.Storage;
 
 namespace Chaos.Hosting;
 
 /// <summary>Wires a CHAOS silo (or, in split mode, an Orleans client) into any host: standalone, co-hosted or dedicated.</summary>
 public static class ChaosSiloBuilderExtensions
 {
-    private const string Invariant = "Npgsql";
-
     /// <summary>Services every CHAOS process needs, silo or front door: ids, storage access, options.</summary>
     public static IHostApplicationBuilder AddChaosCore(this IHostApplicationBuilder builder)
     {
@@ -43,25 +35,8 @@ public static class ChaosSiloBuilderExtensions
         services.TryAddSingleton<VoiceMetrics>();
         services.TryAddSingleton<SnowflakeIdGenerator>();
         services.TryAddSingleton<IIdGenerator>(sp => sp.GetRequiredService<SnowflakeIdGenerator>());
-        if (storage.ConnectionString is { } connectionString)
-        {
-            services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "chaos" }.Build());
-            services.TryAddSingleton<ICommunityStore, PostgresCommunityStore>();
-            services.TryAddSingleton<IUserDirectory, PostgresUserDirectory>();
-            services.TryAddSingleton<IReadStateStore, PostgresReadStateStore>();
-            services.TryAddSingleton<IRelationshipStore, PostgresRelationshipStore>();
-            services.TryAddSingleton<IPrivateChannelStore, PostgresPrivateChannelStore>();
-        }
-        else
-        {
-            services.TryAddSingleton<ICommunityStore, InMemoryCommunityStore>();
-            services.TryAddSingleton<IUserDirectory, InMemoryUserDirectory>();
-            services.TryAddSingleton<IReadStateStore, InMemoryReadStateStore>();
-            services.TryAddSingleton<IRelationshipStore, InMemoryRelationshipStore>();
-            services.TryAddSingleton<IPrivateChannelStore, InMemoryPrivateChannelStore>();
-        }
-
-        services.AddChaosMessageStorage(configuration);
+        services.AddChaosStores(storage);
+        services.AddChaosMessageWriter(configuration);
         services.AddHostedService<NodeIdLeaseService>();
         return services;
     }
@@ -87,7 +62,7 @@ public static class ChaosSiloBuilderExtensions
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
-            client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
+            client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (ChaosStorageExtensions.AdoInvariant, connectionString));
             client.AddMemoryStreams(ChaosProviders.Streams);
             client.AddChaosClientTelemetry(builder.Configuration);
         });
@@ -117,22 +92,14 @@ public static class ChaosSiloBuilderExtensions
                 silo.ConfigureEndpoints(advertised, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
             }
 
-            silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
-            silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
-            AddPostgresGrainStorage(silo, ChaosProviders.GrainStorage, connectionString);
-            AddPostgresGrainStorage(silo, ChaosProviders.PubSubStorage, connectionString);
+            silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (ChaosStorageExtensions.AdoInvariant, connectionString));
         }
-        else
+        else if (ownsHosting)
         {
-            if (ownsHosting)
-            {
-                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-            }
-
-            silo.UseInMemoryReminderService();
-            silo.AddMemoryGrainStorage(ChaosProviders.GrainStorage);
-            silo.AddMemoryGrainStorage(ChaosProviders.PubSubStorage);
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
         }
+
+        silo.AddChaosGrainStorage(storage);
     }
 
     /// <summary>The memory stream provider's queues and pulling period (<see cref="ChaosStreamsOptions"/> says why they matter).</summary>
@@ -145,16 +112,4 @@ public static class ChaosSiloBuilderExtensions
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(options.PullPeriodMilliseconds)));
         });
     }
-
-    /// <summary>
-    /// Grain state is written with the Orleans serializer, not the default Newtonsoft JSON: it is version tolerant by
-    /// field id and never embeds CLR type names, so renaming or moving a state class cannot orphan its rows.
-    /// </summary>
-    private static void AddPostgresGrainStorage(ISiloBuilder silo, string name, string connectionString) =>
-        silo.AddAdoNetGrainStorage(name, optionsBuilder => optionsBuilder.Configure<Serializer>((o, serializer) =>
-        {
-            o.Invariant = Invariant;
-            o.ConnectionString = connectionString;
-            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-        }));
 }
