@@ -606,7 +606,7 @@ internal sealed class CommunityGrain(
             var member = (await ToMembersAsync([await RequireMemberAsync(userId)]))[0];
             await AccessChangedAsync(userId, S.Channels);
             await PublishAsync(GatewayEvents.MemberJoined, member);
-            await Stream(ChaosProviders.UserNamespace, userId).OnNextAsync(new GatewayEvent(GatewayEvents.MembershipChanged, new AccessChanged(CommunityId, userId, ids.NextId()), null));
+            await Stream(ChaosProviders.UserNamespace, userId).OnNextAsync(GatewayEvent.Control(new MembershipChanged(CommunityId, userId, ids.NextId())));
         }
 
         return await ViewForAsync(userId);
@@ -822,7 +822,7 @@ internal sealed class CommunityGrain(
     /// </summary>
     private async Task AccessChangedAsync(long? userId, IReadOnlyCollection<Channel> channels)
     {
-        var changed = new GatewayEvent(GatewayEvents.AccessChanged, new AccessChanged(CommunityId, userId, ids.NextId()), null);
+        var changed = GatewayEvent.Control(new AccessChanged(CommunityId, userId, ids.NextId()));
         await Task.WhenAll(channels.Select(c => GrainFactory.GetGrain<IChannelGrain>(c.Id).InvalidatePermissionsAsync(userId)));
         await Stream(ChaosProviders.CommunityNamespace, CommunityId).OnNextAsync(changed);
         foreach (var channel in channels)
