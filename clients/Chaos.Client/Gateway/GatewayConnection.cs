@@ -18,6 +18,7 @@ internal sealed class GatewayConnection
     private readonly Lock sync = new();
     private TaskCompletionSource connected = NewSignal();
     private IGatewayHubConnection? connection;
+    private Uri? connectionDoor;
     private Task? reconnecting;
     private int frontDoor;
     private bool stopped = true;
@@ -142,6 +143,8 @@ internal sealed class GatewayConnection
         {
             if (ReferenceEquals(connection, hub))
             {
+                // Before anyone hears of the new connection (Reconnected names this door).
+                FrontDoor = connectionDoor;
                 connected.TrySetResult();
             }
         }
@@ -290,6 +293,7 @@ internal sealed class GatewayConnection
             }
 
             connection = hub;
+            connectionDoor = door;
         }
 
         try

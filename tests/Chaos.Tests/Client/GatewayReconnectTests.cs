@@ -189,6 +189,28 @@ public sealed class GatewayReconnectTests
         gateway.FrontDoor.ShouldBe(B);
     }
 
+    [Fact]
+    public async Task Reconnected_NamesTheFrontDoorItReconnectedTo()
+    {
+        var doors = new ScriptedFrontDoors();
+        var options = new ChaosGatewayOptions { ConnectTimeout = ConnectTimeout };
+        options.FrontDoors.Add(A);
+        options.FrontDoors.Add(B);
+        options.ReconnectDelays.Clear();
+        options.ReconnectDelays.Add(TimeSpan.Zero);
+        doors.Accepted = hub => _ = hub.RaiseAsync("Ready", new ReadyEvent(null!, [], [], [], [], [], []));
+        using var client = new ChaosClient(A);
+        await using var gateway = new ChaosGateway(client, options, doors.Connect, new ManualClock());
+        var reconnected = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        gateway.Reconnected += door => reconnected.TrySetResult(door);
+        await gateway.StartAsync();
+
+        await doors.Current!.CloseAsync();
+
+        (await reconnected.Task.WaitAsync(Deadline)).ShouldBe(B);
+        gateway.FrontDoor.ShouldBe(B);
+    }
+
     private static Message Sent(string? nonce) =>
         new("2", "1", 1, new User("3", "someone", "Someone", DateTimeOffset.UnixEpoch), "hello", DateTimeOffset.UnixEpoch, null, null, nonce, [], [], 0);
 
