@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.SignalR;
 namespace Chaos.Api.Gateway;
 
 /// <summary>
-/// Delivers each stream event that reaches this front door (ARCHITECTURE.md): feature handlers first, then access
+/// Delivers each stream event that reaches this front door (docs/architecture.md, Fan-out): feature handlers first, then access
 /// changes, then the stream's SignalR group — one publish per event, one delivery per interested front door, one socket
 /// write per recipient, never a grain call per recipient. Access changes arrive on the same streams as the events they
 /// govern, so a connection is re-evaluated before anything published after the change reaches it.

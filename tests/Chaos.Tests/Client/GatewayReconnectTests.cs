@@ -130,6 +130,7 @@ public sealed class GatewayReconnectTests
         rig.Clock.Advance(TimeSpan.FromSeconds(10));
 
         await Should.ThrowAsync<TimeoutException>(() => send.WaitAsync(Deadline));
+        await Until(() => rig.Clock.Pending.Contains(TimeSpan.FromHours(2)), "the reconnect wait");
         var stopping = rig.Connection.StopAsync();
         rig.Clock.Advance(TimeSpan.FromHours(2));
         await stopping.WaitAsync(Deadline);
