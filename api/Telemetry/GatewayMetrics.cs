@@ -26,7 +26,7 @@ public sealed class GatewayMetrics
         this.time = time;
         var meter = meters.Create(ChaosTelemetry.Name);
         // Resolved when observed: the fan-out itself depends on these metrics.
-        meter.CreateObservableUpDownCounter("chaos.gateway.connections", () => services.GetService<GatewayFanout>()?.ConnectionCount ?? 0, "{connection}", "Gateway connections open on this front door.");
+        meter.CreateObservableUpDownCounter("chaos.gateway.connections", () => services.GetService<GatewayConnectionRegistry>()?.Count ?? 0, "{connection}", "Gateway connections open on this front door.");
         deliveries = meter.CreateCounter<long>("chaos.gateway.deliveries", "{event}", "Stream events delivered to this front door's connections, by event.");
         fanoutLag = meter.CreateHistogram<double>(
             "chaos.fanout.lag",

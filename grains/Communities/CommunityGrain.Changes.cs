@@ -84,7 +84,7 @@ internal sealed partial class CommunityGrain
 
     private async Task AnnounceAccessChangedAsync(long? userId, IReadOnlyCollection<Channel> channels)
     {
-        var changed = new GatewayEvent(GatewayEvents.AccessChanged, new AccessChanged(CommunityId, userId, ids.NextId()), null);
+        var changed = GatewayEvent.Control(new AccessChanged(CommunityId, userId, ids.NextId()));
         await Stream(ChaosProviders.CommunityNamespace, CommunityId).OnNextAsync(changed);
         foreach (var channel in channels)
         {

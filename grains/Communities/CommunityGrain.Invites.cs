@@ -102,7 +102,7 @@ internal sealed partial class CommunityGrain
             var member = (await ToMembersAsync([await RequireMemberAsync(userId)]))[0];
             await AccessChangedAsync(userId, S.Channels);
             await PublishAsync(GatewayEvents.MemberJoined, member);
-            await Stream(ChaosProviders.UserNamespace, userId).OnNextAsync(new GatewayEvent(GatewayEvents.MembershipChanged, new AccessChanged(CommunityId, userId, ids.NextId()), null));
+            await Stream(ChaosProviders.UserNamespace, userId).OnNextAsync(GatewayEvent.Control(new MembershipChanged(CommunityId, userId, ids.NextId())));
         }
 
         return await ViewForAsync(userId);
