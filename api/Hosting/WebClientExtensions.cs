@@ -64,7 +64,7 @@ public static partial class WebClientExtensions
         }
 
         // GET and HEAD only, and never under the API's prefixes: a wrong method there still answers 405, an unknown path 404.
-        app.MapMethods(FallbackPattern, [HttpMethods.Get, HttpMethods.Head], async context =>
+        RequestDelegate serveIndex = async context =>
         {
             var path = context.Request.Path;
             if (ReservedPrefixes.Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase)))
@@ -84,7 +84,9 @@ public static partial class WebClientExtensions
             }
 
             await context.Response.SendFileAsync(index, context.RequestAborted);
-        }).AllowAnonymous().WithOrder(int.MaxValue).ExcludeFromDescription();
+        };
+        app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], serveIndex).AllowAnonymous().ExcludeFromDescription();
+        app.MapMethods(FallbackPattern, [HttpMethods.Get, HttpMethods.Head], serveIndex).AllowAnonymous().WithOrder(int.MaxValue).ExcludeFromDescription();
         return app;
     }
 

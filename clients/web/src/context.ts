@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react';
+import { useStore } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
 import type { ChatService } from './service';
-import { useChat } from './store';
 import type { ChatState } from './store';
 
 export const ServiceContext = createContext<ChatService | null>(null);
@@ -11,6 +12,7 @@ export function useService(): ChatService {
   return s;
 }
 
+/** Selects from the store; results are compared shallowly, so selectors may build arrays and objects. */
 export function useChatState<T>(selector: (s: ChatState) => T): T {
-  return useChat(useService().store, selector);
+  return useStore(useService().store, useShallow(selector));
 }

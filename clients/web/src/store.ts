@@ -1,5 +1,4 @@
 import { createStore } from 'zustand/vanilla';
-import { useStore } from 'zustand';
 import type { Channel, Community, Member, Message, Presence, ReadState, RelationshipKind, User, Ready } from './api/types';
 
 export interface ChannelMessages {
@@ -223,6 +222,3 @@ export const reduce = {
 
 export type ChatReducers = typeof reduce;
 
-export function useChat<T>(store: ChatStore, selector: (s: ChatState) => T): T {
-  return useStore(store, selector);
-}

@@ -95,7 +95,7 @@ export function MessageList(props: MessageListProps) {
                   Loading missed messages…
                 </p>
               )}
-              {props.lastReadMessageId === prev?.id && prev.author.id !== props.meId && m.author.id !== props.meId && (
+              {prev && props.lastReadMessageId === prev.id && prev.author.id !== props.meId && m.author.id !== props.meId && (
                 <div className="new-divider" aria-hidden="true">
                   <span>New</span>
                 </div>
