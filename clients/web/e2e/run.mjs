@@ -102,18 +102,18 @@ try {
 
   await step('each sees the other online, then Bob goes busy with a status message', async () => {
     const contacts = A.getByRole('navigation', { name: 'Contacts' });
-    await contacts.getByRole('button', { name: `${bob.name}, Online` }).waitFor();
-    await B.getByRole('navigation', { name: 'Contacts' }).getByRole('button', { name: `${alice.name}, Online` }).waitFor();
+    await contacts.getByRole('button', { name: `${bob.name} (Online)` }).waitFor();
+    await B.getByRole('navigation', { name: 'Contacts' }).getByRole('button', { name: `${alice.name} (Online)` }).waitFor();
     await B.getByRole('button', { name: 'Set status' }).click();
     await B.getByLabel('Status message').fill('In a meeting');
     await B.getByRole('menuitemradio', { name: 'Busy' }).click();
-    await contacts.getByRole('button', { name: `${bob.name}, Busy, In a meeting` }).waitFor();
+    await contacts.getByRole('button', { name: `${bob.name} (Busy) — In a meeting` }).waitFor();
     await shot(A, '02-contacts');
     await axe(A, 'contacts');
   });
 
   await step('a DM: Alice writes, Bob sees an unread badge, opens it and answers', async () => {
-    await A.getByRole('navigation', { name: 'Contacts' }).getByRole('button', { name: new RegExp(`^${bob.name},`) }).click();
+    await A.getByRole('navigation', { name: 'Contacts' }).getByRole('button', { name: new RegExp(`^${bob.name} \\(`) }).click();
     const composer = A.getByRole('textbox', { name: `Message ${bob.name}` });
     await composer.fill('hello bob');
     await composer.press('Enter');

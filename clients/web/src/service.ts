@@ -41,6 +41,7 @@ export class ChatService {
   private stopped = true;
   private lastTypingSent: Record<string, number> = {};
   private filling = new Set<string>();
+  private restarting = false;
   notify: (title: string, body: string, channelId: string) => void = () => {};
   isVisible: () => boolean = () => typeof document === 'undefined' || document.visibilityState === 'visible';
 
@@ -135,7 +136,11 @@ export class ChatService {
     on<Community>('CommunityJoined', (c) => this.set(reduce.community(this.state, c)));
     on<Partial<Community> & { id: string }>('CommunityUpdated', (c) => {
       const existing = this.state.communities[c.id];
-      if (existing) this.set(reduce.community(this.state, { ...existing, ...c, roles: c.roles ?? existing.roles, channels: c.channels ?? existing.channels }));
+      // A full view of a community not in the list yet: joined on another device (or this one, racing the REST answer).
+      if (!existing && c.channels && c.roles) {
+        this.set(reduce.community(this.state, c as Community));
+        void this.loadMyRoles(c.id);
+      } else if (existing) this.set(reduce.community(this.state, { ...existing, ...c, roles: c.roles ?? existing.roles, channels: c.channels ?? existing.channels }));
     });
     on<{ id: string }>('CommunityDeleted', (c) => this.set(reduce.communityGone(this.state, c.id)));
     on<{ id: string }>('CommunityLeft', (c) => this.set(reduce.communityGone(this.state, c.id)));
@@ -162,7 +167,7 @@ export class ChatService {
       void this.fillAllGaps();
     });
     hub.onclose(() => {
-      if (this.stopped || this.gateway !== hub) return;
+      if (this.stopped || this.restarting || this.gateway !== hub) return;
       this.set({ connection: 'reconnecting' });
       void this.startWithRetry(hub);
     });
@@ -170,11 +175,32 @@ export class ChatService {
 
   private async reconnectAfter(ms: number) {
     const hub = this.gateway;
-    if (!hub) return;
-    this.set({ connection: 'reconnecting' });
-    await hub.stop().catch(() => undefined);
-    await new Promise((r) => setTimeout(r, ms));
-    if (this.gateway === hub && !this.stopped) await this.startWithRetry(hub);
+    if (!hub || this.restarting) return;
+    this.restarting = true;
+    try {
+      this.set({ connection: 'reconnecting' });
+      await hub.stop().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, ms));
+      if (this.gateway === hub && !this.stopped) await this.startWithRetry(hub);
+    } finally {
+      this.restarting = false;
+    }
+  }
+
+  /**
+   * A fresh gateway connection (its Ready subscribes to everything the user belongs to now). Used after creating a
+   * community: this server version does not yet subscribe open connections to a community their user creates.
+   */
+  async resubscribe() {
+    const hub = this.gateway;
+    if (!hub || this.restarting) return;
+    this.restarting = true;
+    try {
+      await hub.stop().catch(() => undefined);
+      if (this.gateway === hub && !this.stopped) await this.startWithRetry(hub);
+    } finally {
+      this.restarting = false;
+    }
   }
 
   private onReady(ready: Ready) {
@@ -378,6 +404,7 @@ export class ChatService {
     const community = await this.api.createCommunity(name, description);
     this.set(reduce.community(this.state, community));
     this.set({ myRoles: { ...this.state.myRoles, [community.id]: [] } });
+    void this.resubscribe();
     return community;
   }
 

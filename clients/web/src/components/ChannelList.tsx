@@ -85,7 +85,9 @@ export function ChannelList({ community, activeChannelId }: { community: Communi
           .map((c) => (
             <li key={c.id}>
               <span className="channel voice">
-                <span aria-hidden="true">🔊 </span>
+                <svg aria-hidden="true" width="14" height="14" viewBox="0 0 24 24" className="voice-icon">
+                  <path d="M3 9v6h4l5 5V4L7 9H3zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4z" fill="currentColor" />
+                </svg>
                 {c.name}
               </span>
             </li>

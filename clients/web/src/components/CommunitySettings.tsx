@@ -198,7 +198,7 @@ function Overwrites({ community }: { community: Community }) {
           <select value={channelId} onChange={(e) => setChannelId(e.target.value)}>
             {channels.map((c) => (
               <option key={c.id} value={c.id}>
-                {c.type === 'text' ? '#' : '🔊'} {c.name}
+                {c.type === 'text' ? '#' : 'Voice:'} {c.name}
               </option>
             ))}
           </select>

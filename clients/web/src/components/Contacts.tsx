@@ -35,11 +35,16 @@ export function Contacts({ activeChannelId }: { activeChannelId?: string }) {
     const message = state.presences[id]?.statusMessage;
     return (
       <li key={id} className="contact">
-        <button type="button" className="contact-main" onClick={() => act(() => openDm(id))} aria-label={`${name(id)}, ${presenceWords[st]}${message ? `, ${message}` : ''}`}>
+        <button type="button" className="contact-main" onClick={() => act(() => openDm(id))}>
           <span className={`presence-dot ${st}`} aria-hidden="true" />
-          <span className="contact-text" aria-hidden="true">
+          <span className="contact-text">
             <span className="contact-name">{name(id)}</span> <span className="presence-word">({presenceWords[st]})</span>
-            {message && <span className="status-message">{message}</span>}
+            {message && (
+              <>
+                {' '}
+                <span className="status-message">— {message}</span>
+              </>
+            )}
           </span>
         </button>
         <button type="button" className="icon small" aria-label={`Block ${name(id)}`} title="Block" onClick={() => act(() => service.setRelationship(id, 'block'))}>

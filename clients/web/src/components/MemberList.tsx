@@ -33,7 +33,7 @@ export function MemberList({ community }: { community: Community }) {
   }, [service, community.id]);
   const actions = memberActions(community, me.id, roleIds);
   const status = (id: string): PresenceStatus => {
-    const s = presences[id]?.status ?? 'offline';
+    const s = presences[id]?.status ?? (id === me.id ? 'online' : 'offline');
     return s === 'invisible' ? 'offline' : s;
   };
   const sorted = [...(members ?? [])].sort((a, b) => a.user.displayName.localeCompare(b.user.displayName));
