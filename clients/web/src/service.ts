@@ -312,6 +312,8 @@ export class ChatService {
       try {
         const message = await this.api.send(channelId, content, nonce, replyToId);
         this.set(reduce.messageCreated(this.state, message, true));
+        // Writing in a channel means having read it: move the server's marker too (other devices follow).
+        void this.ackServer(channelId, message.id);
         return message;
       } catch (e) {
         // A network failure retries with the same nonce (the server answers the original, never a duplicate).
@@ -356,11 +358,15 @@ export class ChatService {
     const read = this.state.readStates[channelId];
     if (read && BigInt(read.lastReadMessageId) >= BigInt(last.id) && read.unreadCount === 0) return;
     this.set(reduce.readState(this.state, { channelId, lastReadMessageId: last.id, unreadCount: 0, mentionCount: 0 }));
+    await this.ackServer(channelId, last.id);
+  }
+
+  private async ackServer(channelId: string, messageId: string) {
     try {
-      if (this.gateway?.state === HubConnectionState.Connected) await this.gateway.invoke('Ack', channelId, last.id);
-      else await this.api.markRead(channelId, last.id);
+      if (this.gateway?.state === HubConnectionState.Connected) await this.gateway.invoke('Ack', channelId, messageId);
+      else await this.api.markRead(channelId, messageId);
     } catch {
-      // Read markers are best effort; the next message acks again.
+      // Best effort.
     }
   }
 

@@ -29,7 +29,7 @@ export function UserPanel() {
 
   return (
     <section className="user-panel" aria-label="You">
-      <div className="me">
+      <div className="me-card">
         <span className={`presence-dot ${status === 'invisible' ? 'offline' : status}`} aria-hidden="true" />
         <div>
           <div className="me-name">{me.displayName}</div>
