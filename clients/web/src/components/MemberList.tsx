@@ -7,6 +7,8 @@ import { basePermissions, has, highestPosition } from '../permissions';
 export interface MemberActions {
   canKick: (m: Member) => boolean;
   canBan: (m: Member) => boolean;
+  /** Roles this user may give or take (ManageRoles, strictly below their highest role). */
+  assignableRoles: (m: Member) => Community['roles'];
 }
 
 /** Which moderation controls a member row shows: only what the server would allow (and never on yourself or the owner). */
@@ -17,6 +19,8 @@ export function memberActions(community: Community, meId: string, myRoleIds: rea
   return {
     canKick: (m) => has(perms, 'KickMembers') && below(m),
     canBan: (m) => has(perms, 'BanMembers') && below(m),
+    assignableRoles: (m) =>
+      has(perms, 'ManageRoles') && (m.user.id === meId || below(m)) ? community.roles.filter((r) => r.id !== community.id && r.position < mine) : [],
   };
 }
 
@@ -63,6 +67,30 @@ export function MemberList({ community }: { community: Community }) {
                   <button type="button" className="small" onClick={() => setConfirming({ member: m, action: 'kick' })}>
                     Kick {name}
                   </button>
+                )}
+                {actions.assignableRoles(m).length > 0 && (
+                  <details className="member-roles">
+                    <summary>Roles of {name}</summary>
+                    {actions.assignableRoles(m).map((r) => (
+                      <label key={r.id} className="inline">
+                        <input
+                          type="checkbox"
+                          checked={m.roleIds.includes(r.id)}
+                          onChange={async (e) => {
+                            try {
+                              if (e.target.checked) await service.api.addMemberRole(community.id, m.user.id, r.id);
+                              else await service.api.removeMemberRole(community.id, m.user.id, r.id);
+                              await service.loadMembers(community.id);
+                              if (m.user.id === me.id) await service.loadMyRoles(community.id);
+                            } catch (err) {
+                              service.fail(err);
+                            }
+                          }}
+                        />{' '}
+                        {r.name}
+                      </label>
+                    ))}
+                  </details>
                 )}
                 {actions.canBan(m) && (
                   <button type="button" className="small danger" onClick={() => setConfirming({ member: m, action: 'ban' })}>

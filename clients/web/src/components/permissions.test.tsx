@@ -30,6 +30,13 @@ describe('memberActions', () => {
     expect(actions.canKick(member(ME, ['5']))).toBe(false);
   });
 
+  it('roles can be given only with Manage Roles, and only roles below one\'s own', () => {
+    const managerRole = { id: '7', name: 'Managers', permissions: (1n << 4n).toString(), position: 3, color: 0, mentionable: false };
+    const c = community({}, [modRole, lowRole, managerRole]);
+    expect(memberActions(c, ME, []).assignableRoles(member(OTHER))).toEqual([]);
+    expect(memberActions(c, ME, ['7']).assignableRoles(member(OTHER)).map((r) => r.name)).toEqual(['Mods', 'Regulars']);
+  });
+
   it('the owner may act on everyone else', () => {
     const actions = memberActions(community({ ownerId: ME }, [modRole]), ME, []);
     expect(actions.canBan(member(OTHER, ['5']))).toBe(true);
