@@ -1,6 +1,4 @@
 using System.Net;
-using Chaos.Api.Hosting;
-using Chaos.Tests.Infrastructure;
 
 namespace Chaos.Tests.Web;
 
@@ -8,31 +6,9 @@ namespace Chaos.Tests.Web;
 /// The front door serves the web client: hashed assets cached for a year, <c>index.html</c> uncached for client-side
 /// routes, a strict Content-Security-Policy, and never the app instead of the API's own answers.
 /// </summary>
-public sealed class WebClientHostingTests : IAsyncLifetime
+public sealed class WebClientHostingTests(WebClientFixture fixture) : IClassFixture<WebClientFixture>
 {
-    private readonly string root = Path.Combine(Path.GetTempPath(), "chaos-web-" + Guid.NewGuid().ToString("N"));
-    private ChaosServer? server;
-
-    private HttpClient Http => server!.Http;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(Path.Combine(root, "assets"));
-        await File.WriteAllTextAsync(Path.Combine(root, "index.html"), "<!doctype html><title>CHAOS</title><div id=\"root\"></div><script type=\"module\" src=\"/assets/index-Abc123.js\"></script>");
-        await File.WriteAllTextAsync(Path.Combine(root, "assets", "index-Abc123.js"), "console.log('chaos');");
-        await File.WriteAllTextAsync(Path.Combine(root, "manifest.webmanifest"), "{\"name\":\"CHAOS\"}");
-        server = await ChaosServer.StartAsync(null, new Dictionary<string, string?> { [WebClientExtensions.RootKey] = root });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (server is not null)
-        {
-            await server.DisposeAsync();
-        }
-
-        Directory.Delete(root, recursive: true);
-    }
+    private HttpClient Http => fixture.Http;
 
     [Theory]
     [InlineData("/")]

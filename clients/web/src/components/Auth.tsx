@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useService } from '../context';
 import { navigate } from '../router';
+import { ErrorText } from './ErrorText';
 
 export function Auth({ mode, inviteCode, onSwitch }: { mode: 'login' | 'register'; inviteCode?: string; onSwitch?: () => void }) {
   const service = useService();
@@ -58,11 +59,7 @@ export function Auth({ mode, inviteCode, onSwitch }: { mode: 'login' | 'register
               onChange={(e) => setPassword(e.target.value)}
             />
           </label>
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
+          <ErrorText error={error} />
           <button type="submit" className="primary" disabled={busy}>
             {register ? 'Create account' : 'Log in'}
           </button>

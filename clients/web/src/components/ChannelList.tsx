@@ -5,6 +5,7 @@ import { navigate } from '../router';
 import { channelPermissions, basePermissions, has } from '../permissions';
 import { Dialog } from './Dialog';
 import { CommunitySettings } from './CommunitySettings';
+import { ErrorText } from './ErrorText';
 
 export function ChannelList({ community, activeChannelId }: { community: Community; activeChannelId?: string }) {
   const service = useService();
@@ -151,11 +152,7 @@ function InviteDialog({ communityId, onClose }: { communityId: string; onClose: 
           Copy link
         </button>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
     </Dialog>
   );
 }
@@ -197,11 +194,7 @@ function CreateChannelDialog({ communityId, onClose }: { communityId: string; on
             <input type="radio" name="type" checked={type === 'voice'} onChange={() => setType('voice')} /> Voice
           </label>
         </fieldset>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} />
         <button type="submit" className="primary">
           Create channel
         </button>

@@ -4,6 +4,7 @@ import { useChatState, useService } from '../context';
 import { navigate } from '../router';
 import { basePermissions, bit, has, P, type PermissionName } from '../permissions';
 import { Dialog } from './Dialog';
+import { ErrorText } from './ErrorText';
 
 type Tab = 'overview' | 'roles' | 'overwrites' | 'bans' | 'audit';
 
@@ -50,11 +51,7 @@ function useError() {
       setError(e instanceof Error ? e.message : String(e));
     }
   };
-  const view = error && (
-    <p className="error" role="alert">
-      {error}
-    </p>
-  );
+  const view = <ErrorText error={error} />;
   return [run, view] as const;
 }
 
@@ -244,14 +241,20 @@ function Overwrites({ community }: { community: Community }) {
   );
 }
 
-function Bans({ community }: { community: Community }) {
-  const service = useService();
-  const [bans, setBans] = useState<Ban[] | null>(null);
+/** Loads once per community; the error, if any, in words. */
+function useLoaded<T>(load: () => Promise<T>, key: string) {
+  const [value, setValue] = useState<T | null>(null);
   const [run, error] = useError();
   useEffect(() => {
-    void run(async () => setBans(await service.api.bans(community.id)));
+    void run(async () => setValue(await load()));
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [community.id]);
+  }, [key]);
+  return [value, setValue, run, error] as const;
+}
+
+function Bans({ community }: { community: Community }) {
+  const service = useService();
+  const [bans, setBans, run, error] = useLoaded<Ban[]>(() => service.api.bans(community.id), community.id);
   if (!bans) return <p role="status">Loading bans…</p>;
   return (
     <div>
@@ -282,12 +285,7 @@ function Bans({ community }: { community: Community }) {
 function Audit({ community }: { community: Community }) {
   const service = useService();
   const users = useChatState((s) => s.users);
-  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
-  const [run, error] = useError();
-  useEffect(() => {
-    void run(async () => setEntries(await service.api.auditLog(community.id)));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [community.id]);
+  const [entries, , , error] = useLoaded<AuditEntry[]>(() => service.api.auditLog(community.id), community.id);
   if (!entries) return <p role="status">Loading the audit log…</p>;
   const who = (id: string | null) => (id ? (users[id]?.displayName ?? id) : '');
   return (

@@ -1,5 +1,6 @@
 import { useId, useState, type KeyboardEvent } from 'react';
 import type { Message, User } from '../api/types';
+import { ErrorText } from './ErrorText';
 
 export interface ComposerProps {
   label: string;
@@ -118,11 +119,7 @@ export function Composer(props: ComposerProps) {
         }}
         onKeyDown={onKeyDown}
       />
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { useChatState, useService } from '../context';
 import { channelTitle, presenceWords } from '../format';
 import { navigate } from '../router';
 import { Dialog } from './Dialog';
+import { ErrorText } from './ErrorText';
 
 /** The MSN half: contacts with presence and status messages, requests, blocks, and the DMs and groups. */
 export function Contacts({ activeChannelId }: { activeChannelId?: string }) {
@@ -175,11 +176,7 @@ function AddContact({ onClose }: { onClose: () => void }) {
           User ID
           <input required inputMode="numeric" pattern="[0-9]{1,19}" value={id} onChange={(e) => setId(e.target.value)} autoFocus />
         </label>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} />
         {sent && <p role="status">Friend request sent.</p>}
         <button type="submit" className="primary">
           Send friend request
@@ -220,11 +217,7 @@ function NewGroup({ friends, name, onClose }: { friends: string[]; name: (id: st
             </label>
           ))}
         </fieldset>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} />
         <button type="submit" className="primary" disabled={chosen.length < 2 || chosen.length > 9}>
           Create group
         </button>

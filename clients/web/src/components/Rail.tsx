@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useChatState, useService } from '../context';
 import { navigate } from '../router';
 import { Dialog } from './Dialog';
+import { ErrorText } from './ErrorText';
 
 export function Rail({ activeCommunityId }: { activeCommunityId?: string }) {
   const service = useService();
@@ -90,11 +91,7 @@ export function Rail({ activeCommunityId }: { activeCommunityId?: string }) {
               Community name
               <input required minLength={2} maxLength={100} value={name} onChange={(e) => setName(e.target.value)} autoFocus />
             </label>
-            {error && (
-              <p className="error" role="alert">
-                {error}
-              </p>
-            )}
+            <ErrorText error={error} />
             <button type="submit" className="primary">
               Create
             </button>
