@@ -227,7 +227,7 @@ export class ChatService {
     const viewing = this.state.activeChannelId === m.channelId && this.isVisible();
     this.set(reduce.messageCreated(this.state, m, viewing));
     if (loaded && last && m.seq > last.seq + 1) void this.fillGap(m.channelId, last.id);
-    if (viewing && m.author.id !== this.state.me?.id) void this.ack(m.channelId);
+    if (viewing && m.author.id !== this.state.me?.id) void this.ackServer(m.channelId, m.id);
     const me = this.state.me;
     if (me && m.author.id !== me.id && !this.isVisible()) {
       const channel = findChannel(this.state, m.channelId);
@@ -460,7 +460,7 @@ export class ChatService {
     else await this.api.setPresence(status, statusMessage);
     const me = this.state.me;
     if (me) {
-      this.set({ me: { ...me, statusMessage }, presences: { ...this.state.presences, [me.id]: { userId: me.id, status, statusMessage, lastSeenAt: null } } });
+      this.set({ myStatus: status, me: { ...me, statusMessage }, presences: { ...this.state.presences, [me.id]: { userId: me.id, status, statusMessage, lastSeenAt: null } } });
     }
   }
 

@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { Channel, Community, Member, Message, Presence, ReadState, RelationshipKind, User, Ready } from './api/types';
+import type { Channel, Community, Member, Message, Presence, PresenceStatus, ReadState, RelationshipKind, User, Ready } from './api/types';
 
 export interface ChannelMessages {
   /** Oldest to newest, by seq, without duplicates. */
@@ -30,6 +30,8 @@ export interface ChatState {
   users: Record<string, User>;
   members: Record<string, Member[]>;
   activeChannelId: string | null;
+  /** The status chosen on this device (what the user panel shows), until Ready says otherwise. */
+  myStatus: PresenceStatus | null;
   error: string | null;
 }
 
@@ -48,6 +50,7 @@ export const initialState = (): ChatState => ({
   users: {},
   members: {},
   activeChannelId: null,
+  myStatus: null,
   error: null,
 });
 

@@ -287,7 +287,12 @@ function Audit({ community }: { community: Community }) {
   const users = useChatState((s) => s.users);
   const [entries, , , error] = useLoaded<AuditEntry[]>(() => service.api.auditLog(community.id), community.id);
   if (!entries) return <p role="status">Loading the audit log…</p>;
-  const who = (id: string | null) => (id ? (users[id]?.displayName ?? id) : '');
+  const who = (id: string | null) => {
+    if (!id) return '';
+    const channel = community.channels.find((c) => c.id === id);
+    const role = community.roles.find((r) => r.id === id);
+    return users[id]?.displayName ?? (channel ? `#${channel.name}` : role ? `@${role.name}` : id);
+  };
   return (
     <div>
       {error}

@@ -30,6 +30,7 @@ export function MemberList({ community }: { community: Community }) {
   const members = useChatState((s) => s.members[community.id]);
   const roleIds = useChatState((s) => s.myRoles[community.id] ?? []);
   const presences = useChatState((s) => s.presences);
+  const myStatus = useChatState((s) => s.myStatus);
   const relationships = useChatState((s) => s.relationships);
   const [confirming, setConfirming] = useState<{ member: Member; action: 'kick' | 'ban' } | null>(null);
   useEffect(() => {
@@ -37,7 +38,7 @@ export function MemberList({ community }: { community: Community }) {
   }, [service, community.id]);
   const actions = memberActions(community, me.id, roleIds);
   const status = (id: string): PresenceStatus => {
-    const s = presences[id]?.status ?? (id === me.id ? 'online' : 'offline');
+    const s = (id === me.id ? myStatus : null) ?? presences[id]?.status ?? (id === me.id ? 'online' : 'offline');
     return s === 'invisible' ? 'offline' : s;
   };
   const sorted = [...(members ?? [])].sort((a, b) => a.user.displayName.localeCompare(b.user.displayName));

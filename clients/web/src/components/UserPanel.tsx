@@ -10,6 +10,7 @@ export function UserPanel() {
   const service = useService();
   const me = useChatState((s) => s.me);
   const presence = useChatState((s) => (s.me ? s.presences[s.me.id] : undefined));
+  const myStatus = useChatState((s) => s.myStatus);
   const [open, setOpen] = useState(false);
   const [message, setMessage] = useState('');
   const [dark, setDark] = useTheme();
@@ -20,7 +21,7 @@ export function UserPanel() {
     if (open) menu.current?.querySelector<HTMLElement>('[role=menuitemradio]')?.focus();
   }, [open]);
   if (!me) return null;
-  const status = presence?.status ?? 'online';
+  const status = myStatus ?? presence?.status ?? 'online';
 
   const choose = (s: (typeof choices)[number]) => {
     void service.setPresence(s, message).catch((e) => service.fail(e));
