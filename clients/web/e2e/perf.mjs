@@ -62,13 +62,20 @@ try {
   // Scroll back to the very first message: each time the top is reached the client loads the next older page.
   await page.evaluate(async () => {
     const el = document.querySelector('[role=log]');
-    for (let i = 0; i < 2000 && !document.body.textContent.includes('This is the beginning of the conversation.'); i++) {
+    const deadline = Date.now() + 240_000;
+    while (Date.now() < deadline && !document.body.textContent.includes('This is the beginning of the conversation.')) {
       el.scrollTop = 0;
       el.dispatchEvent(new Event('scroll'));
       await new Promise((r) => setTimeout(r, 20));
     }
   });
-  await log.getByRole('article').filter({ hasText: 'Message number 1' }).first().waitFor();
+  await page.evaluate(() => {
+    document.querySelector('[role=log]').scrollTop = 0;
+  });
+  await log.getByRole('article').filter({ hasText: /Message number 1(?!\d)/ }).first().waitFor({ state: 'attached' }).catch(async (e) => {
+    console.log('first rows:', await log.getByRole('article').evaluateAll((a) => a.slice(0, 3).map((x) => x.textContent)));
+    throw e;
+  });
   const loadAll = Date.now() - t0;
   // Now a steady scroll through all 10,000 from top to bottom, measuring every frame.
   const frames = await page.evaluate(async () => {
