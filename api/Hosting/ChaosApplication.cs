@@ -29,9 +29,12 @@ public static class ChaosApplication
         }
 
         await builder.AddChaosFrontDoorAsync(storage);
+        builder.AddChaosWebClient();
         var app = builder.Build();
+        app.UseChaosWebClient();
         app.UseChaosFrontDoor();
         app.MapChaosFrontDoor();
+        app.MapChaosWebClient();
         app.LogStartup(storage, options);
         return app;
     }
