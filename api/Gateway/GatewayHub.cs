@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.SignalR;
 namespace Chaos.Api.Gateway;
 
 /// <summary>
-/// The gateway every client lives on (API.md). Hub methods only parse and forward to the grains, which decide; events
+/// The gateway every client lives on (docs/api.md#gateway). Hub methods only parse and forward to the grains, which decide; events
 /// reach connections through <see cref="GatewayEventDispatcher"/>; <see cref="GatewayAccess"/> sets each one up.
 /// </summary>
 [Authorize]

@@ -20,7 +20,7 @@ namespace Chaos.Api.Hosting;
 /// <summary>The front door's services: JSON rules, problem details, JWT auth, OpenAPI, health and metrics.</summary>
 public static class FrontDoorServiceExtensions
 {
-    /// <summary>API.md: JSON bodies are at most 1 MiB (uploads raise it per route).</summary>
+    /// <summary>docs/api.md#limits: JSON bodies are at most 1 MiB (uploads raise it per route).</summary>
     public const long MaxJsonBodyBytes = 1024 * 1024;
 
     public static async Task<WebApplicationBuilder> AddChaosFrontDoorAsync(this WebApplicationBuilder builder, ChaosStorage storage)
@@ -82,7 +82,7 @@ public static class FrontDoorServiceExtensions
             };
             o.Events = new JwtBearerEvents
             {
-                // SignalR sends the token as a query parameter on WebSockets (API.md).
+                // SignalR sends the token as a query parameter on WebSockets (docs/api.md#connecting).
                 OnMessageReceived = context =>
                 {
                     if (context.Request.Path.StartsWithSegments("/gateway") && context.Request.Query["access_token"] is [{ Length: > 0 } token])
@@ -108,7 +108,7 @@ public static class FrontDoorServiceExtensions
         {
             document.Info.Title = "CHAOS API";
             document.Info.Version = "v1";
-            document.Info.Description = "Community Hub for Audio-Oriented Socialization: the public REST contract (API.md).";
+            document.Info.Description = "Community Hub for Audio-Oriented Socialization: the public REST contract (docs/api.md in the repository).";
             return Task.CompletedTask;
         }));
         services.AddSingleton<ClientAddresses>();

@@ -21,7 +21,7 @@ namespace Chaos.Api.Voice;
 /// </summary>
 public static partial class VoiceMessagesApi
 {
-    /// <summary>API.md: uploads are at most 25 MiB.</summary>
+    /// <summary>docs/api.md#limits: uploads are at most 25 MiB.</summary>
     public const long MaxUploadBytes = 25L * 1024 * 1024;
 
     /// <summary>The longest voice message.</summary>

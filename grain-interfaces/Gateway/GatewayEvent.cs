@@ -2,7 +2,7 @@ namespace Chaos.Gateway;
 
 /// <summary>
 /// One event on an Orleans stream, published once by the grain that owns it. <see cref="Name"/> is the gateway event
-/// name of API.md; a <see cref="Payload"/> that is an <see cref="IGatewayControlEvent"/> is for front doors only and is
+/// name of docs/api.md#events; a <see cref="Payload"/> that is an <see cref="IGatewayControlEvent"/> is for front doors only and is
 /// never forwarded to clients.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("chaos.GatewayEvent")]

@@ -1,6 +1,6 @@
 namespace Chaos.Gateway;
 
-/// <summary>Gateway event names (API.md). Events for front doors only are typed (<see cref="IGatewayControlEvent"/>), not named.</summary>
+/// <summary>Gateway event names (docs/api.md#events). Events for front doors only are typed (<see cref="IGatewayControlEvent"/>), not named.</summary>
 public static class GatewayEvents
 {
     public const string Ready = "Ready";

@@ -163,7 +163,7 @@ internal sealed partial class CommunityGrain
         var target = await FindMemberAsync(userId) ?? throw ChaosException.NotFound("member");
         if (userId != actorId && !actor.IsOwner)
         {
-            // API.md: members are managed only strictly below one's own highest role, role changes included.
+            // docs/api.md#permissions: members are managed only strictly below one's own highest role, role changes included.
             RequireHierarchy(actor, target);
         }
 

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Chaos.RateLimits;
 
 /// <summary>
-/// <c>Chaos:RateLimits</c>: API.md's defaults. <c>Enabled=false</c> lifts the per-user send and request limits the front
+/// <c>Chaos:RateLimits</c>: the defaults of docs/api.md#rate-limits. <c>Enabled=false</c> lifts the per-user send and request limits the front
 /// door applies, never the failed-login protection the username grains apply (10 per 5 minutes per username).
 /// </summary>
 public sealed class RateLimitOptions

@@ -1,6 +1,6 @@
 namespace Chaos.Audio;
 
-/// <summary>What a voice-message attachment carries besides its bytes (API.md Attachment).</summary>
+/// <summary>What a voice-message attachment carries besides its bytes (docs/api.md#attachment).</summary>
 /// <param name="Duration">Playable length.</param>
 /// <param name="Waveform">At most 256 loudness samples, 0–255.</param>
 public sealed record VoiceMessageInfo(TimeSpan Duration, byte[] Waveform)

@@ -1,7 +1,7 @@
 namespace Chaos.Audio;
 
 /// <summary>
-/// The loudness outline clients draw for a voice message (API.md: at most 256 one-byte samples),
+/// The loudness outline clients draw for a voice message (docs/api.md#attachment: at most 256 one-byte samples),
 /// computed from what a listener will hear, i.e. from decoded Opus rather than trusted client data.
 /// </summary>
 public static class Waveform

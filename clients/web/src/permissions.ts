@@ -1,6 +1,6 @@
 import type { Channel, Community, Role } from './api/types';
 
-/** API.md's permission bits. */
+/** The permission bits of docs/api.md#permissions. */
 export const P = {
   Administrator: 0n, ViewChannel: 1n, ManageChannels: 2n, ManageCommunity: 3n, ManageRoles: 4n, CreateInvites: 5n,
   KickMembers: 6n, BanMembers: 7n, ModerateMembers: 8n, ViewAuditLog: 9n, SendMessages: 10n, ManageMessages: 11n,

@@ -20,7 +20,7 @@ internal static class ChannelsScenario
         var all = await harness.RegisterAsync(userCount + 1);
         var owner = all[0];
         var users = all[1..];
-        // A community holds at most 500 channels (API.md), default channels included.
+        // A community holds at most 500 channels (docs/api.md#limits), default channels included.
         const int channelsPerCommunity = 400;
         var communities = new List<Community>();
         for (var n = 0; n < (channels + channelsPerCommunity - 1) / channelsPerCommunity; n++)

@@ -192,6 +192,6 @@ public sealed class HostileInputTests(ApiFixture fixture)
         };
     }
 
-    /// <summary>One hostile request and the problem API.md promises for it.</summary>
+    /// <summary>One hostile request and the problem docs/api.md#errors promises for it.</summary>
     public sealed record HostileCase(string Name, HttpMethod Method, string Path, Func<HttpContent>? Body, Auth Auth, int Status, string Code);
 }

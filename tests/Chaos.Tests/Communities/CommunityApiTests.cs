@@ -5,7 +5,7 @@ using P = Chaos.Permissions.Permissions;
 
 namespace Chaos.Tests.Communities;
 
-/// <summary>Every community route's happy path over real HTTP, with the response shapes API.md names, and the audit log.</summary>
+/// <summary>Every community route's happy path over real HTTP, with the response shapes docs/api.md#objects names, and the audit log.</summary>
 [Collection(CommunitiesServer.Name)]
 public sealed class CommunityApiTests(ApiFixture fixture)
 {

@@ -43,7 +43,7 @@ public sealed class InviteTests(ApiFixture fixture)
         invite.GetProperty("expiresAt").ValueKind.ShouldBe(expires ? JsonValueKind.String : JsonValueKind.Null);
         if (body == "{}")
         {
-            // API.md: maxAgeSeconds defaults to 86400.
+            // docs/api.md#limits: maxAgeSeconds defaults to 86400.
             DateTimeOffset.Parse(invite.Str("expiresAt"), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(DateTimeOffset.UtcNow.AddDays(1), TimeSpan.FromMinutes(1));
         }
     }

@@ -164,7 +164,7 @@ public sealed class GatewayTests(ApiFixture fixture)
         (await owner.Http.DeleteAsync($"/api/v1/channels/{general}/overwrites/{member.Id}")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         // ChannelUpdated reaches the member only after its front door re-evaluated access and resubscribed; messages
-        // from the moment access returned but before that would be filled from history by seq (API.md).
+        // from the moment access returned but before that would be filled from history by seq (docs/api.md#stateful-reconnect-and-gaps).
         await memberClient.WaitForAsync("ChannelUpdated", c => c.GetProperty("id").GetString() == general && c.GetProperty("overwrites").GetArrayLength() == 0);
         await SendAsync(owner, general, "visible again");
         await memberClient.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "visible again");

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chaos.Tests.RateLimits;
 
-/// <summary>API.md's send limit (50 per 10 s per user) holds across the whole cluster, with Discord-style headers.</summary>
+/// <summary>The send limit of docs/api.md#rate-limits (50 per 10 s per user) holds across the whole cluster, with Discord-style headers.</summary>
 public sealed class RateLimitTests(RateLimitedServers servers) : IClassFixture<RateLimitedServers>
 {
     private ChaosServer First => servers.A;

@@ -9,7 +9,7 @@ using Orleans.Storage;
 namespace Chaos.Tests.Storage;
 
 /// <summary>
-/// The `$type` trap (ARCHITECTURE.md): grain state must not embed CLR type names, or renaming a state class orphans
+/// The `$type` trap (docs/architecture.md#grain-state-serialization): grain state must not embed CLR type names, or renaming a state class orphans
 /// every row. We store state with the Orleans serializer, which is keyed by field ids.
 /// </summary>
 [Collection(AccountsServer.Name)]

@@ -9,7 +9,7 @@ const q = (params: Record<string, string | number | undefined>) => {
   return entries.length ? '?' + entries.map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&') : '';
 };
 
-/** Every REST route the web client uses (API.md), one method each. */
+/** Every REST route the web client uses (docs/api.md), one method each. */
 export class Api {
   readonly http: Http;
 

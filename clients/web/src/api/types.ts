@@ -25,7 +25,7 @@ export type RelationshipKind = S['RelationshipType'];
 export type Presence = S['UserPresence'];
 export type PresenceStatus = S['PresenceStatus'];
 
-/** ReadState (API.md); not in the REST document because only the gateway sends it. */
+/** ReadState (docs/api.md); not in the REST document because only the gateway sends it. */
 export interface ReadState {
   channelId: string;
   lastReadMessageId: string;
@@ -33,7 +33,7 @@ export interface ReadState {
   mentionCount: number;
 }
 
-/** The gateway's first event (API.md). */
+/** The gateway's first event (docs/api.md). */
 export interface Ready {
   user: Me;
   communities: Community[];
