@@ -14,6 +14,8 @@ public sealed class EveryCallIsLimitedFixture : IAsyncLifetime
         ["Chaos:RateLimits:RequestsWindowSeconds"] = "600",
         ["Chaos:RateLimits:MessagesLimit"] = "3",
         ["Chaos:RateLimits:MessagesWindowSeconds"] = "600",
+        // Every case registers fresh users from one address; the per-address limit is AnonymousLimitsTests' subject.
+        ["Chaos:RateLimits:AuthPerAddressLimit"] = "100000",
     });
 
     public async Task DisposeAsync()
