@@ -15,7 +15,8 @@ public static class ChaosTelemetry
     public static Uri? OtlpEndpoint(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var value = configuration["Chaos:Telemetry:OtlpEndpoint"] is { Length: > 0 } configured ? configured : configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        var configured = Hosting.ChaosConfiguration.Read<ChaosTelemetryOptions>(configuration, ChaosTelemetryOptions.Section).OtlpEndpoint;
+        var value = configured is { Length: > 0 } ? configured : configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         return Uri.TryCreate(value, UriKind.Absolute, out var uri) ? uri : null;
     }
 }
