@@ -45,20 +45,17 @@ public sealed class PasswordHasher(IOptions<PasswordHashingOptions> options)
         try
         {
             await slots.WaitAsync();
-        }
-        catch
-        {
-            Interlocked.Decrement(ref waiting);
-            throw;
-        }
-
-        try
-        {
-            return await Task.Run(work);
+            try
+            {
+                return await Task.Run(work);
+            }
+            finally
+            {
+                slots.Release();
+            }
         }
         finally
         {
-            slots.Release();
             Interlocked.Decrement(ref waiting);
         }
     }
