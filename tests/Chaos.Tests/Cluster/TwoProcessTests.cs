@@ -21,6 +21,8 @@ public sealed class TwoProcessTests
             ["Chaos:Passwords:MemoryKiB"] = "1024",
             ["Chaos:Passwords:Iterations"] = "1",
             ["Logging:LogLevel:Default"] = "Warning",
+            // 12 registrations and 24 logins come from one address within a minute; this test is about restarts, not the per-address limit.
+            ["Chaos:RateLimits:AuthPerAddressLimit"] = "1000",
         };
         Dictionary<string, string> With(int siloPort, int gatewayPort) =>
             new(common) { ["Chaos:SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Chaos:GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture) };
