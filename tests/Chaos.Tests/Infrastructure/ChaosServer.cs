@@ -26,7 +26,7 @@ public sealed class ChaosServer : IAsyncDisposable
     public IServiceProvider Services => app.Services;
 
     /// <summary>Starts a front door; <paramref name="connectionString"/> null means standalone in-memory mode.</summary>
-    public static async Task<ChaosServer> StartAsync(string? connectionString, IDictionary<string, string?>? settings = null)
+    public static async Task<ChaosServer> StartAsync(string? connectionString, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var args = new List<string>
         {
@@ -51,7 +51,7 @@ public sealed class ChaosServer : IAsyncDisposable
             args.Add($"--{key}={value}");
         }
 
-        var app = await ChaosApplication.CreateAsync([.. args]);
+        var app = await ChaosApplication.CreateAsync([.. args], configure);
         await app.StartAsync();
         var address = app.Urls.First();
         return new ChaosServer(app, new Uri(address));
