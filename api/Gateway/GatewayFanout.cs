@@ -1,3 +1,4 @@
+using Chaos.Api.Errors;
 using Chaos.Communities;
 using Chaos.Errors;
 using Chaos.Gateway;
@@ -64,21 +65,15 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
                 Index(connectionsByUser, userId, connectionId, add: true);
             }
 
-            await AcquireAsync(ChaosProviders.UserNamespace, userId);
+            var needed = new List<(string Namespace, long Key)> { (ChaosProviders.UserNamespace, userId) };
             foreach (var community in communities)
             {
-                await AcquireAsync(ChaosProviders.CommunityNamespace, community.Id);
-                foreach (var channel in community.Channels)
-                {
-                    await AcquireAsync(ChaosProviders.ChannelNamespace, channel.Id);
-                }
+                needed.Add((ChaosProviders.CommunityNamespace, community.Id));
+                needed.AddRange(community.Channels.Select(c => (ChaosProviders.ChannelNamespace, c.Id)));
             }
 
-            foreach (var (ns, key) in ready.ExtraStreams)
-            {
-                await AcquireAsync(ns, key);
-            }
-
+            needed.AddRange(ready.ExtraStreams);
+            await AcquireAllAsync(connection, needed);
             await sendReady();
             await hub.Groups.AddToGroupAsync(connectionId, GatewayGroups.User(userId));
             foreach (var (ns, key) in ready.ExtraStreams)
@@ -204,6 +199,15 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
         finally
         {
             connection.Sync.Release();
+        }
+    }
+
+    /// <summary>The ids of every connection of this front door (shutdown tells each to reconnect).</summary>
+    public IReadOnlyList<string> ConnectionIds()
+    {
+        lock (gate)
+        {
+            return [.. connections.Keys];
         }
     }
 
@@ -439,6 +443,47 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
         }
     }
 
+    /// <summary>
+    /// Takes every stream a new connection needs, or none: when one fails (its pub-sub grain was on a silo that is going
+    /// away), what was taken is given back and the connection is forgotten, so the client's next attempt starts clean.
+    /// </summary>
+    private async Task AcquireAllAsync(ConnectionInfo connection, List<(string Namespace, long Key)> needed)
+    {
+        var taken = new List<(string Namespace, long Key)>(needed.Count);
+        try
+        {
+            foreach (var (ns, key) in needed)
+            {
+                await AcquireAsync(ns, key);
+                taken.Add((ns, key));
+            }
+        }
+        catch
+        {
+            lock (gate)
+            {
+                if (connections.TryGetValue(connection.ConnectionId, out var registered) && ReferenceEquals(registered, connection))
+                {
+                    connections.Remove(connection.ConnectionId);
+                    Index(connectionsByUser, connection.UserId, connection.ConnectionId, add: false);
+                }
+            }
+
+            connection.Closed = true;
+            foreach (var (ns, key) in taken)
+            {
+                await ReleaseAsync(ns, key);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Shares one subscription per stream. A subscription that failed is dropped at once (and this caller's share given
+    /// back): kept, its faulted task would fail every later connection that needs the stream, for the life of the
+    /// process — the front door that survived a silo failed <c>Ready</c> for minutes that way.
+    /// </summary>
     private async Task AcquireAsync(string ns, long key)
     {
         Subscription subscription;
@@ -457,7 +502,24 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
             }
         }
 
-        await subscription.Handle!;
+        try
+        {
+            await subscription.Handle!;
+        }
+        catch (Exception exception)
+        {
+            lock (gate)
+            {
+                subscription.Count--;
+                if (subscriptions.TryGetValue((ns, key), out var current) && ReferenceEquals(current, subscription))
+                {
+                    subscriptions.Remove((ns, key));
+                }
+            }
+
+            LogSubscribeFailed(logger, exception, ns, key);
+            throw;
+        }
     }
 
     private async Task ReleaseAsync(string ns, long key)
@@ -486,7 +548,9 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
     private async Task<StreamSubscriptionHandle<GatewayEvent>> SubscribeAsync(string ns, long key)
     {
         var stream = cluster.GetStreamProvider(ChaosProviders.Streams).GetStream<GatewayEvent>(StreamId.Create(ns, key));
-        return await stream.SubscribeAsync((evt, _) => OnEventAsync(ns, key, evt));
+        // Retried only where the call provably never ran (the pub-sub grain's silo refused or was unreachable): a timed-out
+        // subscribe may have registered, and a second one would deliver twice.
+        return await GrainCalls.RetryAsync(() => stream.SubscribeAsync((evt, _) => OnEventAsync(ns, key, evt)), idempotent: false, CancellationToken.None);
     }
 
     private static void Index(Dictionary<long, HashSet<string>> index, long key, string connectionId, bool add)
@@ -508,6 +572,9 @@ public sealed partial class GatewayFanout(IClusterClient cluster, IHubContext<Ga
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering {EventName} from {Namespace}/{Key} failed")]
     private static partial void LogDeliveryFailed(ILogger logger, Exception exception, string eventName, string @namespace, long key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribing to {Namespace}/{Key} failed; the next connection that needs it subscribes again")]
+    private static partial void LogSubscribeFailed(ILogger logger, Exception exception, string @namespace, long key);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unsubscribing from {Namespace}/{Key} failed")]
     private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string @namespace, long key);

@@ -15,6 +15,7 @@ public static partial class FrontDoorEndpointExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseChaosGatewayDrain();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -6,6 +6,7 @@ using Chaos.Messages;
 using Chaos.Presence;
 using Chaos.PrivateChannels;
 using Chaos.Relationships;
+using Chaos.Storage;
 using Chaos.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -119,8 +120,13 @@ public static class ChaosSiloBuilderExtensions
 
             silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
             silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
-            AddPostgresGrainStorage(silo, ChaosProviders.GrainStorage, connectionString);
-            AddPostgresGrainStorage(silo, ChaosProviders.PubSubStorage, connectionString);
+            AddPostgresGrainStorage(silo, ChaosProviders.GrainStorage, connectionString, deleteStateOnClear: false);
+            // A stream's pub-sub grain clears its state when the last producer and consumer are gone: delete the row then
+            // (kept, every stream ever used would leave one behind), and sweep what was left before (PubSubStoreCleanup).
+            AddPostgresGrainStorage(silo, ChaosProviders.PubSubStorage, connectionString, deleteStateOnClear: true);
+            silo.Services.AddOptions<PubSubCleanupOptions>().Bind(configuration.GetSection(PubSubCleanupOptions.Section));
+            silo.Services.AddSingleton<PubSubStoreCleanup>();
+            silo.Services.AddHostedService(sp => sp.GetRequiredService<PubSubStoreCleanup>());
         }
         else
         {
@@ -154,10 +160,11 @@ public static class ChaosSiloBuilderExtensions
     /// Grain state is written with the Orleans serializer, not the default Newtonsoft JSON: it is version tolerant by
     /// field id and never embeds CLR type names, so renaming or moving a state class cannot orphan its rows.
     /// </summary>
-    private static void AddPostgresGrainStorage(ISiloBuilder silo, string name, string connectionString) =>
+    private static void AddPostgresGrainStorage(ISiloBuilder silo, string name, string connectionString, bool deleteStateOnClear) =>
         silo.AddAdoNetGrainStorage(name, optionsBuilder => optionsBuilder.Configure<Serializer>((o, serializer) =>
         {
             o.Invariant = Invariant;
+            o.DeleteStateOnClear = deleteStateOnClear;
             o.ConnectionString = connectionString;
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Inbox = System.Threading.Channels;
@@ -31,6 +32,7 @@ public sealed partial class ChaosGateway : IAsyncDisposable
     private readonly Inbox.Channel<Func<Task>> inbox = Inbox.Channel.CreateUnbounded<Func<Task>>(new Inbox.UnboundedChannelOptions { SingleReader = true });
     private readonly Lock sync = new();
     private readonly Task pump;
+    private readonly ConcurrentDictionary<Task, HubConnection> sending = new();
     private TaskCompletionSource connected = NewSignal();
     private HubConnection? connection;
     private Task? reconnecting;
@@ -89,6 +91,9 @@ public sealed partial class ChaosGateway : IAsyncDisposable
     public event Action<VoiceState>? VoiceStateUpdated;
 
     public event Action<ReadState>? ReadStateUpdated;
+
+    /// <summary>The front door asked to move (API.md <c>Reconnect</c>); the gateway is already moving to the next front door.</summary>
+    public event Action<ReconnectRequest>? ReconnectRequested;
 
     /// <summary>The connection was lost (the exception says why); the gateway is already reconnecting.</summary>
     public event Action<Exception?>? Disconnected;
@@ -207,7 +212,9 @@ public sealed partial class ChaosGateway : IAsyncDisposable
             try
             {
                 var hub = await WaitConnectedAsync(deadline, cancellation);
-                return await hub.InvokeAsync<Message>("SendMessage", channelId, content, nonce, cancellation);
+                var call = hub.InvokeAsync<Message>("SendMessage", channelId, content, nonce, cancellation);
+                Track(hub, call);
+                return await call;
             }
             catch (HubException exception) when (IsConnectionClosed(exception) && DateTime.UtcNow < deadline)
             {
@@ -323,6 +330,18 @@ public sealed partial class ChaosGateway : IAsyncDisposable
     /// <summary>SignalR fails calls still pending when the server closes the connection with this HubException.</summary>
     private static bool IsConnectionClosed(HubException exception) =>
         exception.Message.StartsWith("The server closed the connection", StringComparison.Ordinal);
+
+    /// <summary>Remembers a send until it completes, so a move away from its connection can let it finish there first.</summary>
+    private void Track(HubConnection hub, Task call)
+    {
+        if (call.IsCompleted)
+        {
+            return;
+        }
+
+        sending[call] = hub;
+        _ = call.ContinueWith(static (done, state) => ((ConcurrentDictionary<Task, HubConnection>)state!).TryRemove(done, out _), sending, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
 
     private static bool IsTransient(Exception exception, CancellationToken cancellation) =>
         !cancellation.IsCancellationRequested && exception is not ChaosApiException and not HubException;
@@ -492,6 +511,7 @@ public sealed partial class ChaosGateway : IAsyncDisposable
 
         var hub = builder.Build();
         hub.On<ReadyEvent>("Ready", ready => Enqueue(() => OnReadyAsync(hub, ready)));
+        hub.On<ReconnectRequest>("Reconnect", request => OnReconnectRequested(hub, request));
         hub.On<Message>("MessageCreated", message =>
         {
             RawMessageCreated?.Invoke(message);
@@ -668,12 +688,52 @@ public sealed partial class ChaosGateway : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    private async Task ReconnectAsync(HubConnection old)
+    /// <summary>
+    /// The front door is leaving: from now on sends wait for the next connection, while those already on this one finish
+    /// there (the door waits for them before it closes); then the gateway moves on after the door's <c>retryAfterMs</c>.
+    /// </summary>
+    private Task OnReconnectRequested(HubConnection hub, ReconnectRequest request)
+    {
+        lock (sync)
+        {
+            if (stopped || !ReferenceEquals(connection, hub))
+            {
+                return Task.CompletedTask;
+            }
+
+            connection = null;
+            if (connected.Task.IsCompleted)
+            {
+                connected = NewSignal();
+            }
+
+            reconnecting = Task.Run(() => MoveAsync(hub, request));
+        }
+
+        return Enqueue(() => Raise(nameof(ReconnectRequested), ReconnectRequested, request));
+    }
+
+    private async Task MoveAsync(HubConnection old, ReconnectRequest request)
+    {
+        var pending = sending.Where(p => ReferenceEquals(p.Value, old)).Select(p => p.Key).ToList();
+        if (pending.Count > 0)
+        {
+            // Faults are the senders' to handle (they retry with their nonce); here only the wait matters.
+            var settled = Task.WhenAll(pending.Select(p => p.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)));
+            await Task.WhenAny(settled, Task.Delay(options.ConnectTimeout));
+        }
+
+        await ReconnectAsync(old, TimeSpan.FromMilliseconds(Math.Max(0, request.RetryAfterMs)));
+    }
+
+    private async Task ReconnectAsync(HubConnection old, TimeSpan? firstDelay = null)
     {
         await old.DisposeAsync();
         for (var attempt = 0; ; attempt++)
         {
-            var delay = options.ReconnectDelays.Count == 0 ? TimeSpan.FromSeconds(1) : options.ReconnectDelays[Math.Min(attempt, options.ReconnectDelays.Count - 1)];
+            var delay = attempt == 0 && firstDelay is { } first
+                ? first
+                : options.ReconnectDelays.Count == 0 ? TimeSpan.FromSeconds(1) : options.ReconnectDelays[Math.Min(attempt, options.ReconnectDelays.Count - 1)];
             if (delay > TimeSpan.Zero)
             {
                 await Task.Delay(delay);

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Chaos.Api.Gateway;
 using Chaos.Api.Hosting;
 
 namespace Chaos.Tests.Infrastructure;
@@ -40,6 +41,8 @@ public sealed class ChaosServer : IAsyncDisposable
             // Tests drive single users hard; the rate-limit tests turn limits back on explicitly.
             "--Chaos:RateLimits:Enabled=false",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
+            // A disposed test door does not wait long for clients a test left connected.
+            "--Chaos:Shutdown:DrainSeconds=2",
         };
         if (connectionString is not null)
         {
@@ -90,6 +93,7 @@ public sealed class ChaosServer : IAsyncDisposable
     public async ValueTask KillAsync()
     {
         Http.Dispose();
+        app.Services.GetRequiredService<GatewayDrain>().Abandon();
         try
         {
             await app.StopAsync(new CancellationToken(canceled: true));
