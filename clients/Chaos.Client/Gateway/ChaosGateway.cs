@@ -297,7 +297,7 @@ public sealed partial class ChaosGateway : IAsyncDisposable
 
             if (message.Seq > seq + 1 && options.FillGaps)
             {
-                await FillAsync(message.ChannelId, seq, lastId, message.Seq - 1);
+                await FillWithRetriesAsync(message.ChannelId, message.Seq - 1);
                 tracker.TryGet(message.ChannelId, out seq, out _);
                 if (message.Seq <= seq)
                 {
@@ -604,10 +604,7 @@ public sealed partial class ChaosGateway : IAsyncDisposable
             // A fresh connection: events between the old one's end and now were never sent to us. History has them.
             foreach (var channelId in tracker.Channels())
             {
-                if (tracker.TryGet(channelId, out var seq, out var lastId))
-                {
-                    await FillAsync(channelId, seq, lastId, untilSeq: null);
-                }
+                await FillWithRetriesAsync(channelId, untilSeq: null);
             }
         }
 
@@ -625,7 +622,39 @@ public sealed partial class ChaosGateway : IAsyncDisposable
         }
     }
 
-    private async Task FillAsync(string channelId, long seq, string lastId, long? untilSeq)
+    /// <summary>
+    /// Fills a channel's gap from history, trying again while history is unavailable (its front door restarting, a
+    /// failover) for up to <see cref="ChaosGatewayOptions.GapFillTimeout"/>: raising the next message first would leave the
+    /// gap unfilled for good. Events wait meanwhile, so order holds. A refusal (access lost) is final at once.
+    /// </summary>
+    private async Task FillWithRetriesAsync(string channelId, long? untilSeq)
+    {
+        var deadline = DateTime.UtcNow + options.GapFillTimeout;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (!tracker.TryGet(channelId, out var seq, out var lastId) || (untilSeq is { } until && seq >= until))
+            {
+                return;
+            }
+
+            var failure = await FillAsync(channelId, seq, lastId, untilSeq);
+            if (failure is null)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow >= deadline || failure is ChaosApiException { Status: < System.Net.HttpStatusCode.InternalServerError and not System.Net.HttpStatusCode.TooManyRequests })
+            {
+                GapFillFailed?.Invoke(channelId, failure);
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 100 * attempt)));
+        }
+    }
+
+    /// <summary>Raises the messages after <paramref name="seq"/> from history; answers the failure that stopped it, if any.</summary>
+    private async Task<Exception?> FillAsync(string channelId, long seq, string lastId, long? untilSeq)
     {
         const int page = 100;
         var filled = 0;
@@ -643,7 +672,7 @@ public sealed partial class ChaosGateway : IAsyncDisposable
 
                     if (untilSeq is { } until && message.Seq > until)
                     {
-                        return;
+                        return null;
                     }
 
                     tracker.Advance(message);
@@ -656,14 +685,16 @@ public sealed partial class ChaosGateway : IAsyncDisposable
 
                 if (messages.Count < page || (untilSeq is { } last && seq >= last))
                 {
-                    return;
+                    return null;
                 }
             }
         }
         catch (Exception exception)
         {
-            GapFillFailed?.Invoke(channelId, exception);
+            return exception;
         }
+
+        return null;
     }
 
     private Task OnClosedAsync(HubConnection hub, Exception? exception)

@@ -22,6 +22,9 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
 {
     private const int Members = 6;
 
+    /// <summary>Each member sends one message per this period: 6 members, about 15 acknowledged sends a second.</summary>
+    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(400);
+
     [Fact]
     public async Task RollingRestartThenKill_EveryAcknowledgedMessageReachesEveryMemberOnceInSeqOrder()
     {
@@ -48,6 +51,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
         var clients = new List<ChaosClient>();
         var gateways = new List<ChaosGateway>();
         var received = Enumerable.Range(0, Members).Select(_ => new RecordedMessages()).ToList();
+        var fillFailures = new ConcurrentQueue<string>();
         var acknowledged = new ConcurrentDictionary<string, Message>();
         var stalls = new ConcurrentDictionary<string, TimeSpan>();
         var phase = "warm-up";
@@ -75,18 +79,20 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
 
                 var gateway = new ChaosGateway(clients[i], options);
                 gateway.MessageCreated += received[i].Add;
+                var member = i;
+                gateway.GapFillFailed += (channel, e) => fillFailures.Enqueue($"member {member} {channel}: {e.GetType().Name} {e.Message}");
                 gateways.Add(gateway);
                 await gateway.StartAsync();
             }
 
-            // Steady load: every member sends one message per 150 ms, alternating channels; a send's stall is the time
+            // Steady load: every member sends one message per Pace, alternating channels; a send's stall is the time
             // from its start to its acknowledgement (retries with its nonce across moves included).
             for (var i = 0; i < Members; i++)
             {
                 var member = i;
                 load.Add(Task.Run(async () =>
                 {
-                    using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(150));
+                    using var pace = new PeriodicTimer(Pace);
                     for (var k = 0; !stop.IsCancellationRequested; k++)
                     {
                         var clock = Stopwatch.StartNew();
@@ -152,7 +158,18 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
                 expected.IsSubsetOf(ids).ShouldBeTrue("every acknowledged message is in history");
                 for (var i = 0; i < Members; i++)
                 {
-                    var seen = await received[i].WaitForCountAsync(channel, history.Count, TimeSpan.FromSeconds(60));
+                    IReadOnlyList<Message> seen;
+                    try
+                    {
+                        seen = await received[i].WaitForCountAsync(channel, history.Count, TimeSpan.FromSeconds(30));
+                    }
+                    catch (TimeoutException timeout)
+                    {
+                        var got = received[i].In(channel).Select(m => m.Seq).ToHashSet();
+                        var missing = Enumerable.Range(1, history.Count).Where(q => !got.Contains(q)).ToList();
+                        throw new TimeoutException($"member {i}: {got.Count} of {history.Count}; missing seqs {string.Join(",", missing.Take(40))}; gap fills failed: {string.Join(" | ", fillFailures)}", timeout);
+                    }
+
                     seen.Select(m => m.Seq).ShouldBe(Enumerable.Range(1, history.Count).Select(s => (long)s), $"member {i}: exactly once, in seq order");
                     seen.Select(m => m.Id).ShouldBe(ids, $"member {i}: the messages history has");
                 }
