@@ -699,11 +699,25 @@ public sealed partial class ChaosGateway : IAsyncDisposable
 
     private Task OnClosedAsync(HubConnection hub, Exception? exception)
     {
+        if (TryDetach(hub, () => ReconnectAsync(hub)))
+        {
+            Disconnected?.Invoke(exception);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Stops using <paramref name="hub"/> (sends now wait for the next connection) and starts <paramref name="next"/>;
+    /// false when it is not the current connection any more (already replaced, or the gateway stopped).
+    /// </summary>
+    private bool TryDetach(HubConnection hub, Func<Task> next)
+    {
         lock (sync)
         {
             if (stopped || !ReferenceEquals(connection, hub))
             {
-                return Task.CompletedTask;
+                return false;
             }
 
             connection = null;
@@ -712,37 +726,19 @@ public sealed partial class ChaosGateway : IAsyncDisposable
                 connected = NewSignal();
             }
 
-            reconnecting = Task.Run(() => ReconnectAsync(hub));
+            reconnecting = Task.Run(next);
+            return true;
         }
-
-        Disconnected?.Invoke(exception);
-        return Task.CompletedTask;
     }
 
     /// <summary>
     /// The front door is leaving: from now on sends wait for the next connection, while those already on this one finish
     /// there (the door waits for them before it closes); then the gateway moves on after the door's <c>retryAfterMs</c>.
     /// </summary>
-    private Task OnReconnectRequested(HubConnection hub, ReconnectRequest request)
-    {
-        lock (sync)
-        {
-            if (stopped || !ReferenceEquals(connection, hub))
-            {
-                return Task.CompletedTask;
-            }
-
-            connection = null;
-            if (connected.Task.IsCompleted)
-            {
-                connected = NewSignal();
-            }
-
-            reconnecting = Task.Run(() => MoveAsync(hub, request));
-        }
-
-        return Enqueue(() => Raise(nameof(ReconnectRequested), ReconnectRequested, request));
-    }
+    private Task OnReconnectRequested(HubConnection hub, ReconnectRequest request) =>
+        TryDetach(hub, () => MoveAsync(hub, request))
+            ? Enqueue(() => Raise(nameof(ReconnectRequested), ReconnectRequested, request))
+            : Task.CompletedTask;
 
     private async Task MoveAsync(HubConnection old, ReconnectRequest request)
     {
