@@ -52,7 +52,7 @@ public static class AuthApi
             .Check("password", request.Password is null ? "Password is required." : null)
             .ThrowIfInvalid();
 
-        // Malformed names cannot exist, so they answer exactly like a wrong password (API.md) without a grain call.
+        // Malformed names cannot exist, so they answer exactly like a wrong password (docs/api.md#auth-routes) without a grain call.
         if (AccountRules.CheckUsername(request.Username) is not null || request.Password!.Length > AccountRules.PasswordMax)
         {
             throw new ChaosException(ErrorCodes.InvalidCredentials, "Wrong username or password.");

@@ -4,7 +4,7 @@ using Chaos.Accounts;
 
 namespace Chaos.Api.Accounts;
 
-/// <summary>API.md's User object; <see cref="StatusMessage"/> is only present on <c>@me</c>.</summary>
+/// <summary>The User object (docs/api.md#user); <see cref="StatusMessage"/> is only present on <c>@me</c>.</summary>
 public sealed record UserDto(
     string Id,
     string Username,

@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Chaos.Api.Auth;
 
-/// <summary>Short-lived HMAC-SHA256 JWT access tokens (API.md). They are not revoked one by one.</summary>
+/// <summary>Short-lived HMAC-SHA256 JWT access tokens (docs/api.md#authentication). They are not revoked one by one.</summary>
 public sealed class AccessTokenIssuer(JwtSettings settings, TimeProvider time)
 {
     private readonly JsonWebTokenHandler handler = new();

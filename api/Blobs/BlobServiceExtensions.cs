@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Chaos.Api.Blobs;
 
 /// <summary>
@@ -6,11 +8,13 @@ namespace Chaos.Api.Blobs;
 /// </summary>
 public static class BlobServiceExtensions
 {
-    public static IServiceCollection AddChaosBlobs(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddChaosBlobs(this IServiceCollection services)
     {
-        var configured = configuration["Chaos:Blobs:Path"];
-        services.AddSingleton<IBlobStore>(provider => new LocalBlobStore(
-            string.IsNullOrWhiteSpace(configured) ? DefaultPath(provider.GetRequiredService<IHostEnvironment>()) : configured));
+        services.AddSingleton<IBlobStore>(provider =>
+        {
+            var configured = provider.GetRequiredService<IOptions<BlobOptions>>().Value.Path;
+            return new LocalBlobStore(string.IsNullOrWhiteSpace(configured) ? DefaultPath(provider.GetRequiredService<IHostEnvironment>()) : configured);
+        });
         return services;
     }
 

@@ -1,6 +1,6 @@
 namespace Chaos.Api.Blobs;
 
-/// <summary>Attachment bytes (ARCHITECTURE.md blob store), addressed by attachment id; written once, never changed.</summary>
+/// <summary>Attachment bytes (docs/architecture.md#blob-store), addressed by attachment id; written once, never changed.</summary>
 public interface IBlobStore
 {
     /// <summary>Stores <paramref name="content"/> (read to its end) under <paramref name="info"/>'s id.</summary>

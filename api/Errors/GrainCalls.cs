@@ -1,7 +1,7 @@
 namespace Chaos.Api.Errors;
 
 /// <summary>
-/// Retries grain calls through a silo failover (ARCHITECTURE.md: 6–8 s after a kill, callers see rejections). Only
+/// Retries grain calls through a silo failover (docs/architecture.md#failover: 6–8 s after a kill, callers see rejections). Only
 /// failures where the call provably never ran are retried unless the caller says the operation is idempotent.
 /// </summary>
 public static class GrainCalls

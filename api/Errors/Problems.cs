@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chaos.Api.Errors;
 
-/// <summary>RFC 9457 problem details with API.md's stable <c>code</c>, the only shape an error ever takes.</summary>
+/// <summary>RFC 9457 problem details with the stable <c>code</c> of docs/api.md#errors, the only shape an error ever takes.</summary>
 public static class Problems
 {
     public static string TitleOf(string code) => code switch

@@ -18,7 +18,7 @@ namespace Chaos.Api.Gateway;
 /// </summary>
 public sealed partial class GatewayDrain(
     IHubContext<GatewayHub> hub,
-    GatewayFanout fanout,
+    GatewayConnectionRegistry registry,
     IHostApplicationLifetime lifetime,
     IOptions<ShutdownOptions> options,
     ILogger<GatewayDrain> logger) : IHostedService
@@ -101,17 +101,17 @@ public sealed partial class GatewayDrain(
 
         var settings = options.Value;
         var clock = Stopwatch.StartNew();
-        var ids = fanout.ConnectionIds();
+        var ids = registry.ConnectionIds();
         LogDraining(logger, ids.Count, InFlight);
         await Task.WhenAll(ids.Select(SendReconnectAsync));
         var deadline = TimeSpan.FromSeconds(Math.Max(0, settings.DrainSeconds));
         using var timer = new PeriodicTimer(Poll);
-        while (clock.Elapsed < deadline && (InFlight > 0 || fanout.ConnectionCount > 0))
+        while (clock.Elapsed < deadline && (InFlight > 0 || registry.Count > 0))
         {
             await timer.WaitForNextTickAsync();
         }
 
-        LogDrained(logger, clock.Elapsed.TotalMilliseconds, fanout.ConnectionCount, InFlight);
+        LogDrained(logger, clock.Elapsed.TotalMilliseconds, registry.Count, InFlight);
     }
 
     private async Task SendReconnectAsync(string connectionId)

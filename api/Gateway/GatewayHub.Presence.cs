@@ -22,14 +22,12 @@ public sealed partial class GatewayHub
     public Task<IReadOnlyList<UserPresence>> StartViewingMembers(string communityId)
     {
         var id = RouteIds.Parse(communityId, "communityId");
-        return PresenceGateway.StartViewingMembersAsync(Context.ConnectionId, Context.User!.UserId(), id);
+        return presence.StartViewingMembersAsync(Context.ConnectionId, Context.User!.UserId(), id);
     }
 
     public Task StopViewingMembers(string communityId)
     {
         var id = RouteIds.Parse(communityId, "communityId");
-        return PresenceGateway.StopViewingMembersAsync(Context.ConnectionId, id);
+        return presence.StopViewingMembersAsync(Context.ConnectionId, id);
     }
-
-    private PresenceGateway PresenceGateway => Context.GetHttpContext()!.RequestServices.GetRequiredService<PresenceGateway>();
 }

@@ -7,7 +7,7 @@ using Chaos.Voice;
 
 namespace Chaos.Api.Gateway;
 
-/// <summary>Voice on the gateway (API.md): signalling through the grains, media through this front door's relay.</summary>
+/// <summary>Voice on the gateway (docs/api.md#hub-methods): signalling through the grains, media through this front door's relay.</summary>
 public sealed partial class GatewayHub
 {
     public async Task<VoiceJoined> JoinVoice(string channelId)

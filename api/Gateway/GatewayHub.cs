@@ -2,6 +2,7 @@ using Chaos.Accounts;
 using Chaos.Api.Accounts;
 using Chaos.Api.Auth;
 using Chaos.Api.Errors;
+using Chaos.Api.Presence;
 using Chaos.Communities;
 using Chaos.Errors;
 using Chaos.Messages;
@@ -11,16 +12,17 @@ using Microsoft.AspNetCore.SignalR;
 namespace Chaos.Api.Gateway;
 
 /// <summary>
-/// The gateway every client lives on (API.md). Hub methods only parse and forward to the grains, which decide; events
-/// reach connections through <see cref="GatewayFanout"/>.
+/// The gateway every client lives on (docs/api.md#gateway). Hub methods only parse and forward to the grains, which decide; events
+/// reach connections through <see cref="GatewayEventDispatcher"/>; <see cref="GatewayAccess"/> sets each one up.
 /// </summary>
 [Authorize]
 public sealed partial class GatewayHub(
     IGrainFactory grains,
-    GatewayFanout fanout,
+    GatewayAccess access,
     IReadStateStore readStates,
     IEnumerable<IReadyContributor> contributors,
-    IEnumerable<IGatewayConnectionObserver> observers) : Hub<IGatewayClient>
+    IEnumerable<IGatewayConnectionObserver> observers,
+    PresenceGateway presence) : Hub<IGatewayClient>
 {
     public override async Task OnConnectedAsync()
     {
@@ -53,7 +55,7 @@ public sealed partial class GatewayHub(
         ReadyReadStates.KeepVisible(ready);
 
         var caller = Clients.Caller;
-        await fanout.ConnectAsync(Context.ConnectionId, userId, ready, () => caller.Ready(new ReadyEvent(
+        await access.ConnectAsync(Context.ConnectionId, userId, ready, () => caller.Ready(new ReadyEvent(
             UserDto.Me(profile), ready.Communities, ready.DmChannels, ready.Relationships, ready.Presences, ready.ReadStates, ready.VoiceStates)));
         foreach (var observer in observers)
         {
@@ -65,7 +67,7 @@ public sealed partial class GatewayHub(
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        await fanout.DisconnectAsync(Context.ConnectionId);
+        await access.DisconnectAsync(Context.ConnectionId);
         if (Context.User?.FindFirst("sub") is not null)
         {
             var userId = Context.User.UserId();

@@ -23,7 +23,13 @@ public static class GatewayServiceExtensions
     {
         var json = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web);
         FrontDoorServiceExtensions.ConfigureJson(json);
-        services.AddSingleton<GatewayFanout>();
+        services.AddSingleton<Telemetry.GatewayMetrics>();
+        services.AddSingleton<GatewayEventInbox>();
+        services.AddSingleton<GatewayStreamSubscriptions>();
+        services.AddSingleton<GatewayConnectionRegistry>();
+        services.AddSingleton<GatewayExtraStreams>();
+        services.AddSingleton<GatewayAccess>();
+        services.AddHostedService<GatewayEventDispatcher>();
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section);
         services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = TimeSpan.FromSeconds(shutdown.Value.TimeoutSeconds));
         services.AddSingleton<GatewayDrain>();

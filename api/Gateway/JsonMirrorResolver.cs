@@ -7,7 +7,7 @@ using MessagePack.Resolvers;
 namespace Chaos.Api.Gateway;
 
 /// <summary>
-/// Makes the MessagePack protocol carry exactly the JSON protocol's shapes (API.md: camelCase in both, ids as strings,
+/// Makes the MessagePack protocol carry exactly the JSON protocol's shapes (docs/api.md#connecting: camelCase in both, ids as strings,
 /// lower-case enums): CHAOS types are written through the same System.Text.Json contract, mirrored into MessagePack.
 /// SignalR serializes an event once per protocol, not per recipient, so the mirror runs once per event. Voice frames,
 /// whose payload must be MessagePack binary and which are the hot path, have their own formatters.

@@ -5,7 +5,7 @@ using Chaos.Messages;
 namespace Chaos.Api.Gateway;
 
 /// <summary>
-/// API.md's <c>Ready</c>: everything a client needs to draw its first screen. Relationships, presences, DMs and voice
+/// <c>Ready</c> (docs/api.md#ready): everything a client needs to draw its first screen. Relationships, presences, DMs and voice
 /// states are empty until their features exist (they keep their names so clients can rely on the shape).
 /// </summary>
 public sealed record ReadyEvent(

@@ -12,13 +12,13 @@ public static class ChaosApplication
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
+        var options = ChaosConfiguration.Read<ChaosOptions>(builder.Configuration, ChaosOptions.Section);
         var storage = ChaosStorage.From(builder.Configuration);
         if (storage.ConnectionString is { } connectionString)
         {
             await DatabaseBootstrap.MigrateAsync(connectionString, CancellationToken.None);
         }
 
-        var options = builder.Configuration.GetSection(ChaosOptions.Section).Get<ChaosOptions>() ?? new ChaosOptions();
         if (options.FrontDoorOnly)
         {
             builder.AddChaosClusterClient();
@@ -29,9 +29,12 @@ public static class ChaosApplication
         }
 
         await builder.AddChaosFrontDoorAsync(storage);
+        builder.AddChaosWebClient();
         var app = builder.Build();
+        app.UseChaosWebClient();
         app.UseChaosFrontDoor();
         app.MapChaosFrontDoor();
+        app.MapChaosWebClient();
         app.LogStartup(storage, options);
         return app;
     }

@@ -1,27 +1,22 @@
 using System.Net;
+using Microsoft.Extensions.Options;
 
 namespace Chaos.Api.Hosting;
 
 /// <summary>
 /// The client address that per-address limits count against. <c>X-Forwarded-For</c> is believed only when the peer is one
-/// of the proxies listed in <c>Chaos:FrontDoor:KnownProxies</c> (IP addresses) — by default nobody, loopback included —
+/// of the proxies listed in <see cref="FrontDoorOptions.KnownProxies"/> (IP addresses) — by default nobody, loopback included —
 /// and then only its last hop, the one that proxy added (docs/operations.md#behind-a-proxy).
 /// </summary>
 public sealed class ClientAddresses
 {
-    public const string KnownProxiesKey = "Chaos:FrontDoor:KnownProxies";
-
     private readonly HashSet<IPAddress> proxies;
 
-    public ClientAddresses(IConfiguration configuration)
+    /// <param name="options">Validated at start-up: every entry is an IP address.</param>
+    public ClientAddresses(IOptions<FrontDoorOptions> options)
     {
-        proxies = [];
-        foreach (var proxy in configuration.GetSection(KnownProxiesKey).Get<string[]>() ?? [])
-        {
-            proxies.Add(IPAddress.TryParse(proxy, out var address)
-                ? Normalize(address)
-                : throw new InvalidOperationException($"{KnownProxiesKey} holds '{proxy}', which is not an IP address."));
-        }
+        ArgumentNullException.ThrowIfNull(options);
+        proxies = [.. options.Value.KnownProxies.Select(proxy => Normalize(IPAddress.Parse(proxy)))];
     }
 
     public string Of(HttpContext http)

@@ -6,12 +6,12 @@ namespace Chaos.Api.Hosting;
 /// How many client connections the front door accepts at once. Every connection is a file descriptor; a process that
 /// runs out of them fails in places that cannot refuse gracefully (a load test that reached this machine's limit of
 /// 20,000 ended with the front door dying), so by default the front door stops accepting a reserve short of the
-/// process's open-file limit and Kestrel closes further sockets at once. <c>Chaos:FrontDoor:MaxConnections</c> sets it.
+/// process's open-file limit and Kestrel closes further sockets at once. <see cref="FrontDoorOptions.MaxConnections"/> sets it.
 /// Kestrel counts upgraded (WebSocket) connections apart from HTTP ones, so the total is split between the two.
 /// </summary>
 public static class ConnectionLimit
 {
-    public const string Key = "Chaos:FrontDoor:MaxConnections";
+    public const string Key = $"{FrontDoorOptions.Section}:{nameof(FrontDoorOptions.MaxConnections)}";
 
     /// <summary>Descriptors kept for everything else: PostgreSQL pools, silo sockets, blobs, logs, the runtime.</summary>
     public const long Reserve = 1024;
@@ -31,10 +31,10 @@ public static class ConnectionLimit
     public const long MinimumDefault = 1000;
 
     /// <summary>The configured limit, else the open-file limit minus <see cref="Reserve"/>, else none (null).</summary>
-    public static long? Resolve(IConfiguration configuration, string? procLimits = null)
+    public static long? Resolve(FrontDoorOptions options, string? procLimits = null)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        if (configuration.GetValue<long?>(Key) is { } configured)
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxConnections is { } configured)
         {
             return configured > 0 ? configured : null;
         }

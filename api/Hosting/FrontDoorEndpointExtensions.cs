@@ -4,6 +4,7 @@ using Chaos.Api.Gateway;
 using Chaos.Api.Messages;
 using Chaos.Api.Voice;
 using Chaos.Hosting;
+using Chaos.Telemetry;
 using Scalar.AspNetCore;
 
 namespace Chaos.Api.Hosting;
@@ -40,7 +41,7 @@ public static partial class FrontDoorEndpointExtensions
         app.MapChaosHealth();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs", o => o.WithTitle("CHAOS API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
-        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        app.MapChaosMetrics();
         return app;
     }
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Chaos.Api.Auth;
+using Chaos.Api.Blobs;
 using Chaos.Api.Errors;
 using Chaos.Api.Gateway;
 using Chaos.Api.Json;
@@ -9,23 +10,33 @@ using Chaos.Api.RateLimits;
 using Chaos.Api.Voice;
 using Chaos.Errors;
 using Chaos.Hosting;
+using Chaos.Telemetry;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.IdentityModel.Tokens;
-using OpenTelemetry.Metrics;
 
 namespace Chaos.Api.Hosting;
 
 /// <summary>The front door's services: JSON rules, problem details, JWT auth, OpenAPI, health and metrics.</summary>
 public static class FrontDoorServiceExtensions
 {
-    /// <summary>API.md: JSON bodies are at most 1 MiB (uploads raise it per route).</summary>
+    /// <summary>docs/api.md#limits: JSON bodies are at most 1 MiB (uploads raise it per route).</summary>
     public const long MaxJsonBodyBytes = 1024 * 1024;
 
     public static async Task<WebApplicationBuilder> AddChaosFrontDoorAsync(this WebApplicationBuilder builder, ChaosStorage storage)
     {
         var services = builder.Services;
-        var maxConnections = ConnectionLimit.Resolve(builder.Configuration);
+        var configuration = builder.Configuration;
+
+        // The front door's own sections (the core ones come with the silo or cluster client). Kestrel's limits and the
+        // JWT key are wired before the container exists, so those two are also read at once, with the same validation.
+        services.AddChaosOptions<FrontDoorOptions>(configuration, FrontDoorOptions.Section);
+        services.AddChaosOptions<JwtOptions>(configuration, JwtOptions.Section);
+        services.AddChaosOptions<BlobOptions>(configuration, BlobOptions.Section);
+        var frontDoor = ChaosConfiguration.Read<FrontDoorOptions>(configuration, FrontDoorOptions.Section);
+        var jwtOptions = ChaosConfiguration.Read<JwtOptions>(configuration, JwtOptions.Section);
+
+        var maxConnections = ConnectionLimit.Resolve(frontDoor);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             if (maxConnections is { } total)
@@ -54,7 +65,7 @@ public static class FrontDoorServiceExtensions
         });
         services.AddExceptionHandler<ChaosExceptionHandler>();
 
-        var jwt = await ResolveJwtAsync(builder.Configuration, storage);
+        var jwt = await ResolveJwtAsync(jwtOptions, storage);
         services.AddSingleton(jwt);
         services.AddSingleton<AccessTokenIssuer>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
@@ -71,7 +82,7 @@ public static class FrontDoorServiceExtensions
             };
             o.Events = new JwtBearerEvents
             {
-                // SignalR sends the token as a query parameter on WebSockets (API.md).
+                // SignalR sends the token as a query parameter on WebSockets (docs/api.md#connecting).
                 OnMessageReceived = context =>
                 {
                     if (context.Request.Path.StartsWithSegments("/gateway") && context.Request.Query["access_token"] is [{ Length: > 0 } token])
@@ -97,20 +108,16 @@ public static class FrontDoorServiceExtensions
         {
             document.Info.Title = "CHAOS API";
             document.Info.Version = "v1";
-            document.Info.Description = "Community Hub for Audio-Oriented Socialization: the public REST contract (API.md).";
+            document.Info.Description = "Community Hub for Audio-Oriented Socialization: the public REST contract (docs/api.md in the repository).";
             return Task.CompletedTask;
         }));
-        services.Configure<RateLimitOptions>(builder.Configuration.GetSection("Chaos:RateLimits"));
         services.AddSingleton<ClientAddresses>();
         services.AddSingleton<RateLimiter>();
         services.AddChaosHealthChecks();
         services.AddChaosGateway();
         services.AddChaosPersonal();
-        services.AddChaosVoice(builder.Configuration);
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddAspNetCoreInstrumentation()
-            .AddMeter("Chaos", "Microsoft.Orleans", "Npgsql")
-            .AddPrometheusExporter());
+        services.AddChaosVoice();
+        builder.AddChaosTelemetry();
         return builder;
     }
 
@@ -126,20 +133,13 @@ public static class FrontDoorServiceExtensions
         options.Converters.Add(new StrictEnumConverterFactory());
     }
 
-    private static async Task<JwtSettings> ResolveJwtAsync(IConfiguration configuration, ChaosStorage storage)
+    private static async Task<JwtSettings> ResolveJwtAsync(JwtOptions options, ChaosStorage storage)
     {
-        var minutes = configuration.GetValue("Chaos:Jwt:AccessTokenMinutes", 15);
-        var lifetime = TimeSpan.FromMinutes(Math.Clamp(minutes, 1, 24 * 60));
-        var configured = configuration["Chaos:Jwt:SigningKey"];
-        if (!string.IsNullOrWhiteSpace(configured))
+        var lifetime = TimeSpan.FromMinutes(options.AccessTokenMinutes);
+        if (options.HasSigningKey)
         {
-            var bytes = System.Text.Encoding.UTF8.GetBytes(configured);
-            if (bytes.Length < 32)
-            {
-                throw new InvalidOperationException("Chaos:Jwt:SigningKey must be at least 32 bytes for HMAC-SHA256.");
-            }
-
-            return new JwtSettings(new SymmetricSecurityKey(bytes), lifetime, "configured (Chaos:Jwt:SigningKey)");
+            // JwtOptions has already refused a key shorter than HMAC-SHA256 needs.
+            return new JwtSettings(new SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(options.SigningKey!)), lifetime, "configured (Chaos:Jwt:SigningKey)");
         }
 
         if (storage.ConnectionString is { } connectionString)

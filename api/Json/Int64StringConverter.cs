@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Chaos.Api.Json;
 
 /// <summary>
-/// API.md writes 64-bit ids as strings (JavaScript numbers lose precision past 2^53). Every <c>long</c> on the wire is an
+/// docs/api.md#ids: 64-bit ids travel as strings (JavaScript numbers lose precision past 2^53). Every <c>long</c> on the wire is an
 /// id, so all of them go out as strings; counts and sizes are <c>int</c>.
 /// </summary>
 public sealed class Int64StringConverter : JsonConverter<long>

@@ -4,7 +4,7 @@ using Chaos.Permissions;
 
 namespace Chaos.Api.Json;
 
-/// <summary>Permission bitfields travel as decimal strings (API.md), parsed strictly: no undefined bits.</summary>
+/// <summary>Permission bitfields travel as decimal strings (docs/api.md#ids), parsed strictly: no undefined bits.</summary>
 public sealed class PermissionsStringConverter : JsonConverter<Permissions.Permissions>
 {
     public override Permissions.Permissions Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>

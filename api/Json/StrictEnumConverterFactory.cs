@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Chaos.Api.Json;
 
 /// <summary>
-/// API.md: enums are lower-case strings. Reading is exact (<c>"TEXT"</c>, <c>"Text"</c> and numbers are refused), unlike
+/// docs/api.md#json: enums are lower-case strings. Reading is exact (<c>"TEXT"</c>, <c>"Text"</c> and numbers are refused), unlike
 /// the framework's converter, which ignores case and would let clients depend on spellings we never promised.
 /// </summary>
 public sealed class StrictEnumConverterFactory : JsonConverterFactory

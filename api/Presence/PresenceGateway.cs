@@ -15,12 +15,13 @@ namespace Chaos.Api.Presence;
 /// Who sees whose presence, per connection: friends, co-members of communities with at most
 /// <see cref="PresenceOptions.SmallCommunityMaxMembers"/> members, and the first page of members of the one community whose
 /// member list the connection is viewing. Each watched user is one <c>presence</c> stream, reference-counted by
-/// <see cref="GatewayFanout"/>, so a status change costs one publish, one delivery per interested front door and one
+/// <see cref="GatewayStreamSubscriptions"/>, so a status change costs one publish, one delivery per interested front door and one
 /// socket write per interested connection. Also puts <c>relationships</c> and <c>presences</c> in Ready.
 /// </summary>
 public sealed partial class PresenceGateway(
     IClusterClient cluster,
-    GatewayFanout fanout,
+    GatewayConnectionRegistry connections,
+    GatewayExtraStreams streams,
     IHubContext<GatewayHub> hub,
     IOptions<PresenceOptions> options,
     PresenceMetrics metrics,
@@ -91,6 +92,13 @@ public sealed partial class PresenceGateway(
     /// </summary>
     public async Task<bool> HandleAsync(string ns, long key, GatewayEvent evt)
     {
+        if (evt.Payload is MembershipChanged change && ns == ChaosProviders.UserNamespace)
+        {
+            // This user joined a community while connected: if it is small, its members' presence starts flowing.
+            Background(JoinedAsync(key, change.CommunityId));
+            return false;
+        }
+
         switch (evt.Name)
         {
             case GatewayEvents.PresenceUpdated when ns == ChaosProviders.PresenceNamespace:
@@ -159,10 +167,6 @@ public sealed partial class PresenceGateway(
                     Background(ReconcileAsync(interest, affected, announce: false));
                 }
 
-                return false;
-            case GatewayEvents.MembershipChanged when ns == ChaosProviders.UserNamespace && evt.Payload is AccessChanged change:
-                // This user joined a community while connected: if it is small, its members' presence starts flowing.
-                Background(JoinedAsync(key, change.CommunityId));
                 return false;
             default:
                 return false;
@@ -273,7 +277,7 @@ public sealed partial class PresenceGateway(
 
                 if (wanted && !subscribed)
                 {
-                    await fanout.AddStreamAsync(interest.ConnectionId, ChaosProviders.PresenceNamespace, target);
+                    await streams.AddAsync(interest.ConnectionId, ChaosProviders.PresenceNamespace, target);
                     lock (gate)
                     {
                         interest.Subscribed.Add(target);
@@ -291,7 +295,7 @@ public sealed partial class PresenceGateway(
                 }
                 else if (!wanted && subscribed)
                 {
-                    await fanout.RemoveStreamAsync(interest.ConnectionId, ChaosProviders.PresenceNamespace, target);
+                    await streams.RemoveAsync(interest.ConnectionId, ChaosProviders.PresenceNamespace, target);
                     lock (gate)
                     {
                         if (interest.Subscribed.Remove(target))
@@ -339,7 +343,7 @@ public sealed partial class PresenceGateway(
 
     private List<Interest> InterestsOf(long userId)
     {
-        var ids = fanout.ConnectionsOf(userId);
+        var ids = connections.ConnectionsOf(userId);
         lock (gate)
         {
             return [.. ids.Select(interests.GetValueOrDefault).OfType<Interest>()];

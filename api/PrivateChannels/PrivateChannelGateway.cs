@@ -13,7 +13,11 @@ namespace Chaos.Api.PrivateChannels;
 /// DMs and groups on the gateway: <c>dmChannels</c> in Ready (and their channel streams), a new DM or group starting to
 /// flow to the recipient's open connections at once, and a removed group member's delivery stopping at once.
 /// </summary>
-public sealed class PrivateChannelGateway(IClusterClient cluster, GatewayFanout fanout, IHubContext<GatewayHub> hub) : IReadyContributor, IGatewayEventHandler
+public sealed class PrivateChannelGateway(
+    IClusterClient cluster,
+    GatewayConnectionRegistry connections,
+    GatewayExtraStreams streams,
+    IHubContext<GatewayHub> hub) : IReadyContributor, IGatewayEventHandler
 {
     public async Task ContributeAsync(ReadyBuilder ready, CancellationToken cancellationToken)
     {
@@ -38,21 +42,21 @@ public sealed class PrivateChannelGateway(IClusterClient cluster, GatewayFanout 
 
     public async Task<bool> HandleAsync(string ns, long key, GatewayEvent evt)
     {
-        switch (evt.Name)
+        switch (evt.Payload)
         {
-            case GatewayEvents.PrivateChannelAdded when ns == ChaosProviders.UserNamespace && evt.Payload is Channel channel:
-                foreach (var connectionId in fanout.ConnectionsOf(key))
+            case PrivateChannelAdded { Channel: var channel } when ns == ChaosProviders.UserNamespace:
+                foreach (var connectionId in connections.ConnectionsOf(key))
                 {
                     // Subscribe first, then announce: nothing sent in the channel after this is missed.
-                    await fanout.AddStreamAsync(connectionId, ChaosProviders.ChannelNamespace, channel.Id);
+                    await streams.AddAsync(connectionId, ChaosProviders.ChannelNamespace, channel.Id);
                     await hub.Clients.Client(connectionId).SendAsync(GatewayEvents.ChannelCreated, channel);
                 }
 
                 return true;
-            case GatewayEvents.PrivateChannelRemoved when evt.Payload is RecipientRemoved removed:
-                foreach (var connectionId in fanout.ConnectionsOf(removed.UserId))
+            case RecipientRemoved removed:
+                foreach (var connectionId in connections.ConnectionsOf(removed.UserId))
                 {
-                    await fanout.RemoveStreamAsync(connectionId, ChaosProviders.ChannelNamespace, removed.ChannelId);
+                    await streams.RemoveAsync(connectionId, ChaosProviders.ChannelNamespace, removed.ChannelId);
                     await hub.Clients.Client(connectionId).SendAsync(GatewayEvents.ChannelDeleted, new PrivateChannelDeleted(removed.ChannelId, null));
                 }
 

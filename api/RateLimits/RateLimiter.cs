@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Chaos.Api.RateLimits;
 
 /// <summary>
-/// Cluster-wide per-user limits (ARCHITECTURE.md): each bucket is a grain; this front door holds a small batch of its
+/// Cluster-wide per-user limits (docs/architecture.md#rate-limiting): each bucket is a grain; this front door holds a small batch of its
 /// tokens and asks the grain again only when the batch is spent, so most requests never leave the process.
 /// </summary>
 public sealed class RateLimiter(IGrainFactory grains, IOptions<RateLimitOptions> options, TimeProvider time)

@@ -6,7 +6,7 @@ using Chaos.Voice;
 
 namespace Chaos.Api.Voice;
 
-/// <summary>API.md's voice routes: who is in a voice channel, and moderator mute, deafen, move and disconnect.</summary>
+/// <summary>The voice routes (docs/api.md#voice-routes): who is in a voice channel, and moderator mute, deafen, move and disconnect.</summary>
 public static class VoiceApi
 {
     public static RouteGroupBuilder MapVoiceApi(this RouteGroupBuilder api)

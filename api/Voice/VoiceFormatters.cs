@@ -8,7 +8,7 @@ namespace Chaos.Api.Voice;
 
 /// <summary>
 /// MessagePack for the two voice frame shapes, written by hand instead of through the JSON mirror: the same camelCase
-/// map as JSON, but <c>payload</c> as MessagePack binary (API.md) and without a JSON round trip on the frame path.
+/// map as JSON, but <c>payload</c> as MessagePack binary (docs/api.md#connecting) and without a JSON round trip on the frame path.
 /// </summary>
 public static class VoiceFormatters
 {
@@ -101,7 +101,7 @@ public static class VoiceFormatters
                         reader.ReadNil();
                         break;
                     case "payload":
-                        // Binary as API.md says; the size is bounded by the hub's maximum message size.
+                        // Binary as docs/api.md#voice-frames says; the size is bounded by the hub's maximum message size.
                         payload = reader.ReadBytes() is { } bytes ? bytes.ToArray() : null;
                         break;
                     default:

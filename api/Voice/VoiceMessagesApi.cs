@@ -21,7 +21,7 @@ namespace Chaos.Api.Voice;
 /// </summary>
 public static partial class VoiceMessagesApi
 {
-    /// <summary>API.md: uploads are at most 25 MiB.</summary>
+    /// <summary>docs/api.md#limits: uploads are at most 25 MiB.</summary>
     public const long MaxUploadBytes = 25L * 1024 * 1024;
 
     /// <summary>The longest voice message.</summary>
@@ -89,6 +89,12 @@ public static partial class VoiceMessagesApi
             catch (Exception e) when (e is InvalidAudioException or OpusException or EndOfStreamException)
             {
                 throw new ChaosException(ErrorCodes.UnsupportedMedia, $"The body is not {(wav ? "a PCM WAV file" : "Ogg Opus")}: {e.Message}");
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
+            {
+                // Concentus falls back to its managed codec, so this should not happen; if no codec loads at all, the
+                // client hears "unavailable", never an unexplained 500.
+                throw new ChaosException(ErrorCodes.Unavailable, "Voice messages are unavailable: no Opus codec could be loaded on this server.");
             }
 
             var size = new FileInfo(stored).Length;

@@ -8,7 +8,7 @@ using Chaos.Voice;
 namespace Chaos.Api.Voice;
 
 /// <summary>
-/// This front door's voice relay (ARCHITECTURE.md Voice): the grain observer VoiceRoom grains push frames to, the local
+/// This front door's voice relay (docs/architecture.md#media-relay): the grain observer VoiceRoom grains push frames to, the local
 /// fan-out to bounded per-listener queues, the front-door checks on uploaded frames, and the timer that re-registers
 /// the relay and its participants with every room so a room that failed over is rebuilt within seconds.
 /// </summary>

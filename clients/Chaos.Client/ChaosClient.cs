@@ -12,7 +12,7 @@ using Chaos.Client.Json;
 namespace Chaos.Client;
 
 /// <summary>
-/// The typed REST client for API.md. Thread-safe; one instance per logged-in user. It keeps the session's tokens and,
+/// The typed REST client for docs/api.md#rest-routes. Thread-safe; one instance per logged-in user. It keeps the session's tokens and,
 /// when an access token expires, refreshes once (rotating the pair) and repeats the request: callers never see that 401.
 /// Refusals surface as <see cref="ChaosApiException"/>.
 /// </summary>

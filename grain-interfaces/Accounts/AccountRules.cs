@@ -1,6 +1,6 @@
 namespace Chaos.Accounts;
 
-/// <summary>API.md's limits for account fields, shared by the front door (early refusal) and the grains (authority).</summary>
+/// <summary>Limits for account fields (docs/api.md#limits), shared by the front door (early refusal) and the grains (authority).</summary>
 public static class AccountRules
 {
     public const int UsernameMin = 2;

@@ -1,6 +1,6 @@
 namespace Chaos.Accounts;
 
-/// <summary>API.md's User object as anyone may see it (no status message).</summary>
+/// <summary>The User object (docs/api.md#user) as anyone may see it (no status message).</summary>
 [GenerateSerializer, Immutable, Alias("chaos.PublicUser")]
 public sealed record PublicUser(
     [property: Id(0)] long Id,

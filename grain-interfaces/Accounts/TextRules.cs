@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Chaos.Accounts;
 
-/// <summary>API.md: text is well-formed Unicode; control characters other than newline and tab are rejected.</summary>
+/// <summary>docs/api.md#limits: text is well-formed Unicode; control characters other than newline and tab are rejected.</summary>
 public static class TextRules
 {
     /// <summary>Null when the text is acceptable, else why not.</summary>

@@ -2,7 +2,7 @@ using Chaos.Permissions;
 
 namespace Chaos.Communities;
 
-/// <summary>API.md's overwrite object <c>{id, type, allow, deny}</c>; <see cref="Id"/> is the role or member it targets.</summary>
+/// <summary>The overwrite object <c>{id, type, allow, deny}</c> (docs/api.md#channel); <see cref="Id"/> is the role or member it targets.</summary>
 [GenerateSerializer, Immutable, Alias("chaos.ChannelOverwrite")]
 public sealed record ChannelOverwrite(
     [property: Id(0)] long Id,

@@ -2,7 +2,7 @@ using Chaos.Accounts;
 
 namespace Chaos.Communities;
 
-/// <summary>API.md's limits for communities, shared by the front door (early refusal) and the grains (authority).</summary>
+/// <summary>Limits for communities (docs/api.md#limits), shared by the front door (early refusal) and the grains (authority).</summary>
 public static class CommunityRules
 {
     public const int NameMin = 2;

@@ -5,7 +5,7 @@ namespace Chaos.Communities;
 
 /// <summary>
 /// A community: settings, roles, channels and invites in bounded state; members, bans and the audit log in PostgreSQL.
-/// Every method that acts for a user takes that user's id and checks their rights itself (ARCHITECTURE.md).
+/// Every method that acts for a user takes that user's id and checks their rights itself (docs/architecture.md#grains).
 /// </summary>
 public interface ICommunityGrain : IGrainWithIntegerKey
 {

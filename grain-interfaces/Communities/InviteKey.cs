@@ -1,6 +1,6 @@
 namespace Chaos.Communities;
 
-/// <summary>Invite grain keys carry a non-hex prefix, for the same ADO.NET key trap as usernames (ARCHITECTURE.md).</summary>
+/// <summary>Invite grain keys carry a non-hex prefix, for the same ADO.NET key trap as usernames (docs/architecture.md#grain-keys-and-state-names).</summary>
 public static class InviteKey
 {
     public const int CodeLength = 10;

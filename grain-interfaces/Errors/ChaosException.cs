@@ -53,6 +53,15 @@ public sealed class ChaosException : Exception
     public static ChaosException Validation(string field, string message) =>
         new(ErrorCodes.ValidationFailed, message, null, new Dictionary<string, string[]> { [field] = [message] }, null);
 
+    /// <summary>Throws <see cref="Validation"/> for <paramref name="field"/> when a rule check returned an error.</summary>
+    public static void ThrowIfInvalid(string field, string? error)
+    {
+        if (error is not null)
+        {
+            throw Validation(field, error);
+        }
+    }
+
     public static ChaosException NotFound(string what) => new(ErrorCodes.NotFound, $"Unknown {what}.");
 
     public static ChaosException RateLimited(double retryAfterSeconds, string detail) =>

@@ -1,6 +1,6 @@
 namespace Chaos.Errors;
 
-/// <summary>The stable machine-readable <c>code</c> values of API.md's problem details.</summary>
+/// <summary>The stable machine-readable <c>code</c> values of the problem details in docs/api.md#errors.</summary>
 public static class ErrorCodes
 {
     public const string ValidationFailed = "validation_failed";
@@ -22,7 +22,7 @@ public static class ErrorCodes
     public const string Unavailable = "unavailable";
     public const string MethodNotAllowed = "method_not_allowed";
 
-    /// <summary>The HTTP status API.md assigns to each code.</summary>
+    /// <summary>The HTTP status docs/api.md#errors assigns to each code.</summary>
     public static int StatusOf(string code) => code switch
     {
         ValidationFailed => 400,

@@ -1,6 +1,6 @@
 namespace Chaos.Gateway;
 
-/// <summary>Gateway event names (API.md) and the internal ones front doors consume.</summary>
+/// <summary>Gateway event names (docs/api.md#events). Events for front doors only are typed (<see cref="IGatewayControlEvent"/>), not named.</summary>
 public static class GatewayEvents
 {
     public const string Ready = "Ready";
@@ -23,16 +23,5 @@ public static class GatewayEvents
     public const string PresenceUpdated = "PresenceUpdated";
     public const string RelationshipUpdated = "RelationshipUpdated";
 
-    /// <summary>Internal, on a user stream: the user is now in this DM or group (payload: the Channel); subscribe to it.</summary>
-    public const string PrivateChannelAdded = "_PrivateChannelAdded";
-
-    /// <summary>Internal, on a user stream: the user left or was removed from this group (payload: the Channel).</summary>
-    public const string PrivateChannelRemoved = "_PrivateChannelRemoved";
     public const string VoiceStateUpdated = "VoiceStateUpdated";
-
-    /// <summary>Internal: re-evaluate who may see this stream's events (never forwarded to clients).</summary>
-    public const string AccessChanged = "_AccessChanged";
-
-    /// <summary>Internal, on a user stream: that user's communities changed (joined one); resubscribe.</summary>
-    public const string MembershipChanged = "_MembershipChanged";
 }

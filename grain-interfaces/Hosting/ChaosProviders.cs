@@ -1,6 +1,6 @@
 namespace Chaos.Hosting;
 
-/// <summary>Names of the Orleans storage and stream providers and of the stream namespaces (ARCHITECTURE.md).</summary>
+/// <summary>Names of the Orleans storage and stream providers and of the stream namespaces (docs/architecture.md#streams-and-namespaces).</summary>
 public static class ChaosProviders
 {
     public const string GrainStorage = "chaos";

@@ -1,6 +1,6 @@
 namespace Chaos.Messages;
 
-/// <summary>API.md's Attachment; voice messages carry a duration and a base64 waveform of at most 256 samples.</summary>
+/// <summary>The Attachment object (docs/api.md#attachment); voice messages carry a duration and a base64 waveform of at most 256 samples.</summary>
 [GenerateSerializer, Immutable, Alias("chaos.Attachment")]
 public sealed record Attachment(
     [property: Id(0)] long Id,

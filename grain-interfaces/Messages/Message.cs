@@ -2,7 +2,7 @@ using Chaos.Accounts;
 
 namespace Chaos.Messages;
 
-/// <summary>API.md's Message, exactly as clients receive it over REST and the gateway.</summary>
+/// <summary>The Message object (docs/api.md#message), exactly as clients receive it over REST and the gateway.</summary>
 [GenerateSerializer, Immutable, Alias("chaos.Message")]
 public sealed record Message(
     [property: Id(0)] long Id,

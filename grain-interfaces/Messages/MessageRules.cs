@@ -3,7 +3,7 @@ using Chaos.Accounts;
 
 namespace Chaos.Messages;
 
-/// <summary>API.md's message limits and mention syntax, shared by the front door and the Channel grain.</summary>
+/// <summary>Message limits and mention syntax (docs/api.md#limits), shared by the front door and the Channel grain.</summary>
 public static partial class MessageRules
 {
     public const int ContentMax = 4000;

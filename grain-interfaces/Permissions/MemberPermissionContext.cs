@@ -6,7 +6,7 @@ namespace Chaos.Permissions;
 /// </summary>
 /// <param name="UserId">The member whose permissions are computed (the actor, for hierarchy checks).</param>
 /// <param name="OwnerId">The community owner, who bypasses every permission check.</param>
-/// <param name="CommunityId">The community id, which is also the id of the @everyone role (API.md).</param>
+/// <param name="CommunityId">The community id, which is also the id of the @everyone role (docs/api.md#role).</param>
 /// <param name="Roles">Every role of the community, @everyone included. Treat as read-only once shared.</param>
 /// <param name="MemberRoleIds">
 /// The member's role ids. Ids of roles that no longer exist are ignored rather than rejected, so that a role

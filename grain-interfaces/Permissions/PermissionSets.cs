@@ -15,7 +15,7 @@ public static class PermissionSets
         | Permissions.Speak | Permissions.MuteMembers | Permissions.DeafenMembers | Permissions.MoveMembers
         | Permissions.SendVoiceMessages;
 
-    /// <summary>What @everyone gets in a new community (API.md): take part, but moderate nothing.</summary>
+    /// <summary>What @everyone gets in a new community (docs/api.md#permissions): take part, but moderate nothing.</summary>
     public const Permissions EveryoneDefault =
         Permissions.ViewChannel | Permissions.SendMessages | Permissions.ReadMessageHistory | Permissions.CreateInvites
         | Permissions.AttachFiles | Permissions.Connect | Permissions.Speak | Permissions.SendVoiceMessages;

@@ -1,7 +1,7 @@
 namespace Chaos.Permissions;
 
 /// <summary>
-/// The 64-bit permission field of API.md. Bit positions are part of the public contract: never renumber,
+/// The 64-bit permission field (docs/api.md#permissions). Bit positions are part of the public contract: never renumber,
 /// only append. Travels on the wire as a decimal string (<see cref="PermissionSets.TryParse"/>).
 /// </summary>
 [Flags]

@@ -1,6 +1,6 @@
 namespace Chaos.Presence;
 
-/// <summary>API.md's Presence object. Others never see <see cref="PresenceStatus.Invisible"/>: they see offline.</summary>
+/// <summary>The Presence object (docs/api.md#presence). Others never see <see cref="PresenceStatus.Invisible"/>: they see offline.</summary>
 [GenerateSerializer, Immutable, Alias("chaos.Presence")]
 public sealed record UserPresence(
     [property: Id(0)] long UserId,

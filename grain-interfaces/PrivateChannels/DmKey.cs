@@ -4,7 +4,7 @@ namespace Chaos.PrivateChannels;
 
 /// <summary>
 /// The key of the grain that owns the one DM of a pair: <c>dm:{low}:{high}</c>. The non-hex prefix keeps the ADO.NET
-/// provider from reading the key as a number (ARCHITECTURE.md).
+/// provider from reading the key as a number (docs/architecture.md#grain-keys-and-state-names).
 /// </summary>
 public readonly record struct DmKey(long Low, long High)
 {

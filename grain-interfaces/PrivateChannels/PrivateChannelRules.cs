@@ -1,6 +1,6 @@
 namespace Chaos.PrivateChannels;
 
-/// <summary>API.md's limits for DMs and group DMs.</summary>
+/// <summary>Limits for DMs and group DMs (docs/api.md#limits).</summary>
 public static class PrivateChannelRules
 {
     /// <summary>Recipients named when creating a group (the creator comes on top).</summary>

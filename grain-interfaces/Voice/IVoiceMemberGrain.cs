@@ -20,6 +20,6 @@ public interface IVoiceMemberGrain : IGrainWithIntegerKey
     /// <summary>The room the user is in according to this grain, or null.</summary>
     Task<long?> GetChannelAsync();
 
-    /// <summary>API.md <c>PATCH /communities/{id}/voice-states/{userId}</c>: mute, deafen, move or disconnect.</summary>
+    /// <summary><c>PATCH /communities/{id}/voice-states/{userId}</c> (docs/api.md#voice-routes): mute, deafen, move or disconnect.</summary>
     Task<VoiceState?> ModerateAsync(long actorId, long communityId, bool? mute, bool? deaf, bool changeChannel, long? channelId);
 }

@@ -1,6 +1,6 @@
 namespace Chaos.Voice;
 
-/// <summary>The codec every client of a room speaks: Opus, 48 kHz mono, 20 ms frames (API.md <c>JoinVoice</c>).</summary>
+/// <summary>The codec every client of a room speaks: Opus, 48 kHz mono, 20 ms frames (<c>JoinVoice</c> in docs/api.md#hub-methods).</summary>
 [GenerateSerializer, Immutable, Alias("chaos.VoiceCodec")]
 public sealed record VoiceCodec(
     [property: Id(0)] string Name,

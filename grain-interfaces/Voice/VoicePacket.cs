@@ -2,7 +2,7 @@ namespace Chaos.Voice;
 
 /// <summary>
 /// One Opus frame on its way from a speaker to the listeners, stamped with the speaker by the front door. It is also the
-/// <c>ReceiveVoice</c> item of API.md: <c>{userId, sequence, timestamp, payload}</c>.
+/// <c>ReceiveVoice</c> item of docs/api.md#voice-frames: <c>{userId, sequence, timestamp, payload}</c>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("chaos.VoicePacket")]
 public sealed record VoicePacket(

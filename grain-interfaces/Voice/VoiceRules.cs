@@ -1,6 +1,6 @@
 namespace Chaos.Voice;
 
-/// <summary>Limits of voice (ARCHITECTURE.md Voice).</summary>
+/// <summary>Limits of voice (docs/architecture.md#voice).</summary>
 public static class VoiceRules
 {
     /// <summary>Participants per voice channel.</summary>

@@ -1,6 +1,6 @@
 namespace Chaos.Voice;
 
-/// <summary>API.md's VoiceState; <see cref="ChannelId"/> is null in the update that says the user left voice.</summary>
+/// <summary>The VoiceState object (docs/api.md#voicestate); <see cref="ChannelId"/> is null in the update that says the user left voice.</summary>
 [GenerateSerializer, Immutable, Alias("chaos.VoiceState")]
 public sealed record VoiceState(
     [property: Id(0)] long? ChannelId,

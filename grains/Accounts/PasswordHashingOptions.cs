@@ -1,17 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Chaos.Accounts;
 
-/// <summary>Argon2id cost (OWASP's 19 MiB, t=2, p=1 by default). The cost is stored in each hash, so it can be raised later.</summary>
-public sealed class PasswordHashingOptions
+/// <summary>
+/// <c>Chaos:Passwords</c>: Argon2id cost (OWASP's 19 MiB, t=2, p=1 by default). The cost is stored in each hash, so it
+/// can be raised later.
+/// </summary>
+public sealed class PasswordHashingOptions : IValidatableObject
 {
+    public const string Section = "Chaos:Passwords";
+
+    [Range(8, 4 * 1024 * 1024)]
     public int MemoryKiB { get; set; } = 19456;
 
+    [Range(1, 1000)]
     public int Iterations { get; set; } = 2;
 
+    [Range(1, 64)]
     public int Parallelism { get; set; } = 1;
 
     /// <summary>Hashes computed at once in this process; 0 means one per core.</summary>
+    [Range(0, 4096)]
     public int MaxConcurrent { get; set; }
 
     /// <summary>Hashes waiting for a slot; one more is refused with 429 instead of queueing without end.</summary>
+    [Range(0, 1_000_000)]
     public int MaxQueued { get; set; } = 32;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // Argon2 needs at least 8 KiB of memory per lane.
+        if (MemoryKiB < 8 * Parallelism)
+        {
+            yield return new ValidationResult($"Argon2id needs at least 8 KiB per lane: {8 * Parallelism} for Parallelism {Parallelism}.", [nameof(MemoryKiB)]);
+        }
+    }
 }

@@ -29,9 +29,9 @@ internal sealed partial class UserGrain(
             throw new ChaosException(ErrorCodes.Conflict, "This account already exists.");
         }
 
-        Validate("username", AccountRules.CheckUsername(username));
-        Validate("displayName", AccountRules.CheckDisplayName(displayName));
-        Validate("password", AccountRules.CheckPassword(password));
+        ChaosException.ThrowIfInvalid("username", AccountRules.CheckUsername(username));
+        ChaosException.ThrowIfInvalid("displayName", AccountRules.CheckDisplayName(displayName));
+        ChaosException.ThrowIfInvalid("password", AccountRules.CheckPassword(password));
 
         state.State = new UserState
         {
@@ -129,10 +129,10 @@ internal sealed partial class UserGrain(
 
         if (displayName is not null)
         {
-            Validate("displayName", AccountRules.CheckDisplayName(displayName));
+            ChaosException.ThrowIfInvalid("displayName", AccountRules.CheckDisplayName(displayName));
         }
 
-        Validate("statusMessage", AccountRules.CheckStatusMessage(statusMessage));
+        ChaosException.ThrowIfInvalid("statusMessage", AccountRules.CheckStatusMessage(statusMessage));
         var changed = false;
         if (displayName is not null && displayName.Trim() != state.State.DisplayName)
         {
@@ -177,14 +177,6 @@ internal sealed partial class UserGrain(
             CurrentTokenHash = Hash(secret),
         };
         return (session, secret);
-    }
-
-    private static void Validate(string field, string? error)
-    {
-        if (error is not null)
-        {
-            throw ChaosException.Validation(field, error);
-        }
     }
 
     private UserProfile Profile() =>

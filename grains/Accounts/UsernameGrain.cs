@@ -1,5 +1,6 @@
 using Chaos.Errors;
 using Chaos.Hosting;
+using Chaos.RateLimits;
 using Microsoft.Extensions.Options;
 
 namespace Chaos.Accounts;
@@ -8,7 +9,7 @@ internal sealed class UsernameGrain(
     [PersistentState("username", ChaosProviders.GrainStorage)] IPersistentState<UsernameState> state,
     PasswordHasher hasher,
     TimeProvider time,
-    IOptions<LoginRateLimitOptions> limits) : Grain, IUsernameGrain
+    IOptions<RateLimitOptions> limits) : Grain, IUsernameGrain
 {
     // In memory on purpose: one activation per name makes the count cluster-wide, and losing it on failover only
     // forgives a few attempts. Bounded by the limit itself.

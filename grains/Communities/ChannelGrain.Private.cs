@@ -53,7 +53,7 @@ internal sealed partial class ChannelGrain
         var view = View();
         foreach (var recipient in recipients)
         {
-            await UserStream(recipient).OnNextAsync(new GatewayEvent(GatewayEvents.PrivateChannelAdded, view, null));
+            await UserStream(recipient).OnNextAsync(GatewayEvent.Control(new PrivateChannelAdded(view)));
         }
 
         return view;
@@ -90,7 +90,7 @@ internal sealed partial class ChannelGrain
         await privateChannelStore.AddRecipientsAsync(ChannelId, [userId]);
         var view = View();
         await PublishAsync(GatewayEvents.ChannelUpdated, view, null);
-        await UserStream(userId).OnNextAsync(new GatewayEvent(GatewayEvents.PrivateChannelAdded, view, null));
+        await UserStream(userId).OnNextAsync(GatewayEvent.Control(new PrivateChannelAdded(view)));
         return view;
     }
 
@@ -121,7 +121,7 @@ internal sealed partial class ChannelGrain
         await state.WriteStateAsync();
         await privateChannelStore.RemoveRecipientAsync(ChannelId, userId);
         // On the channel stream first: front doors stop the removed user's delivery before anything said afterwards.
-        await PublishAsync(GatewayEvents.PrivateChannelRemoved, new RecipientRemoved(ChannelId, userId), null);
+        await stream!.OnNextAsync(GatewayEvent.Control(new RecipientRemoved(ChannelId, userId)));
         await PublishAsync(GatewayEvents.ChannelUpdated, View(), null);
     }
 

@@ -85,8 +85,8 @@ internal sealed partial class ChannelGrain(
     public Task<Message> SendMessageAsync(long authorId, string content, string? nonce, long? replyToId)
     {
         EnsureExists();
-        Validate("content", MessageRules.CheckContent(content));
-        Validate("nonce", MessageRules.CheckNonce(nonce));
+        ChaosException.ThrowIfInvalid("content", MessageRules.CheckContent(content));
+        ChaosException.ThrowIfInvalid("nonce", MessageRules.CheckNonce(nonce));
         return InLineAsync(turn => AdmitAsync(turn, authorId, content, nonce, replyToId));
     }
 
@@ -133,7 +133,7 @@ internal sealed partial class ChannelGrain(
     public async Task<Message> EditMessageAsync(long userId, long messageId, string content)
     {
         EnsureExists();
-        Validate("content", MessageRules.CheckContent(content));
+        ChaosException.ThrowIfInvalid("content", MessageRules.CheckContent(content));
         await RequireAsync(userId, P.ViewChannel);
         var message = await FindAsync(messageId) ?? throw ChaosException.NotFound("message");
         if (message.AuthorId != userId)
@@ -353,14 +353,6 @@ internal sealed partial class ChannelGrain(
         if (!Exists)
         {
             throw ChaosException.NotFound("channel");
-        }
-    }
-
-    private static void Validate(string field, string? error)
-    {
-        if (error is not null)
-        {
-            throw ChaosException.Validation(field, error);
         }
     }
 }

@@ -17,11 +17,18 @@ public interface ICommunityStore
 
     Task RemoveRoleEverywhereAsync(long communityId, long roleId);
 
+    /// <summary>
+    /// The user's communities in id order, at most <see cref="CommunityRules.MaxCommunitiesPerUser"/> + 1 of them: enough
+    /// to tell whether the user reached the limit.
+    /// </summary>
     Task<IReadOnlyList<long>> GetCommunityIdsOfUserAsync(long userId);
 
     Task DeleteCommunityAsync(long communityId);
 
-    /// <summary>Bans and removes the membership in one transaction; true when a membership was removed.</summary>
+    /// <summary>
+    /// Bans and removes the membership in one transaction; true when a membership was removed. Banning again takes the
+    /// new moderator and reason and keeps when the ban began.
+    /// </summary>
     Task<bool> BanAsync(BanRecord ban);
 
     Task<bool> UnbanAsync(long communityId, long userId);

@@ -72,7 +72,8 @@ public sealed class InMemoryCommunityStore : ICommunityStore
     {
         lock (gate)
         {
-            return Task.FromResult<IReadOnlyList<long>>([.. members.Where(c => c.Value.ContainsKey(userId)).Select(c => c.Key).Order()]);
+            return Task.FromResult<IReadOnlyList<long>>(
+                [.. members.Where(c => c.Value.ContainsKey(userId)).Select(c => c.Key).Order().Take(CommunityRules.MaxCommunitiesPerUser + 1)]);
         }
     }
 
@@ -92,7 +93,9 @@ public sealed class InMemoryCommunityStore : ICommunityStore
     {
         lock (gate)
         {
-            Of(bans, ban.CommunityId)[ban.UserId] = ban;
+            // A repeated ban takes the new moderator and reason but keeps when the ban began, as PostgreSQL's upsert does.
+            var map = Of(bans, ban.CommunityId);
+            map[ban.UserId] = map.TryGetValue(ban.UserId, out var existing) ? ban with { CreatedAt = existing.CreatedAt } : ban;
             return Task.FromResult(Of(members, ban.CommunityId).Remove(ban.UserId));
         }
     }

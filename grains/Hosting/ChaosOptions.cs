@@ -1,16 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+
 namespace Chaos.Hosting;
 
-/// <summary>The <c>Chaos</c> configuration section (ARCHITECTURE.md lists the keys operators rely on).</summary>
-public sealed class ChaosOptions
+/// <summary>The <c>Chaos</c> section's own keys: cluster identity, Orleans ports and the hosting mode (docs/operations in README).</summary>
+public sealed class ChaosOptions : IValidatableObject
 {
     public const string Section = "Chaos";
 
+    [Required(AllowEmptyStrings = false)]
     public string ClusterId { get; set; } = "chaos";
 
+    [Required(AllowEmptyStrings = false)]
     public string ServiceId { get; set; } = "chaos";
 
+    [Range(1, 65535)]
     public int SiloPort { get; set; } = 11111;
 
+    [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>The address other silos use to reach this one; loopback when unset.</summary>
@@ -18,4 +25,17 @@ public sealed class ChaosOptions
 
     /// <summary>Split mode: the front door joins the cluster as a pure Orleans client instead of co-hosting a silo.</summary>
     public bool FrontDoorOnly { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrWhiteSpace(AdvertisedIp) && !IPAddress.TryParse(AdvertisedIp, out _))
+        {
+            yield return new ValidationResult($"'{AdvertisedIp}' is not an IP address.", [nameof(AdvertisedIp)]);
+        }
+
+        if (SiloPort == GatewayPort)
+        {
+            yield return new ValidationResult("The silo and gateway ports must differ.", [nameof(SiloPort), nameof(GatewayPort)]);
+        }
+    }
 }

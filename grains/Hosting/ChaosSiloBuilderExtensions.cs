@@ -1,29 +1,22 @@
 using System.Net;
 using Chaos.Accounts;
-using Chaos.Communities;
 using Chaos.Ids;
 using Chaos.Messages;
 using Chaos.Presence;
-using Chaos.PrivateChannels;
-using Chaos.Relationships;
 using Chaos.Storage;
+using Chaos.Telemetry;
 using Chaos.Voice;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Npgsql;
 using Orleans.Configuration;
-using Orleans.Serialization;
-using Orleans.Storage;
 
 namespace Chaos.Hosting;
 
 /// <summary>Wires a CHAOS silo (or, in split mode, an Orleans client) into any host: standalone, co-hosted or dedicated.</summary>
 public static class ChaosSiloBuilderExtensions
 {
-    private const string Invariant = "Npgsql";
-
     /// <summary>Services every CHAOS process needs, silo or front door: ids, storage access, options.</summary>
     public static IHostApplicationBuilder AddChaosCore(this IHostApplicationBuilder builder)
     {
@@ -37,34 +30,14 @@ public static class ChaosSiloBuilderExtensions
         var storage = ChaosStorage.From(configuration);
         services.TryAddSingleton(storage);
         services.TryAddSingleton(TimeProvider.System);
-        services.Configure<ChaosOptions>(configuration.GetSection(ChaosOptions.Section));
-        services.Configure<PasswordHashingOptions>(configuration.GetSection("Chaos:Passwords"));
-        services.Configure<LoginRateLimitOptions>(configuration.GetSection("Chaos:RateLimits"));
+        services.AddChaosCoreOptions(configuration);
         services.TryAddSingleton<PasswordHasher>();
-        services.Configure<PresenceOptions>(configuration.GetSection(PresenceOptions.Section));
         services.TryAddSingleton<PresenceMetrics>();
         services.TryAddSingleton<VoiceMetrics>();
         services.TryAddSingleton<SnowflakeIdGenerator>();
         services.TryAddSingleton<IIdGenerator>(sp => sp.GetRequiredService<SnowflakeIdGenerator>());
-        if (storage.ConnectionString is { } connectionString)
-        {
-            services.TryAddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString) { Name = "chaos" }.Build());
-            services.TryAddSingleton<ICommunityStore, PostgresCommunityStore>();
-            services.TryAddSingleton<IUserDirectory, PostgresUserDirectory>();
-            services.TryAddSingleton<IReadStateStore, PostgresReadStateStore>();
-            services.TryAddSingleton<IRelationshipStore, PostgresRelationshipStore>();
-            services.TryAddSingleton<IPrivateChannelStore, PostgresPrivateChannelStore>();
-        }
-        else
-        {
-            services.TryAddSingleton<ICommunityStore, InMemoryCommunityStore>();
-            services.TryAddSingleton<IUserDirectory, InMemoryUserDirectory>();
-            services.TryAddSingleton<IReadStateStore, InMemoryReadStateStore>();
-            services.TryAddSingleton<IRelationshipStore, InMemoryRelationshipStore>();
-            services.TryAddSingleton<IPrivateChannelStore, InMemoryPrivateChannelStore>();
-        }
-
-        services.AddChaosMessageStorage(configuration);
+        services.AddChaosStores(storage);
+        services.AddChaosMessageWriter(configuration);
         services.AddHostedService<NodeIdLeaseService>();
         return services;
     }
@@ -73,7 +46,7 @@ public static class ChaosSiloBuilderExtensions
     public static IHostApplicationBuilder AddChaosSilo(this IHostApplicationBuilder builder)
     {
         builder.AddChaosCore();
-        var options = builder.Configuration.GetSection(ChaosOptions.Section).Get<ChaosOptions>() ?? new ChaosOptions();
+        var options = ChaosConfiguration.Read<ChaosOptions>(builder.Configuration, ChaosOptions.Section);
         var storage = ChaosStorage.From(builder.Configuration);
         builder.UseOrleans(silo => ConfigureSilo(silo, builder.Configuration, options, storage, ownsHosting: true));
         return builder;
@@ -83,15 +56,16 @@ public static class ChaosSiloBuilderExtensions
     public static IHostApplicationBuilder AddChaosClusterClient(this IHostApplicationBuilder builder)
     {
         builder.AddChaosCore();
-        var options = builder.Configuration.GetSection(ChaosOptions.Section).Get<ChaosOptions>() ?? new ChaosOptions();
+        var options = ChaosConfiguration.Read<ChaosOptions>(builder.Configuration, ChaosOptions.Section);
         var storage = ChaosStorage.From(builder.Configuration);
         var connectionString = storage.ConnectionString
             ?? throw new InvalidOperationException("Chaos:FrontDoorOnly needs ConnectionStrings:Chaos: the cluster is found through PostgreSQL.");
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
-            client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
+            client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (ChaosStorageExtensions.AdoInvariant, connectionString));
             client.AddMemoryStreams(ChaosProviders.Streams);
+            client.AddChaosClientTelemetry(builder.Configuration);
         });
         return builder;
     }
@@ -108,6 +82,7 @@ public static class ChaosSiloBuilderExtensions
         }
 
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
+        silo.AddChaosSiloTelemetry(configuration);
         AddStreams(silo, configuration);
         silo.Services.Configure<GrainCollectionOptions>(configuration.GetSection("Orleans:GrainCollection"));
         if (storage.ConnectionString is { } connectionString)
@@ -118,54 +93,28 @@ public static class ChaosSiloBuilderExtensions
                 silo.ConfigureEndpoints(advertised, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
             }
 
-            silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
-            silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (Invariant, connectionString));
-            AddPostgresGrainStorage(silo, ChaosProviders.GrainStorage, connectionString, deleteStateOnClear: false);
-            // A stream's pub-sub grain clears its state when the last producer and consumer are gone: delete the row then
-            // (kept, every stream ever used would leave one behind), and sweep what was left before (PubSubStoreCleanup).
-            AddPostgresGrainStorage(silo, ChaosProviders.PubSubStorage, connectionString, deleteStateOnClear: true);
+            silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (ChaosStorageExtensions.AdoInvariant, connectionString));
+            // Sweeps the pub-sub rows left behind before DeleteStateOnClear (ChaosStorageExtensions) deleted them at once.
             silo.Services.AddOptions<PubSubCleanupOptions>().Bind(configuration.GetSection(PubSubCleanupOptions.Section));
             silo.Services.AddSingleton<PubSubStoreCleanup>();
             silo.Services.AddHostedService(sp => sp.GetRequiredService<PubSubStoreCleanup>());
         }
-        else
+        else if (ownsHosting)
         {
-            if (ownsHosting)
-            {
-                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-            }
-
-            silo.UseInMemoryReminderService();
-            silo.AddMemoryGrainStorage(ChaosProviders.GrainStorage);
-            silo.AddMemoryGrainStorage(ChaosProviders.PubSubStorage);
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
         }
+
+        silo.AddChaosGrainStorage(storage);
     }
 
-    /// <summary>
-    /// The memory stream provider pulls its queues on a timer that sets both latency and idle cost (ARCHITECTURE.md:
-    /// the 100 ms default gives p50 ≈ 50 ms). Chat starts at 10 ms and 2 queues; both are configurable.
-    /// </summary>
+    /// <summary>The memory stream provider's queues and pulling period (<see cref="ChaosStreamsOptions"/> says why they matter).</summary>
     private static void AddStreams(ISiloBuilder silo, IConfiguration configuration)
     {
-        var periodMs = configuration.GetValue("Chaos:Streams:PullPeriodMilliseconds", 10);
-        var queues = configuration.GetValue("Chaos:Streams:Queues", 2);
+        var options = ChaosConfiguration.Read<ChaosStreamsOptions>(configuration, ChaosStreamsOptions.Section);
         silo.AddMemoryStreams(ChaosProviders.Streams, streams =>
         {
-            streams.ConfigurePartitioning(queues);
-            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(periodMs)));
+            streams.ConfigurePartitioning(options.Queues);
+            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(options.PullPeriodMilliseconds)));
         });
     }
-
-    /// <summary>
-    /// Grain state is written with the Orleans serializer, not the default Newtonsoft JSON: it is version tolerant by
-    /// field id and never embeds CLR type names, so renaming or moving a state class cannot orphan its rows.
-    /// </summary>
-    private static void AddPostgresGrainStorage(ISiloBuilder silo, string name, string connectionString, bool deleteStateOnClear) =>
-        silo.AddAdoNetGrainStorage(name, optionsBuilder => optionsBuilder.Configure<Serializer>((o, serializer) =>
-        {
-            o.Invariant = Invariant;
-            o.DeleteStateOnClear = deleteStateOnClear;
-            o.ConnectionString = connectionString;
-            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-        }));
 }

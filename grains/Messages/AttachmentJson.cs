@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Chaos.Messages;
 
-/// <summary>The <c>messages.attachments</c> jsonb column: API.md's Attachment objects, camelCase, ids as numbers.</summary>
+/// <summary>The <c>messages.attachments</c> jsonb column: Attachment objects (docs/api.md#attachment), camelCase, ids as numbers.</summary>
 internal static class AttachmentJson
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);

@@ -1,7 +1,7 @@
 namespace Chaos.Permissions;
 
 /// <summary>
-/// The whole of CHAOS's permission math (API.md "Permissions", Discord's evaluation order) as pure functions,
+/// The whole of CHAOS's permission math (docs/api.md#permissions, Discord's evaluation order) as pure functions,
 /// so that every grain decides the same way and every rule is provable by a unit test without a cluster.
 /// Knowing which bit an action needs, and answering <c>missing_permission</c>, stays with the caller.
 /// </summary>

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace Chaos.Voice;
 
 /// <summary>
-/// ARCHITECTURE.md's voice metrics on the <c>Chaos</c> meter: frames forwarded to listeners, and frames dropped with the
+/// The voice metrics of docs/operations.md#health-and-metrics, on the <c>Chaos</c> meter: frames forwarded to listeners, and frames dropped with the
 /// cause as the <c>reason</c> tag, so a lossy call can be traced to the rate limit, a gap, or a slow listener.
 /// </summary>
 public sealed class VoiceMetrics

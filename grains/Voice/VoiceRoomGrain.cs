@@ -11,7 +11,7 @@ namespace Chaos.Voice;
 
 /// <summary>
 /// One voice room. Everything lives in memory and is rebuilt by the front doors' periodic <see cref="RefreshRelayAsync"/>
-/// after a failover (ARCHITECTURE.md Voice), so nothing is written to PostgreSQL on the media or signalling path.
+/// after a failover (docs/architecture.md#media-relay), so nothing is written to PostgreSQL on the media or signalling path.
 /// Placed on the silo of the first caller: in co-hosted mode that is the front door of the first participant.
 /// </summary>
 [PreferLocalPlacement]

@@ -1,4 +1,5 @@
 using Chaos.Hosting;
+using Chaos.Telemetry;
 
 namespace Chaos.Silo.Hosting;
 
@@ -11,6 +12,7 @@ public static partial class SiloApplication
     public static async Task<WebApplication> CreateAsync(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        var options = ChaosConfiguration.Read<ChaosOptions>(builder.Configuration, ChaosOptions.Section);
         var storage = ChaosStorage.From(builder.Configuration);
         if (storage.ConnectionString is not { } connectionString)
         {
@@ -22,9 +24,10 @@ public static partial class SiloApplication
         await DatabaseBootstrap.MigrateAsync(connectionString, CancellationToken.None);
         builder.AddChaosSilo();
         builder.Services.AddChaosHealthChecks();
+        builder.AddChaosTelemetry();
         var app = builder.Build();
         app.MapChaosHealth();
-        var options = builder.Configuration.GetSection(ChaosOptions.Section).Get<ChaosOptions>() ?? new ChaosOptions();
+        app.MapChaosMetrics();
         LogMode(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Chaos"), options.ClusterId, options.SiloPort, options.GatewayPort, storage.Describe());
         return app;
     }

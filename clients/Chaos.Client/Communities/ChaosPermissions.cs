@@ -1,6 +1,6 @@
 namespace Chaos.Client.Communities;
 
-/// <summary>The 64-bit permission field of API.md (bit positions as documented), written as a decimal string on the wire.</summary>
+/// <summary>The 64-bit permission field of docs/api.md#permissions (bit positions as documented), written as a decimal string on the wire.</summary>
 [Flags]
 #pragma warning disable CA1028 // The wire field is an unsigned 64-bit bitfield.
 public enum ChaosPermissions : ulong

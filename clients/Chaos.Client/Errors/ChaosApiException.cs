@@ -3,7 +3,7 @@ using System.Net;
 namespace Chaos.Client.Errors;
 
 /// <summary>
-/// A refusal by the server: the HTTP status, API.md's stable <see cref="Code"/> (<c>not_found</c>, <c>missing_permission</c>, …),
+/// A refusal by the server: the HTTP status, the stable <see cref="Code"/> of docs/api.md#errors (<c>not_found</c>, <c>missing_permission</c>, …),
 /// the missing <see cref="Permission"/> when there is one, and field errors for <c>validation_failed</c>.
 /// Gateway calls fail with the same type (status derived from the code).
 /// </summary>

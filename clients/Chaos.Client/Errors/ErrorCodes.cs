@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Chaos.Client.Errors;
 
-/// <summary>API.md's stable error codes, and the status each one comes with.</summary>
+/// <summary>The stable error codes of docs/api.md#errors, and the status each one comes with.</summary>
 public static class ErrorCodes
 {
     public const string ValidationFailed = "validation_failed";

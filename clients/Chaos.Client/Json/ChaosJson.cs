@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Chaos.Client.Json;
 
-/// <summary>The wire conventions of API.md: camelCase, lower-case enums, permissions as decimal strings. Unknown fields are ignored so newer servers stay readable.</summary>
+/// <summary>The wire conventions of docs/api.md#json: camelCase, lower-case enums, permissions as decimal strings. Unknown fields are ignored so newer servers stay readable.</summary>
 internal static class ChaosJson
 {
     public static JsonSerializerOptions Options { get; } = Create();

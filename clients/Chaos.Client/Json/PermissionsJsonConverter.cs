@@ -5,7 +5,7 @@ using Chaos.Client.Communities;
 
 namespace Chaos.Client.Json;
 
-/// <summary>API.md writes the permission bitfield as a decimal string (JavaScript numbers cannot hold 64 bits).</summary>
+/// <summary>docs/api.md#ids: the permission bitfield travels as a decimal string (JavaScript numbers cannot hold 64 bits).</summary>
 internal sealed class PermissionsJsonConverter : JsonConverter<ChaosPermissions>
 {
     public override ChaosPermissions Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch

@@ -1,5 +1,5 @@
 -- Orleans 10.4.2 ADO.NET clustering, grain persistence and reminders on PostgreSQL 15.
--- Written from /work/shared/spec/ORLEANS_POSTGRES.md; the contract tests are tests/Chaos.Tests/Storage/OrleansSqlContractTests.cs.
+-- Written to the contract in docs/architecture.md#orleans-on-postgresql; the contract tests are tests/Chaos.Tests/Storage/OrleansSqlContractTests.cs.
 --
 -- Orleans bootstraps with the unquoted `SELECT QueryKey, QueryText FROM OrleansQuery`, so every identifier here is
 -- unquoted lower case. Orleans then runs the stored texts verbatim with named DbParameters (@Name) and reads result

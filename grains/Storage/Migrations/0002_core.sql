@@ -1,4 +1,4 @@
--- Node ids for snowflake generation, leased by each running process (API.md: never configured by hand).
+-- Node ids for snowflake generation, leased by each running process (docs/architecture.md#ids: never configured by hand).
 CREATE TABLE chaos_node_leases (
     node_id integer PRIMARY KEY CHECK (node_id BETWEEN 0 AND 1023),
     holder text NOT NULL,

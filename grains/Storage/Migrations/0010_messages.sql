@@ -34,6 +34,6 @@ CREATE TABLE messages (
 -- estimated as huge.
 ALTER TABLE messages ALTER COLUMN channel_id SET STATISTICS 1000;
 
--- Nonce idempotency (API.md: the same nonce from the same author in the same channel within 10 minutes).
+-- Nonce idempotency (docs/api.md#message-routes: the same nonce from the same author in the same channel within 10 minutes).
 -- Partial: most messages carry no nonce, and they would only bloat the index.
 CREATE INDEX messages_nonce_idx ON messages (channel_id, author_id, nonce, created_at) WHERE nonce IS NOT NULL;

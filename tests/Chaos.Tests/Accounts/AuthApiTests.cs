@@ -5,7 +5,8 @@ using Chaos.Tests.Infrastructure;
 
 namespace Chaos.Tests.Accounts;
 
-public sealed class AuthApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+[Collection(AccountsServer.Name)]
+public sealed class AuthApiTests(ApiFixture fixture)
 {
     private ChaosServer Server => fixture.Server;
 

@@ -14,7 +14,8 @@ namespace Chaos.Tests.Accounts;
 /// Malformed, oversized, unauthorized and hostile requests against the account routes: each gets its documented 4xx
 /// problem with a stable code, nothing is half-created, and the server keeps serving.
 /// </summary>
-public sealed class HostileInputTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+[Collection(AccountsServer.Name)]
+public sealed class HostileInputTests(ApiFixture fixture)
 {
     private const string Register = "/api/v1/auth/register";
     private const string Login = "/api/v1/auth/login";
@@ -191,6 +192,6 @@ public sealed class HostileInputTests(ApiFixture fixture) : IClassFixture<ApiFix
         };
     }
 
-    /// <summary>One hostile request and the problem API.md promises for it.</summary>
+    /// <summary>One hostile request and the problem docs/api.md#errors promises for it.</summary>
     public sealed record HostileCase(string Name, HttpMethod Method, string Path, Func<HttpContent>? Body, Auth Auth, int Status, string Code);
 }

@@ -4,6 +4,29 @@ namespace Chaos.Tests.Audio;
 
 public sealed class OpusCodecTests
 {
+    [Fact]
+    public void ManagedCodec_WithoutNativeLibopus_EncodesAndDecodes()
+    {
+        // What a machine without libopus0 runs: Concentus's managed port (the flag only stops the native probe).
+        var probed = Concentus.OpusCodecFactory.AttemptToUseNativeLibrary;
+        Concentus.OpusCodecFactory.AttemptToUseNativeLibrary = false;
+        try
+        {
+            using var encoder = new OpusEncoder(1, OpusApplication.Voip) { Bitrate = 32000 };
+            using var decoder = new OpusDecoder(1);
+            var packet = new byte[OpusEncoder.MaxPacketSize];
+            var pcm = AudioFixtures.Sine(48000, 0.02);
+            var length = encoder.Encode(pcm.AsSpan(0, 960), packet);
+            length.ShouldBeGreaterThan(0);
+            decoder.Decode(packet.AsSpan(0, length), new short[OpusDecoder.MaxFrameSize]).ShouldBe(960);
+            Should.Throw<OpusException>(() => decoder.Decode([0xF9, 1, 2, 3], new short[OpusDecoder.MaxFrameSize])).ErrorCode.ShouldBe(-4);
+        }
+        finally
+        {
+            Concentus.OpusCodecFactory.AttemptToUseNativeLibrary = probed;
+        }
+    }
+
     [Theory]
     [InlineData(OpusApplication.Voip, 1)]
     [InlineData(OpusApplication.Audio, 1)]

@@ -25,7 +25,7 @@ public sealed class OpusPacketValidatorTests
         {
             var length = encoder.Encode(pcm.AsSpan(offset, frameSize), packet);
             OpusPacket.Validate(packet.AsSpan(0, length)).ShouldBe(OpusPacketValidity.Valid);
-            OpusNative.ParsePacket(packet.AsSpan(0, length)).ShouldBeGreaterThan(0);
+            OpusCodec.ParsePacket(packet.AsSpan(0, length)).ShouldBeGreaterThan(0);
         }
     }
 
@@ -74,10 +74,10 @@ public sealed class OpusPacketValidatorTests
     {
         OpusPacket.Validate(packet).ShouldBe(expected, name);
 
-        // libopus's own parser must agree on valid versus invalid (it has no size cap on code 3).
+        // The reference parser (libopus's opus_packet_parse, as Concentus ports it) must agree on valid versus invalid (it has no size cap on code 3).
         if (packet.Length is > 0 and <= OpusPacket.MaxPacketSize)
         {
-            (OpusNative.ParsePacket(packet) > 0).ShouldBe(expected == OpusPacketValidity.Valid, name);
+            (OpusCodec.ParsePacket(packet) > 0).ShouldBe(expected == OpusPacketValidity.Valid, name);
         }
     }
 
@@ -102,7 +102,7 @@ public sealed class OpusPacketValidatorTests
             }
 
             var ours = OpusPacket.Validate(packet) == OpusPacketValidity.Valid;
-            var theirs = OpusNative.ParsePacket(packet) > 0;
+            var theirs = OpusCodec.ParsePacket(packet) > 0;
             ours.ShouldBe(theirs, Convert.ToHexString(packet));
         }
     }

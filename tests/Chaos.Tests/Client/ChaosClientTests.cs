@@ -3,12 +3,14 @@ using Chaos.Client;
 using Chaos.Client.Accounts;
 using Chaos.Client.Communities;
 using Chaos.Client.Errors;
+using Chaos.Tests.Accounts;
 using Chaos.Tests.Infrastructure;
 
 namespace Chaos.Tests.Client;
 
 /// <summary>The SDK's REST surface against a real front door on PostgreSQL.</summary>
-public sealed class ChaosClientTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+[Collection(AccountsServer.Name)]
+public sealed class ChaosClientTests(ApiFixture fixture)
 {
     private Uri Door => fixture.Server.BaseAddress;
 

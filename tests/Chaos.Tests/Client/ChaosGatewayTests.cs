@@ -5,12 +5,14 @@ using Chaos.Client.Communities;
 using Chaos.Client.Errors;
 using Chaos.Client.Gateway;
 using Chaos.Client.Messages;
+using Chaos.Tests.Gateway;
 using Chaos.Tests.Infrastructure;
 
 namespace Chaos.Tests.Client;
 
 /// <summary>The SDK's gateway against a real front door: typed events in both protocols, sends, gap filling.</summary>
-public sealed class ChaosGatewayTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+[Collection(GatewayServer.Name)]
+public sealed class ChaosGatewayTests(ApiFixture fixture)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 

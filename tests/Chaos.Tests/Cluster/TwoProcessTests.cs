@@ -8,6 +8,7 @@ namespace Chaos.Tests.Cluster;
 /// Two real processes, a co-hosted front door and a dedicated silo, clustered through one PostgreSQL database. Accounts
 /// registered through the API still log in after either process is killed with SIGKILL and started again.
 /// </summary>
+[StartsEarly]
 public sealed class TwoProcessTests
 {
     [Fact]

@@ -5,8 +5,9 @@ using P = Chaos.Permissions.Permissions;
 
 namespace Chaos.Tests.Communities;
 
-/// <summary>Every community route's happy path over real HTTP, with the response shapes API.md names, and the audit log.</summary>
-public sealed class CommunityApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+/// <summary>Every community route's happy path over real HTTP, with the response shapes docs/api.md#objects names, and the audit log.</summary>
+[Collection(CommunitiesServer.Name)]
+public sealed class CommunityApiTests(ApiFixture fixture)
 {
     private static readonly string[] CommunityFields = ["id", "name", "description", "ownerId", "createdAt", "memberCount", "roles", "channels"];
     private static readonly string[] RoleFields = ["id", "name", "permissions", "position", "color", "mentionable"];

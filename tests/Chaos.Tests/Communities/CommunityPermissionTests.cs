@@ -8,7 +8,8 @@ namespace Chaos.Tests.Communities;
 /// Every permission refusal of the community routes (missing_permission naming the bit, not_a_member, forbidden),
 /// bans across invites, role hierarchy, and overwrites changing what a member sees.
 /// </summary>
-public sealed class CommunityPermissionTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+[Collection(CommunitiesServer.Name)]
+public sealed class CommunityPermissionTests(ApiFixture fixture)
 {
     private ChaosServer Server => fixture.Server;
 

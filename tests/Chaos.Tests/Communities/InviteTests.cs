@@ -5,7 +5,8 @@ using Chaos.Tests.Infrastructure;
 namespace Chaos.Tests.Communities;
 
 /// <summary>Invite bounds, every way an invite stops working (invite_invalid), and users racing for the last use.</summary>
-public sealed class InviteTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+[Collection(InvitesServer.Name)]
+public sealed class InviteTests(ApiFixture fixture)
 {
     private ChaosServer Server => fixture.Server;
 
@@ -42,7 +43,7 @@ public sealed class InviteTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         invite.GetProperty("expiresAt").ValueKind.ShouldBe(expires ? JsonValueKind.String : JsonValueKind.Null);
         if (body == "{}")
         {
-            // API.md: maxAgeSeconds defaults to 86400.
+            // docs/api.md#limits: maxAgeSeconds defaults to 86400.
             DateTimeOffset.Parse(invite.Str("expiresAt"), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(DateTimeOffset.UtcNow.AddDays(1), TimeSpan.FromMinutes(1));
         }
     }

@@ -11,23 +11,10 @@ namespace Chaos.Tests.Edge;
 /// Anonymous traffic is limited per client address, and password hashing is bounded per process (issue 11, item 3). The
 /// front door trusts 127.0.0.1 as a proxy here, so each test picks its client address through X-Forwarded-For.
 /// </summary>
-public sealed class AnonymousLimitsTests : IAsyncLifetime
+public sealed class AnonymousLimitsTests(AnonymousLimitsFixture fixture) : IClassFixture<AnonymousLimitsFixture>
 {
-    private ChaosServer? server;
 
-    private ChaosServer Server => server!;
-
-    public async Task InitializeAsync() => server = await ChaosServer.StartAsync(null, new Dictionary<string, string?>
-    {
-        ["Chaos:RateLimits:Enabled"] = "true",
-        ["Chaos:RateLimits:AuthPerAddressLimit"] = "20",
-        ["Chaos:RateLimits:AuthPerAddressWindowSeconds"] = "600",
-        ["Chaos:RateLimits:InvitePreviewsPerAddressLimit"] = "5",
-        ["Chaos:RateLimits:InvitePreviewsPerAddressWindowSeconds"] = "600",
-        ["Chaos:FrontDoor:KnownProxies:0"] = "127.0.0.1",
-    });
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
+    private ChaosServer Server => fixture.Server;
 
     [Fact]
     public async Task ALoginFlood_FromOneAddress_IsCut_WhileARealUserElsewhereLogsIn()

@@ -1,12 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Chaos.Tests.Accounts;
 using Chaos.Tests.Infrastructure;
 
 namespace Chaos.Tests.Edge;
 
 /// <summary>Holes of the public edge found by reading the code (issue 11): each test failed before its fix.</summary>
-public sealed class EdgeHolesTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+[Collection(AccountsServer.Name)]
+public sealed class EdgeHolesTests(ApiFixture fixture)
 {
     private ChaosServer Server => fixture.Server;
 

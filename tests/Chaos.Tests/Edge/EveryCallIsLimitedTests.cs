@@ -11,23 +11,11 @@ namespace Chaos.Tests.Edge;
 /// requests limit of 3, the fourth call of any of them is refused. Each case uses a fresh user, since the bucket is per
 /// user and shared by all routes.
 /// </summary>
-public sealed class EveryCallIsLimitedTests : IAsyncLifetime
+public sealed class EveryCallIsLimitedTests(EveryCallIsLimitedFixture fixture) : IClassFixture<EveryCallIsLimitedFixture>
 {
     private const int Limit = 3;
-    private ChaosServer? server;
 
-    private ChaosServer Server => server!;
-
-    public async Task InitializeAsync() => server = await ChaosServer.StartAsync(null, new Dictionary<string, string?>
-    {
-        ["Chaos:RateLimits:Enabled"] = "true",
-        ["Chaos:RateLimits:RequestsLimit"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Chaos:RateLimits:RequestsWindowSeconds"] = "600",
-        ["Chaos:RateLimits:MessagesLimit"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Chaos:RateLimits:MessagesWindowSeconds"] = "600",
-    });
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
+    private ChaosServer Server => fixture.Server;
 
     public static TheoryData<string> RestCases => ["presence", "relationships list", "relationship change", "dm create", "dm list", "voice states", "voice message upload", "read state", "typing"];
 

@@ -11,6 +11,7 @@ namespace Chaos.Tests.Gateway;
 /// Two front-door processes, each co-hosting a silo, clustered through one PostgreSQL database: members connected to
 /// different front doors see every message exactly once, in seq order, with edits and deletes.
 /// </summary>
+[StartsEarly]
 public sealed class CrossFrontDoorTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private ChaosProcess? first;

@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace Chaos.Tests.Gateway;
 
 /// <summary>The gateway over real SignalR connections on one front door backed by PostgreSQL.</summary>
-public sealed class GatewayTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+[Collection(GatewayServer.Name)]
+public sealed class GatewayTests(ApiFixture fixture)
 {
     private ChaosServer Server => fixture.Server;
 
@@ -163,7 +164,7 @@ public sealed class GatewayTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         (await owner.Http.DeleteAsync($"/api/v1/channels/{general}/overwrites/{member.Id}")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         // ChannelUpdated reaches the member only after its front door re-evaluated access and resubscribed; messages
-        // from the moment access returned but before that would be filled from history by seq (API.md).
+        // from the moment access returned but before that would be filled from history by seq (docs/api.md#stateful-reconnect-and-gaps).
         await memberClient.WaitForAsync("ChannelUpdated", c => c.GetProperty("id").GetString() == general && c.GetProperty("overwrites").GetArrayLength() == 0);
         await SendAsync(owner, general, "visible again");
         await memberClient.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "visible again");

@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using Chaos.Api.Hosting;
 using Chaos.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 
 namespace Chaos.Tests.Hosting;
 
@@ -22,11 +21,11 @@ public sealed class ConnectionLimitTests
         ConnectionLimit.OpenFileLimit(Limits.Replace("20000                20000", "unlimited            unlimited", StringComparison.Ordinal)).ShouldBeNull();
         ConnectionLimit.OpenFileLimit("no such line").ShouldBeNull();
 
-        var empty = new ConfigurationBuilder().Build();
+        var empty = new FrontDoorOptions();
         ConnectionLimit.Resolve(empty, Limits).ShouldBe(20_000 - ConnectionLimit.Reserve);
         ConnectionLimit.Resolve(empty, "no limits known").ShouldBeNull();
         ConnectionLimit.Resolve(empty, Limits.Replace("20000                20000", "1024                 1024 ", StringComparison.Ordinal)).ShouldBe(ConnectionLimit.MinimumDefault);
-        var configured = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [ConnectionLimit.Key] = "500" }).Build();
+        var configured = new FrontDoorOptions { MaxConnections = 500 };
         ConnectionLimit.Resolve(configured, Limits).ShouldBe(500);
         ConnectionLimit.Split(16).ShouldBe((4L, 12L));
         ConnectionLimit.Split(18_976).ShouldBe((4_744L, 14_232L));

@@ -1,3 +1,4 @@
+using Chaos.Tests.Accounts;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -5,7 +6,8 @@ using Chaos.Tests.Infrastructure;
 
 namespace Chaos.Tests.Hosting;
 
-public sealed class FrontDoorTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+[Collection(AccountsServer.Name)]
+public sealed class FrontDoorTests(ApiFixture fixture)
 {
     [Fact]
     public async Task Health_LiveAndReady_AnswerOk_WithClusterAndDatabase()

@@ -1,6 +1,10 @@
 namespace Chaos.Tests.Infrastructure;
 
-/// <summary>One front door on its own fresh PostgreSQL database, shared by the tests of one class.</summary>
+/// <summary>
+/// One front door on its own fresh PostgreSQL database. Tests that keep apart by fresh users share one per collection
+/// (<c>AccountsServer</c>, <c>CommunitiesServer</c>, <c>GatewayServer</c>, <c>PersonalServer</c>); a class that starts
+/// more front doors on its database takes one of its own as a class fixture.
+/// </summary>
 public sealed class ApiFixture : IAsyncLifetime
 {
     private ChaosServer? server;

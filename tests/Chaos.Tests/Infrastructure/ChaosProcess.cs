@@ -8,6 +8,7 @@ public sealed class ChaosProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly ConcurrentQueue<string> output = new();
+    private bool disposed;
 
     private ChaosProcess(Process process, Uri httpAddress)
     {
@@ -24,7 +25,10 @@ public sealed class ChaosProcess : IAsyncDisposable
     public string Output => string.Join('\n', output);
 
     /// <summary>Starts <c>dotnet {project}.dll</c> from the repo's build output with configuration given as arguments.</summary>
-    public static async Task<ChaosProcess> StartAsync(string project, int httpPort, IDictionary<string, string> settings)
+    public static Task<ChaosProcess> StartAsync(string project, int httpPort, IDictionary<string, string> settings) =>
+        BootLog.TimeAsync($"process ({project})", () => LaunchAsync(project, httpPort, settings));
+
+    private static async Task<ChaosProcess> LaunchAsync(string project, int httpPort, IDictionary<string, string> settings)
     {
         var dll = FindBuildOutput(project);
         var info = new ProcessStartInfo("dotnet")
@@ -116,6 +120,14 @@ public sealed class ChaosProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A test that restarts a process disposes the old one before starting the new; if the start fails, its finally
+        // block disposes the old one again, and that must not hide the start's exception.
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
         if (!process.HasExited)
         {
             await KillAsync();

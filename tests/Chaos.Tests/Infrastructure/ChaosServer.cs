@@ -54,10 +54,12 @@ public sealed class ChaosServer : IAsyncDisposable
             args.Add($"--{key}={value}");
         }
 
-        var app = await ChaosApplication.CreateAsync([.. args], configure);
-        await app.StartAsync();
-        var address = app.Urls.First();
-        return new ChaosServer(app, new Uri(address));
+        return await BootLog.TimeAsync(connectionString is null ? "server (in-memory)" : "server", async () =>
+        {
+            var app = await ChaosApplication.CreateAsync([.. args], configure);
+            await app.StartAsync();
+            return new ChaosServer(app, new Uri(app.Urls.First()));
+        });
     }
 
     /// <summary>A client whose requests carry <paramref name="accessToken"/>.</summary>

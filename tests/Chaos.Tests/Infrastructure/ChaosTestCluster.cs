@@ -10,7 +10,10 @@ namespace Chaos.Tests.Infrastructure;
 /// </summary>
 public static class ChaosTestCluster
 {
-    public static async Task<TestCluster> StartAsync(string connectionString, short silos = 2)
+    public static Task<TestCluster> StartAsync(string connectionString, short silos = 2) =>
+        BootLog.TimeAsync($"test cluster ({silos} silos)", () => DeployAsync(connectionString, silos));
+
+    private static async Task<TestCluster> DeployAsync(string connectionString, short silos)
     {
         var builder = new TestClusterBuilder(silos);
         builder.Options.UseTestClusterMembership = false;

@@ -8,7 +8,7 @@ namespace Chaos.Tests.Infrastructure;
 
 /// <summary>
 /// A real SignalR client over a real WebSocket that records every event it receives, in order, as raw JSON — tests read
-/// the wire shapes API.md promises, not the server's types.
+/// the wire shapes docs/api.md#objects promises, not the server's types.
 /// </summary>
 public sealed class GatewayClient : IAsyncDisposable
 {

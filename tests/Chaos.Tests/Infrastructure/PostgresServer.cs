@@ -9,7 +9,7 @@ namespace Chaos.Tests.Infrastructure;
 /// <summary>
 /// One throwaway PostgreSQL server per test run. Started from the machine's initdb/pg_ctl (as an unprivileged
 /// user when the tests run as root), or taken from <c>CHAOS_TEST_POSTGRES</c> when that names an existing server.
-/// Every test class gets its own freshly migrated database, so tests never see each other's rows.
+/// Every fixture gets its own freshly migrated database; tests sharing one keep apart by fresh users, channels and ids.
 /// </summary>
 public static class PostgresServer
 {
@@ -20,7 +20,10 @@ public static class PostgresServer
     private static int databaseCounter;
 
     /// <summary>Creates an empty database with every CHAOS migration applied and returns its connection string.</summary>
-    public static async Task<string> CreateDatabaseAsync(bool migrate = true)
+    public static Task<string> CreateDatabaseAsync(bool migrate = true) =>
+        BootLog.TimeAsync(migrate ? "database" : "database (empty)", () => CreateDatabaseCoreAsync(migrate));
+
+    private static async Task<string> CreateDatabaseCoreAsync(bool migrate)
     {
         var admin = await GetAdminConnectionStringAsync();
         var name = $"chaos_{Environment.ProcessId}_{Interlocked.Increment(ref databaseCounter)}_{Guid.NewGuid():N}"[..40];
@@ -57,7 +60,7 @@ public static class PostgresServer
             }
 
             var external = Environment.GetEnvironmentVariable("CHAOS_TEST_POSTGRES");
-            adminConnectionString = string.IsNullOrWhiteSpace(external) ? await StartLocalServerAsync() : external;
+            adminConnectionString = string.IsNullOrWhiteSpace(external) ? await BootLog.TimeAsync("postgres", StartLocalServerAsync) : external;
             return adminConnectionString;
         }
         finally

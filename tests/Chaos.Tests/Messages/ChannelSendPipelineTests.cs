@@ -14,7 +14,8 @@ namespace Chaos.Tests.Messages;
 /// acknowledged message has its own seq, history is gapless and in seq order, events go out in seq order, nonces stay
 /// idempotent under concurrency, and a seq taken behind the grain's back is recovered from.
 /// </summary>
-public sealed class ChannelSendPipelineTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+[Collection(GatewayServer.Name)]
+public sealed class ChannelSendPipelineTests(ApiFixture fixture)
 {
     private ChaosServer Server => fixture.Server;
 

@@ -1,3 +1,4 @@
+using Chaos.Hosting;
 using Chaos.Messages;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ public sealed class MessageStorageRegistrationTests
             ["Chaos:Messages:LingerMilliseconds"] = "0.5",
             ["Chaos:Messages:MaxFlushesInFlight"] = "2",
         }).Build();
-        await using var provider = new ServiceCollection().AddLogging().AddMetrics().AddChaosMessageStorage(configuration).BuildServiceProvider();
+        await using var provider = new ServiceCollection().AddLogging().AddMetrics().AddChaosStores(ChaosStorage.From(configuration)).AddChaosMessageWriter(configuration).BuildServiceProvider();
 
         var store = provider.GetRequiredService<IMessageStore>().ShouldBeOfType<InMemoryMessageStore>();
         var options = provider.GetRequiredService<IOptions<MessageWriterOptions>>().Value;
@@ -35,7 +36,7 @@ public sealed class MessageStorageRegistrationTests
         {
             ["ConnectionStrings:Chaos"] = "Host=127.0.0.1;Port=1;Username=nobody",
         }).Build();
-        await using var provider = new ServiceCollection().AddLogging().AddMetrics().AddChaosMessageStorage(configuration).BuildServiceProvider();
+        await using var provider = new ServiceCollection().AddLogging().AddMetrics().AddChaosStores(ChaosStorage.From(configuration)).AddChaosMessageWriter(configuration).BuildServiceProvider();
 
         provider.GetRequiredService<IMessageStore>().ShouldBeOfType<PostgresMessageStore>();
         provider.GetRequiredService<IOptions<MessageWriterOptions>>().Value.BatchSize.ShouldBe(256);

@@ -7,7 +7,8 @@ using static Chaos.Tests.Personal.Personal;
 namespace Chaos.Tests.Personal;
 
 /// <summary>Invisible must be indistinguishable from offline, <c>lastSeenAt</c> included (issue 11, item 11).</summary>
-public sealed class InvisibleLastSeenTests(PresenceFixture fixture) : IClassFixture<PresenceFixture>
+[Collection(PresenceServer.Name)]
+public sealed class InvisibleLastSeenTests(PresenceFixture fixture)
 {
     private ChaosServer Server => fixture.Server;
 

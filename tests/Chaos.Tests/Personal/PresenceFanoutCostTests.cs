@@ -9,21 +9,11 @@ using static Chaos.Tests.Personal.Personal;
 
 namespace Chaos.Tests.Personal;
 
-/// <summary>Small communities here have at most 30 members, so one of the three communities below is "large".</summary>
-public sealed class FanoutPresenceFixture : PresenceFixture
-{
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["Chaos:Presence:DebounceMilliseconds"] = "300",
-        ["Chaos:Presence:SmallCommunityMaxMembers"] = "30",
-    };
-}
-
 /// <summary>
 /// The cost of one status change of a user with 100 friends in 3 communities, counted (not timed): publishes, stream
 /// deliveries to front doors, and socket writes to connections — on the server's counters and on the clients.
 /// </summary>
-[Collection(HeavyPersonalTests.Name)]
+[StartsEarly]
 public sealed class PresenceFanoutCostTests(FanoutPresenceFixture fixture, ITestOutputHelper output) : IClassFixture<FanoutPresenceFixture>
 {
     private ChaosServer Server => fixture.Server;

@@ -14,7 +14,8 @@ using static Chaos.Tests.Personal.Personal;
 namespace Chaos.Tests.Personal;
 
 /// <summary>Presence as friends and co-members see it, over real SignalR connections on PostgreSQL.</summary>
-public sealed class PresenceTests(PresenceFixture fixture, ITestOutputHelper output) : IClassFixture<PresenceFixture>
+[Collection(PresenceServer.Name)]
+public sealed class PresenceTests(PresenceFixture fixture, ITestOutputHelper output)
 {
     private ChaosServer Server => fixture.Server;
 

@@ -8,7 +8,8 @@ using static Chaos.Tests.Personal.Personal;
 namespace Chaos.Tests.Personal;
 
 /// <summary>DMs and group DMs: one DM per pair, groups with owner add/remove, blocks, and the shared message path.</summary>
-public sealed class PrivateChannelTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+[Collection(PersonalServer.Name)]
+public sealed class PrivateChannelTests(ApiFixture fixture)
 {
     private ChaosServer Server => fixture.Server;
 

@@ -11,8 +11,8 @@ using R = Chaos.Relationships.RelationshipType;
 namespace Chaos.Tests.Personal;
 
 /// <summary>The 1,000-friend bound, reached through the grains (registering 1,001 accounts over HTTP would add nothing).</summary>
-[Collection(HeavyPersonalTests.Name)]
-public sealed class RelationshipBoundTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+[Collection(PersonalServer.Name)]
+public sealed class RelationshipBoundTests(ApiFixture fixture)
 {
     private ChaosServer Server => fixture.Server;
 
@@ -23,21 +23,27 @@ public sealed class RelationshipBoundTests(ApiFixture fixture) : IClassFixture<A
         var me = long.Parse(owner.Id, System.Globalization.CultureInfo.InvariantCulture);
         var directory = Server.Services.GetRequiredService<IUserDirectory>();
         var grains = Server.Services.GetRequiredService<IGrainFactory>();
-        // Far-future ids no real registration can take; only the directory needs to know them.
-        var others = Enumerable.Range(1, RelationshipRules.MaxFriends + 1).Select(i => me + (1L << 40) + i).ToList();
-        foreach (var other in others)
+        // Ids no registration can take (snowflakes from long before this server started): only the directory needs to
+        // know them. The first thousand are below mine, so each pair's coordinator is the other user's grain
+        // (RelationshipRules.Coordinator) and the pairs are made concurrently; my grain still applies its side of every
+        // pair one at a time and checks its bound each time. The last is above mine, so the refused request runs on my
+        // grain, as the REST call below does.
+        var friends = Enumerable.Range(1, RelationshipRules.MaxFriends).Select(i => (me / 2) + i).ToList();
+        var last = me + (1L << 40);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 16 };
+        await Parallel.ForEachAsync(
+            friends.Append(last),
+            parallel,
+            async (other, _) => await directory.UpsertAsync(new PublicUser(other, $"bound{other}", "Bound", DateTimeOffset.UtcNow)));
+
+        await Parallel.ForEachAsync(friends, parallel, async (other, _) =>
         {
-            await directory.UpsertAsync(new PublicUser(other, $"bound{other}", "Bound", DateTimeOffset.UtcNow));
-        }
+            var pair = grains.GetGrain<IUserGrain>(other);
+            await pair.ChangeRelationshipAsync(me, other, R.Friend);
+            (await pair.ChangeRelationshipAsync(other, me, R.Friend)).Type.ShouldBe(R.Friend);
+        });
 
         var coordinator = grains.GetGrain<IUserGrain>(me);
-        foreach (var other in others.Take(RelationshipRules.MaxFriends))
-        {
-            await coordinator.ChangeRelationshipAsync(me, other, R.Friend);
-            (await coordinator.ChangeRelationshipAsync(other, me, R.Friend)).Type.ShouldBe(R.Friend);
-        }
-
-        var last = others[^1];
         (await coordinator.ChangeRelationshipAsync(last, me, R.Friend)).Type.ShouldBe(R.Outgoing);
         var refused = await Should.ThrowAsync<ChaosException>(() => coordinator.ChangeRelationshipAsync(me, last, R.Friend));
         refused.Code.ShouldBe(ErrorCodes.Conflict);

@@ -13,7 +13,8 @@ using R = Chaos.Relationships.RelationshipType;
 namespace Chaos.Tests.Personal;
 
 /// <summary>Friend requests, acceptance, removal and blocks end to end: REST, PostgreSQL and both sides' gateways.</summary>
-public sealed class RelationshipTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+[Collection(PersonalServer.Name)]
+public sealed class RelationshipTests(ApiFixture fixture)
 {
     private ChaosServer Server => fixture.Server;
 

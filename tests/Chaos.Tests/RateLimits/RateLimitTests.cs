@@ -9,30 +9,17 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chaos.Tests.RateLimits;
 
-/// <summary>API.md's send limit (50 per 10 s per user) holds across the whole cluster, with Discord-style headers.</summary>
-public sealed class RateLimitTests : IAsyncLifetime
+/// <summary>The send limit of docs/api.md#rate-limits (50 per 10 s per user) holds across the whole cluster, with Discord-style headers.</summary>
+public sealed class RateLimitTests(RateLimitedServers servers) : IClassFixture<RateLimitedServers>
 {
-    private ChaosServer? first;
-    private ChaosServer? second;
+    private ChaosServer First => servers.A;
 
-    public async Task InitializeAsync()
-    {
-        var connectionString = await PostgresServer.CreateDatabaseAsync();
-        var settings = new Dictionary<string, string?> { ["Chaos:RateLimits:Enabled"] = "true", ["Chaos:RateLimits:MessagesWindowSeconds"] = "60" };
-        first = await ChaosServer.StartAsync(connectionString, settings);
-        second = await ChaosServer.StartAsync(connectionString, settings);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await second!.DisposeAsync();
-        await first!.DisposeAsync();
-    }
+    private ChaosServer Second => servers.B;
 
     [Fact]
     public async Task Sends_PastTheLimit_Answer429WithHeaders_AndOtherUsersAreUnaffected()
     {
-        var user = await first!.RegisterAsync();
+        var user = await First.RegisterAsync();
         var channel = GatewayTests.GeneralChannel(await GatewayTests.CreateCommunityAsync(user));
         for (var i = 0; i < 50; i++)
         {
@@ -53,7 +40,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         // History shows exactly the 50 accepted sends; the refused one was never written.
         (await user.Http.GetFromJsonAsync<JsonElement>($"/api/v1/channels/{channel}/messages?limit=100")).GetArrayLength().ShouldBe(50);
 
-        var other = await first.RegisterAsync();
+        var other = await First.RegisterAsync();
         var otherChannel = GatewayTests.GeneralChannel(await GatewayTests.CreateCommunityAsync(other));
         (await other.Http.PostAsJsonAsync($"/api/v1/channels/{otherChannel}/messages", new { content = "fine" })).StatusCode.ShouldBe(HttpStatusCode.Created);
     }
@@ -61,9 +48,9 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task TheLimit_HoldsAcrossFrontDoors_AndTheGateway()
     {
-        var user = await first!.RegisterAsync();
+        var user = await First.RegisterAsync();
         var channel = GatewayTests.GeneralChannel(await GatewayTests.CreateCommunityAsync(user));
-        using var throughSecond = second!.CreateClient(user.AccessToken);
+        using var throughSecond = Second.CreateClient(user.AccessToken);
         var accepted = 0;
         for (var i = 0; i < 30; i++)
         {
@@ -87,7 +74,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         }
 
         accepted.ShouldBe(50);
-        await using var gateway = await GatewayClient.ConnectAsync(second.BaseAddress, user.AccessToken);
+        await using var gateway = await GatewayClient.ConnectAsync(Second.BaseAddress, user.AccessToken);
         var error = await Should.ThrowAsync<HubException>(() => gateway.Connection.InvokeAsync<JsonElement>("SendMessage", channel, "via the hub", null));
         error.Message.ShouldContain("HubException: rate_limited:");
     }

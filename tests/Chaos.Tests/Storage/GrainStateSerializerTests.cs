@@ -1,5 +1,6 @@
 using System.Text;
 using Chaos.Hosting;
+using Chaos.Tests.Accounts;
 using Chaos.Tests.Infrastructure;
 using Npgsql;
 using Orleans.Serialization;
@@ -8,10 +9,11 @@ using Orleans.Storage;
 namespace Chaos.Tests.Storage;
 
 /// <summary>
-/// The `$type` trap (ARCHITECTURE.md): grain state must not embed CLR type names, or renaming a state class orphans
+/// The `$type` trap (docs/architecture.md#grain-state-serialization): grain state must not embed CLR type names, or renaming a state class orphans
 /// every row. We store state with the Orleans serializer, which is keyed by field ids.
 /// </summary>
-public sealed class GrainStateSerializerTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+[Collection(AccountsServer.Name)]
+public sealed class GrainStateSerializerTests(ApiFixture fixture)
 {
     [Fact]
     public void StateWrittenByAnOldClass_IsReadByItsRenamedSuccessor()

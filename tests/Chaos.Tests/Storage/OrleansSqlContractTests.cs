@@ -7,7 +7,7 @@ using static Chaos.Tests.Storage.OrleansParameter;
 namespace Chaos.Tests.Storage;
 
 /// <summary>
-/// The contract of ORLEANS_POSTGRES.md, checked against 0001_orleans.sql on a real PostgreSQL: every stored query
+/// The contract of docs/architecture.md#orleans-on-postgresql, checked against 0001_orleans.sql on a real PostgreSQL: every stored query
 /// is loaded by key and run with the parameters Orleans binds, and its result read the way Orleans reads it.
 /// Every test works under its own deployment / service id, so tests sharing the class database never meet.
 /// </summary>

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Chaos.Api.Blobs;
 using Chaos.Audio;
 using Chaos.Tests.Audio;
+using Chaos.Tests.Gateway;
 using Chaos.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -12,7 +13,8 @@ using Xunit.Abstractions;
 namespace Chaos.Tests.Voice;
 
 /// <summary><c>POST /channels/{id}/voice-messages</c> and attachment downloads on one front door with PostgreSQL.</summary>
-public sealed class VoiceMessageTests(ApiFixture fixture, ITestOutputHelper output) : IClassFixture<ApiFixture>
+[Collection(GatewayServer.Name)]
+public sealed class VoiceMessageTests(ApiFixture fixture, ITestOutputHelper output)
 {
     private ChaosServer Server => fixture.Server;
 

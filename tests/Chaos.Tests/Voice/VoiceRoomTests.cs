@@ -100,15 +100,16 @@ public sealed class VoiceRoomTests(TwoFrontDoorsFixture fixture, ITestOutputHelp
             }
         }
 
+        // Every frame heard across the doors was one a speaker sent (two speakers on B heard by the listener on A, the
+        // speaker on A heard by both listeners on B).
+        crossDoor.Count.ShouldBe(4 * count);
+        crossDoor.ShouldAllBe(ms => ms > 0, "each frame is heard after its speaker handed it over, so the figures below are real");
         crossDoor.Sort();
         var p50 = crossDoor[crossDoor.Count / 2];
         var p99 = crossDoor[(int)(crossDoor.Count * 0.99)];
+        // Printed, not asserted: wall-clock figures on a shared machine measure the machine (timing belongs to the
+        // benchmarks, docs/benchmarks.md). Order, completeness and bytes are asserted above.
         output.WriteLine($"voice frame latency client→client across front doors: n={crossDoor.Count} p50={p50:0.00} ms p99={p99:0.00} ms max={crossDoor[^1]:0.00} ms");
-        // Regression guards, not the budget: on this shared 2-core machine the full suite drives p50 to ~40 ms. A frame
-        // stuck until the sequencer's 400 ms stale flush (a broken reorder path) would blow these; the printout is the
-        // measurement.
-        p50.ShouldBeLessThan(200);
-        p99.ShouldBeLessThan(1000);
     }
 
     [Fact]

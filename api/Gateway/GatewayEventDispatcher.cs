@@ -1,0 +1,139 @@
+using Chaos.Communities;
+using Chaos.Gateway;
+using Chaos.Hosting;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chaos.Api.Gateway;
+
+/// <summary>
+/// Delivers each stream event that reaches this front door (docs/architecture.md, Fan-out): feature handlers first, then access
+/// changes, then the stream's SignalR group — one publish per event, one delivery per interested front door, one socket
+/// write per recipient, never a grain call per recipient. Access changes arrive on the same streams as the events they
+/// govern, so a connection is re-evaluated before anything published after the change reaches it.
+/// </summary>
+public sealed partial class GatewayEventDispatcher(
+    GatewayEventInbox inbox,
+    IEnumerable<IGatewayEventHandler> handlers,
+    GatewayAccess access,
+    GatewayConnectionRegistry registry,
+    IHubContext<GatewayHub> hub,
+    Telemetry.GatewayMetrics metrics,
+    ILogger<GatewayEventDispatcher> logger) : IHostedService, IDisposable
+{
+    private readonly IGatewayEventHandler[] handlers = [.. handlers];
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Ends when the inbox is closed; DispatchAsync never throws.
+        _ = Task.Run(ReadAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Keeps delivering while the rest of the host stops (connections still open hear everything); see <see cref="Dispose"/>.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Ends delivery when the host is torn down: what is still queued is released, not delivered.</summary>
+    public void Dispose() => inbox.Close();
+
+    private async Task ReadAsync()
+    {
+        await foreach (var delivery in inbox.ReadAllAsync(CancellationToken.None))
+        {
+            // Not awaited: streams do not wait for each other. Each stream waits for its own previous event, because its
+            // subscription awaits the delivery's completion.
+            _ = DeliverAsync(delivery);
+        }
+    }
+
+    private async Task DeliverAsync(GatewayDelivery delivery)
+    {
+        try
+        {
+            await DispatchAsync(delivery.Namespace, delivery.Key, delivery.Event);
+        }
+        finally
+        {
+            delivery.Complete();
+        }
+    }
+
+    /// <summary>Handles one event; never throws, since a failed delivery must not stall the stream for everyone else.</summary>
+    public async Task DispatchAsync(string ns, long key, GatewayEvent evt)
+    {
+        try
+        {
+            foreach (var handler in handlers)
+            {
+                if (await handler.HandleAsync(ns, key, evt))
+                {
+                    return;
+                }
+            }
+
+            switch (evt.Payload)
+            {
+                case AccessChanged change:
+                    await access.ReevaluateAsync(change, channelsOnly: ns != ChaosProviders.CommunityNamespace);
+                    return;
+                case MembershipChanged joined:
+                    await JoinedAsync(joined);
+                    return;
+                case IGatewayControlEvent:
+                    // Front-door events of features that are not wired here are never forwarded to clients.
+                    return;
+                case Channel channel when evt.Name is GatewayEvents.ChannelCreated or GatewayEvents.ChannelUpdated && channel.CommunityId is { } communityId:
+                    var viewers = registry.Viewers(communityId, channel.Id);
+                    if (viewers.Count > 0)
+                    {
+                        await hub.Clients.Clients(viewers).SendAsync(evt.Name, evt.Payload);
+                    }
+
+                    return;
+            }
+
+            // Not awaited: SignalR serializes the event once and starts every connection's write in order before this
+            // returns; awaiting the writes would let one slow socket (or a full stateful-reconnect buffer waiting for
+            // its client's ack) hold up this stream for every other connection on this front door. Each connection's
+            // writes stay in order behind its own write lock.
+            Observe(hub.Clients.Group(GatewayGroups.For(ns, key)).SendAsync(evt.Name, evt.Payload), evt.Name, ns, key);
+            metrics.Delivered(evt);
+        }
+        catch (Exception exception)
+        {
+            LogDeliveryFailed(logger, exception, evt.Name, ns, key);
+        }
+    }
+
+    /// <summary>The user joined a community while connected: each of their connections gets it, then hears of it.</summary>
+    private async Task JoinedAsync(MembershipChanged change)
+    {
+        foreach (var connection in registry.OfUser(change.UserId))
+        {
+            var view = await access.RefreshAsync(connection, change.CommunityId, change.Version, channelsOnly: false);
+            if (view is not null)
+            {
+                await hub.Clients.Client(connection.ConnectionId).SendAsync(GatewayEvents.CommunityUpdated, view);
+            }
+        }
+    }
+
+    private void Observe(Task delivery, string name, string ns, long key)
+    {
+        if (!delivery.IsCompletedSuccessfully)
+        {
+            _ = delivery.ContinueWith(
+                static (t, state) =>
+                {
+                    var (log, name, ns, key) = ((ILogger, string, string, long))state!;
+                    LogDeliveryFailed(log, t.Exception!, name, ns, key);
+                },
+                ((ILogger)logger, name, ns, key),
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering {EventName} from {Namespace}/{Key} failed")]
+    private static partial void LogDeliveryFailed(ILogger logger, Exception exception, string eventName, string @namespace, long key);
+}

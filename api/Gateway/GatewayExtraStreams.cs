@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace Chaos.Api.Gateway;
+
+/// <summary>
+/// Adds streams beyond communities and channels to a live connection (a new friend's presence, a new DM) and removes
+/// them again: its subscription and its group, under the connection's own lock.
+/// </summary>
+public sealed class GatewayExtraStreams(GatewayConnectionRegistry registry, GatewayStreamSubscriptions subscriptions, IHubContext<GatewayHub> hub)
+{
+    /// <summary>Returns once the stream's events reach the connection; a closed or unknown connection is left alone.</summary>
+    public async Task AddAsync(string connectionId, string ns, long key)
+    {
+        if (registry.Find(connectionId) is not { } connection)
+        {
+            return;
+        }
+
+        await connection.Sync.WaitAsync();
+        try
+        {
+            if (connection.Closed || connection.ExtraStreams.Contains((ns, key)))
+            {
+                return;
+            }
+
+            await subscriptions.AcquireAsync(ns, key);
+            await hub.Groups.AddToGroupAsync(connectionId, GatewayGroups.For(ns, key));
+            connection.ExtraStreams.Add((ns, key));
+        }
+        finally
+        {
+            connection.Sync.Release();
+        }
+    }
+
+    /// <summary>Removes a stream added with <see cref="AddAsync"/>.</summary>
+    public async Task RemoveAsync(string connectionId, string ns, long key)
+    {
+        if (registry.Find(connectionId) is not { } connection)
+        {
+            return;
+        }
+
+        await connection.Sync.WaitAsync();
+        try
+        {
+            if (!connection.ExtraStreams.Remove((ns, key)))
+            {
+                return;
+            }
+
+            await hub.Groups.RemoveFromGroupAsync(connectionId, GatewayGroups.For(ns, key));
+            await subscriptions.ReleaseAsync(ns, key);
+        }
+        finally
+        {
+            connection.Sync.Release();
+        }
+    }
+}

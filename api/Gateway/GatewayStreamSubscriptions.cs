@@ -1,0 +1,104 @@
+using Chaos.Api.Errors;
+using Chaos.Gateway;
+using Chaos.Hosting;
+using Orleans.Streams;
+
+namespace Chaos.Api.Gateway;
+
+/// <summary>
+/// One Orleans stream subscription per stream that any local connection needs, reference-counted: the first connection
+/// that needs a stream subscribes this front door, the last one to let go unsubscribes it. What arrives is posted to the
+/// <see cref="GatewayEventInbox"/>.
+/// </summary>
+public sealed partial class GatewayStreamSubscriptions(IClusterClient cluster, GatewayEventInbox inbox, ILogger<GatewayStreamSubscriptions> logger)
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<(string Namespace, long Key), Subscription> subscriptions = [];
+
+    /// <summary>Takes one reference on a stream, subscribing when it is the first; returns once the subscription is live.</summary>
+    public async Task AcquireAsync(string ns, long key)
+    {
+        Subscription subscription;
+        lock (gate)
+        {
+            if (subscriptions.TryGetValue((ns, key), out var existing))
+            {
+                existing.Count++;
+                subscription = existing;
+            }
+            else
+            {
+                subscription = new Subscription { Count = 1 };
+                subscription.Handle = SubscribeAsync(ns, key);
+                subscriptions[(ns, key)] = subscription;
+            }
+        }
+
+        try
+        {
+            await subscription.Handle!;
+        }
+        catch (Exception exception)
+        {
+            // A failed subscription is dropped at once (and this caller's share given back): kept, its faulted task would
+            // fail every later connection that needs the stream, for the life of the process — the front door that
+            // survived a silo failed Ready for minutes that way.
+            lock (gate)
+            {
+                subscription.Count--;
+                if (subscriptions.TryGetValue((ns, key), out var current) && ReferenceEquals(current, subscription))
+                {
+                    subscriptions.Remove((ns, key));
+                }
+            }
+
+            LogSubscribeFailed(logger, exception, ns, key);
+            throw;
+        }
+    }
+
+    /// <summary>Gives back one reference; the last one unsubscribes.</summary>
+    public async Task ReleaseAsync(string ns, long key)
+    {
+        Subscription? subscription;
+        lock (gate)
+        {
+            if (!subscriptions.TryGetValue((ns, key), out subscription) || --subscription.Count > 0)
+            {
+                return;
+            }
+
+            subscriptions.Remove((ns, key));
+        }
+
+        try
+        {
+            await (await subscription.Handle!).UnsubscribeAsync();
+        }
+        catch (Exception exception)
+        {
+            LogUnsubscribeFailed(logger, exception, ns, key);
+        }
+    }
+
+    private async Task<StreamSubscriptionHandle<GatewayEvent>> SubscribeAsync(string ns, long key)
+    {
+        var stream = cluster.GetStreamProvider(ChaosProviders.Streams).GetStream<GatewayEvent>(StreamId.Create(ns, key));
+        // Retried only where the call provably never ran (the pub-sub grain's silo refused or was unreachable): a timed-out
+        // subscribe may have registered, and a second one would deliver twice.
+        return await GrainCalls.RetryAsync(() => stream.SubscribeAsync((evt, _) => inbox.PostAsync(ns, key, evt)), idempotent: false, CancellationToken.None);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribing to {Namespace}/{Key} failed; the next connection that needs it subscribes again")]
+    private static partial void LogSubscribeFailed(ILogger logger, Exception exception, string @namespace, long key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unsubscribing from {Namespace}/{Key} failed")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string @namespace, long key);
+
+    private sealed class Subscription
+    {
+        public int Count { get; set; }
+
+        public Task<StreamSubscriptionHandle<GatewayEvent>>? Handle { get; set; }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Chaos.Api.Gateway;
+using Chaos.Gateway;
+using Chaos.Ids;
+using Chaos.Messages;
+using Chaos.Telemetry;
+
+namespace Chaos.Api.Telemetry;
+
+/// <summary>
+/// The front door's gateway metrics on the <c>Chaos</c> meter: live connections, stream events delivered to local
+/// connections (by event), and fan-out lag — from a message's creation (its snowflake's time, taken when the channel
+/// accepted it) to its delivery here, so commit time and the stream's pull period are both in it.
+/// </summary>
+public sealed class GatewayMetrics
+{
+    private readonly Counter<long> deliveries;
+    private readonly Histogram<double> fanoutLag;
+    private readonly TimeProvider time;
+
+    public GatewayMetrics(IMeterFactory meters, IServiceProvider services, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        ArgumentNullException.ThrowIfNull(services);
+        this.time = time;
+        var meter = meters.Create(ChaosTelemetry.Name);
+        // Resolved when observed: the fan-out itself depends on these metrics.
+        meter.CreateObservableUpDownCounter("chaos.gateway.connections", () => services.GetService<GatewayConnectionRegistry>()?.Count ?? 0, "{connection}", "Gateway connections open on this front door.");
+        deliveries = meter.CreateCounter<long>("chaos.gateway.deliveries", "{event}", "Stream events delivered to this front door's connections, by event.");
+        fanoutLag = meter.CreateHistogram<double>(
+            "chaos.fanout.lag",
+            "ms",
+            "From a message's acceptance by its channel to its delivery by this front door.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] });
+    }
+
+    /// <summary>Counts a delivery and marks it with a span (<c>chaos.gateway.deliver</c>, tagged with the event and its seq).</summary>
+    public void Delivered(GatewayEvent evt)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        // Its own trace for now: the memory stream does not carry the publisher's trace context to the pulling agent.
+        using var span = ChaosTelemetry.Source.StartActivity("chaos.gateway.deliver", ActivityKind.Consumer);
+        span?.SetTag("chaos.event", evt.Name);
+        if (evt.Seq is { } seq)
+        {
+            span?.SetTag("chaos.seq", seq);
+        }
+
+        deliveries.Add(1, new KeyValuePair<string, object?>("event", evt.Name));
+        if (evt.Payload is Message message && evt.Name == GatewayEvents.MessageCreated)
+        {
+            fanoutLag.Record(Math.Max(0, (time.GetUtcNow() - Snowflake.CreatedAt(message.Id)).TotalMilliseconds));
+        }
+    }
+}

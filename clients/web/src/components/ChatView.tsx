@@ -1,0 +1,109 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { Channel, Community, Message, User } from '../api/types';
+import { useChatState, useService } from '../context';
+import { channelTitle, displayName } from '../format';
+import { channelPermissions, has } from '../permissions';
+import { MessageList } from './MessageList';
+import { Composer } from './Composer';
+
+export function ChatView({ channel, community, onBack }: { channel: Channel; community?: Community; onBack?: () => void }) {
+  const service = useService();
+  const state = useChatState((s) => s);
+  const me = state.me!;
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
+  const [editing, setEditing] = useState<Message | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const typingMap = state.typing[channel.id];
+  useEffect(() => {
+    void service.openChannel(channel.id);
+    setReplyTo(null);
+    setEditing(null);
+    return () => void service.openChannel(null);
+  }, [service, channel.id]);
+  useEffect(() => {
+    if (!typingMap || Object.keys(typingMap).length === 0) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [typingMap]);
+  useEffect(() => {
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') void service.ack(channel.id);
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, [service, channel.id]);
+
+  const perms = community ? channelPermissions(community, channel, me.id, state.myRoles[community.id] ?? []) : null;
+  const canSend = perms === null || has(perms, 'SendMessages');
+  const canManage = perms !== null && has(perms, 'ManageMessages');
+  const isDm = !community;
+  const title = channelTitle(state, channel);
+  const dmName = isDm ? title : '';
+  const candidates = useMemo<User[]>(() => {
+    if (community) return (state.members[community.id] ?? []).map((m) => m.user).filter((u) => u.id !== me.id);
+    return (channel.recipientIds ?? []).filter((id) => id !== me.id).map((id) => state.users[id]).filter(Boolean) as User[];
+  }, [community, channel.recipientIds, state.members, state.users, me.id]);
+  const typers = Object.entries(typingMap ?? {})
+    .filter(([id, exp]) => exp > now && id !== me.id)
+    .map(([id]) => displayName(state, id));
+
+  return (
+    <main className="chat" aria-label={title}>
+      <header className="chat-header">
+        {onBack && (
+          <button type="button" className="back" onClick={onBack} aria-label="Back to the list">
+            ←
+          </button>
+        )}
+        <h1>{title}</h1>
+        {channel.topic && <p className="topic">{channel.topic}</p>}
+      </header>
+      <MessageList
+        label={isDm ? `Messages with ${dmName}` : `Messages in #${channel.name}`}
+        channel={state.messages[channel.id]}
+        users={state.users}
+        meId={me.id}
+        canManageMessages={canManage}
+        lastReadMessageId={undefined}
+        onLoadOlder={() => void service.loadOlder(channel.id)}
+        onReply={(m) => {
+          setEditing(null);
+          setReplyTo(m);
+        }}
+        onEdit={(m) => {
+          setReplyTo(null);
+          setEditing(m);
+        }}
+        onDelete={(m) => void service.remove(channel.id, m.id)}
+      />
+      <div className="typing" role="status" aria-live="polite">
+        {typers.length === 1 && `${typers[0]} is typing…`}
+        {typers.length === 2 && `${typers[0]} and ${typers[1]} are typing…`}
+        {typers.length > 2 && 'Several people are typing…'}
+      </div>
+      {canSend ? (
+        <Composer
+          label={isDm ? `Message ${dmName}` : `Message #${channel.name}`}
+          candidates={candidates}
+          replyTo={replyTo}
+          editing={editing}
+          onTyping={() => service.typing(channel.id)}
+          onSend={async (content) => {
+            await service.send(channel.id, content, replyTo?.id);
+            setReplyTo(null);
+          }}
+          onSaveEdit={async (content) => {
+            await service.edit(channel.id, editing!.id, content);
+            setEditing(null);
+          }}
+          onCancel={() => {
+            setReplyTo(null);
+            setEditing(null);
+          }}
+        />
+      ) : (
+        <p className="composer muted">You do not have permission to send messages in this channel.</p>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,167 @@
+import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { Message, User } from '../api/types';
+import type { ChannelMessages } from '../store';
+import { contentParts, time } from '../format';
+
+export interface MessageListProps {
+  label: string;
+  channel: ChannelMessages | undefined;
+  users: Record<string, User>;
+  meId: string;
+  canManageMessages: boolean;
+  lastReadMessageId?: string;
+  onLoadOlder: () => void;
+  onReply: (m: Message) => void;
+  onEdit: (m: Message) => void;
+  onDelete: (m: Message) => void;
+  /** For tests and very small screens: the viewport size before layout is known. */
+  initialRect?: { width: number; height: number };
+}
+
+const isDeleted = (m: Message) => m.flags === -1;
+
+/**
+ * The chat log: virtualised (only the visible rows are in the DOM, so 10,000 messages scroll like 50), loads older
+ * pages when scrolled near the top (keeping the reader's place), and sticks to the bottom while the reader is there.
+ */
+export function MessageList(props: MessageListProps) {
+  const { channel, label } = props;
+  const items = channel?.items ?? [];
+  const scroller = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const firstId = useRef<string | undefined>(undefined);
+  const lastId = useRef<string | undefined>(undefined);
+  const byId = useRef(new Map<string, Message>());
+  byId.current = new Map(items.map((m) => [m.id, m]));
+
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 56,
+    overscan: 8,
+    getItemKey: (i) => items[i]?.id ?? i,
+    initialRect: props.initialRect,
+  });
+
+  // Keep the reader's place when older messages are prepended; follow new messages when at the bottom.
+  useLayoutEffect(() => {
+    const prevFirst = firstId.current;
+    const prevLast = lastId.current;
+    firstId.current = items[0]?.id;
+    lastId.current = items[items.length - 1]?.id;
+    if (items.length === 0) return;
+    if (prevFirst && prevFirst !== items[0].id) {
+      const k = items.findIndex((m) => m.id === prevFirst);
+      if (k > 0 && prevLast === lastId.current) {
+        virtualizer.scrollToIndex(k, { align: 'start' });
+        return;
+      }
+    }
+    if (atBottom.current && prevLast !== lastId.current) virtualizer.scrollToIndex(items.length - 1, { align: 'end' });
+  }, [items, virtualizer]);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    if (el.scrollTop < 300 && channel?.hasMoreBefore && !channel.loadingOlder) props.onLoadOlder();
+  };
+
+  useEffect(() => {
+    // A short first page that does not fill the screen: fetch more right away.
+    const el = scroller.current;
+    if (el && channel?.hasMoreBefore && !channel.loadingOlder && el.scrollHeight <= el.clientHeight && items.length > 0) props.onLoadOlder();
+  });
+
+  const virtualItems = virtualizer.getVirtualItems();
+  return (
+    <div className="message-scroller" ref={scroller} onScroll={onScroll} role="log" aria-label={label} aria-live="polite" tabIndex={0}>
+      {channel?.loadingOlder && (
+        <p className="history-status" role="status">
+          Loading older messages…
+        </p>
+      )}
+      {channel && !channel.hasMoreBefore && <p className="history-status">This is the beginning of the conversation.</p>}
+      <div className="message-rows" style={{ height: virtualizer.getTotalSize() }}>
+        {virtualItems.map((row) => {
+          const m = items[row.index];
+          const prev = items[row.index - 1];
+          const gapBefore = prev && m.seq > prev.seq + 1 && channel?.filling;
+          return (
+            <div key={row.key} data-index={row.index} ref={virtualizer.measureElement} className="message-row" style={{ transform: `translateY(${row.start}px)` }}>
+              {gapBefore && (
+                <p className="history-status" role="status">
+                  Loading missed messages…
+                </p>
+              )}
+              {prev && props.lastReadMessageId === prev.id && prev.author.id !== props.meId && m.author.id !== props.meId && (
+                <div className="new-divider" aria-hidden="true">
+                  <span>New</span>
+                </div>
+              )}
+              <MessageItem {...props} message={m} replyTo={m.replyToId ? byId.current.get(m.replyToId) : undefined} />
+            </div>
+          );
+        })}
+      </div>
+      {channel?.filling && (
+        <p className="history-status" role="status">
+          Catching up…
+        </p>
+      )}
+    </div>
+  );
+}
+
+function MessageItem(props: MessageListProps & { message: Message; replyTo?: Message }) {
+  const { message: m, users, meId } = props;
+  const deleted = isDeleted(m);
+  const mine = m.author.id === meId;
+  const mentionsMe = m.mentions.includes(meId);
+  return (
+    <article className={`message${mentionsMe ? ' mentions-me' : ''}`} aria-label={`${m.author.displayName}: ${deleted ? 'message deleted' : m.content}`}>
+      {m.replyToId && (
+        <p className="reply-to">
+          ↪ replying to {props.replyTo ? `${props.replyTo.author.displayName}: ${props.replyTo.content.slice(0, 80)}` : 'an earlier message'}
+        </p>
+      )}
+      <header>
+        <span className="author">{m.author.displayName}</span> <time dateTime={m.createdAt}>{time(m.createdAt)}</time>
+        {m.editedAt && !deleted && <span className="edited"> (edited)</span>}
+      </header>
+      <p className="content">
+        {deleted ? (
+          <em>Message deleted</em>
+        ) : (
+          contentParts(m.content, users).map((p, i) =>
+            p.mention ? (
+              <span key={i} className={`mention${p.mention === meId ? ' me' : ''}`}>
+                {p.text}
+              </span>
+            ) : (
+              <span key={i}>{p.text}</span>
+            ),
+          )
+        )}
+      </p>
+      {!deleted && (
+        <div className="message-actions">
+          <button type="button" onClick={() => props.onReply(m)} aria-label={`Reply to ${m.author.displayName}`}>
+            Reply
+          </button>
+          {mine && (
+            <button type="button" onClick={() => props.onEdit(m)} aria-label="Edit message">
+              Edit
+            </button>
+          )}
+          {(mine || props.canManageMessages) && (
+            <button type="button" onClick={() => props.onDelete(m)} aria-label="Delete message">
+              Delete
+            </button>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}

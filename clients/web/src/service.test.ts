@@ -1,0 +1,109 @@
+import { describe, expect, it, vi } from 'vitest';
+import { HubConnectionState } from '@microsoft/signalr';
+import { ChatService, type GatewayLike } from './service';
+import { TokenStore } from './api/http';
+import { ME, message, user } from './test/fixtures';
+import type { Message } from './api/types';
+
+class FakeGateway implements GatewayLike {
+  handlers = new Map<string, (p: never) => void>();
+  reconnected: () => void = () => {};
+  state = HubConnectionState.Connected;
+  invoked: unknown[][] = [];
+  on(event: string, handler: (...args: never[]) => void) {
+    this.handlers.set(event, handler as (p: never) => void);
+  }
+  onreconnecting() {}
+  onreconnected(cb: () => void) {
+    this.reconnected = cb;
+  }
+  onclose() {}
+  async start() {}
+  async stop() {}
+  async invoke<T>(...args: unknown[]) {
+    this.invoked.push(args);
+    return undefined as T;
+  }
+  emit(event: string, payload: unknown) {
+    this.handlers.get(event)!(payload as never);
+  }
+}
+
+/** A server with one channel holding `history`; answers GET messages pages like the API (keyset, oldest first). */
+function fakeServer(history: Message[]) {
+  const calls: string[] = [];
+  const fetcher = vi.fn(async (url: string | URL | Request, init?: RequestInit) => {
+    const u = new URL(String(url));
+    calls.push(`${init?.method ?? 'GET'} ${u.pathname}${u.search}`);
+    if (u.pathname.endsWith('/messages') && (init?.method ?? 'GET') === 'GET') {
+      const after = u.searchParams.get('after');
+      const before = u.searchParams.get('before');
+      const limit = Number(u.searchParams.get('limit') ?? 50);
+      let page = history;
+      if (after) page = history.filter((m) => BigInt(m.id) > BigInt(after)).slice(0, limit);
+      else if (before) page = history.filter((m) => BigInt(m.id) < BigInt(before)).slice(-limit);
+      else page = history.slice(-limit);
+      return new Response(JSON.stringify(page), { status: 200 });
+    }
+    return new Response(null, { status: 204 });
+  });
+  return { fetcher, calls };
+}
+
+function setup(history: Message[]) {
+  const tokens = new TokenStore(null);
+  tokens.set({ accessToken: 't', refreshToken: 'r', expiresAt: new Date(Date.now() + 3600_000).toISOString(), userId: ME });
+  const gateway = new FakeGateway();
+  const server = fakeServer(history);
+  const service = new ChatService('http://chaos.test', tokens, () => gateway, server.fetcher as unknown as typeof fetch);
+  service.isVisible = () => true;
+  return { service, gateway, server };
+}
+
+const ready = {
+  user: { ...user(ME, 'Me'), statusMessage: null },
+  communities: [],
+  dmChannels: [],
+  relationships: [],
+  presences: [],
+  readStates: [],
+  voiceStates: [],
+};
+
+describe('ChatService gap filling', () => {
+  it('a MessageCreated past a gap in seq fetches what was missed', async () => {
+    const history = Array.from({ length: 5 }, (_, i) => message(i + 1));
+    const { service, gateway } = setup(history);
+    await service.connect();
+    gateway.emit('Ready', ready);
+    service.store.setState({ messages: { '10': { items: history.slice(0, 2), hasMoreBefore: false, loadingOlder: false } } });
+    gateway.emit('MessageCreated', history[4]);
+    await vi.waitFor(() => expect(service.state.messages['10'].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]));
+    expect(service.state.messages['10'].filling).toBe(false);
+  });
+
+  it('after a reconnect every loaded channel catches up by seq', async () => {
+    const history = Array.from({ length: 130 }, (_, i) => message(i + 1));
+    const { service, gateway, server } = setup(history);
+    await service.connect();
+    gateway.emit('Ready', ready);
+    service.store.setState({ messages: { '10': { items: history.slice(0, 3), hasMoreBefore: false, loadingOlder: false } } });
+    gateway.reconnected();
+    await vi.waitFor(() => expect(service.state.messages['10'].items).toHaveLength(130));
+    expect(server.calls.filter((c) => c.includes('after=')).length).toBe(2);
+  });
+
+  it('opening a channel loads the newest page and acknowledges it through the gateway', async () => {
+    const history = Array.from({ length: 60 }, (_, i) => message(i + 1));
+    const { service, gateway } = setup(history);
+    await service.connect();
+    gateway.emit('Ready', ready);
+    await service.openChannel('10');
+    expect(service.state.messages['10'].items).toHaveLength(50);
+    expect(service.state.messages['10'].hasMoreBefore).toBe(true);
+    expect(gateway.invoked).toContainEqual(['Ack', '10', history[59].id]);
+    await service.loadOlder('10');
+    expect(service.state.messages['10'].items).toHaveLength(60);
+    expect(service.state.messages['10'].hasMoreBefore).toBe(false);
+  });
+});

@@ -1,0 +1,470 @@
+import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
+import { Api } from './api/client';
+import { ApiError, TokenStore } from './api/http';
+import type { Channel, Community, Member, Message, Presence, ReadState, Ready, RelationshipKind } from './api/types';
+import { createChatStore, findChannel, reduce, type ChatState, type ChatStore } from './store';
+
+const PAGE = 50;
+
+export interface GatewayLike {
+  on(event: string, handler: (...args: never[]) => void): void;
+  onreconnecting(cb: () => void): void;
+  onreconnected(cb: () => void): void;
+  onclose(cb: () => void): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  invoke<T = unknown>(method: string, ...args: unknown[]): Promise<T>;
+  readonly state: HubConnectionState;
+}
+
+export type GatewayFactory = (url: string, token: () => Promise<string>) => GatewayLike;
+
+export const signalRGateway: GatewayFactory = (url, token) =>
+  new HubConnectionBuilder()
+    .withUrl(url, { accessTokenFactory: token })
+    // Never give up: a restarted server comes back; the banner says what is happening meanwhile.
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => Math.min(250 * 2 ** ctx.previousRetryCount, 3000) })
+    .withStatefulReconnect()
+    .configureLogging(LogLevel.None)
+    .build() as unknown as GatewayLike & HubConnection;
+
+const randomNonce = () => (crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`).replace(/-/g, '').slice(0, 32);
+
+/**
+ * The client's brain: owns the REST client, the gateway connection and the store; turns events into state and
+ * heals after reconnects by fetching what each loaded channel missed (by seq).
+ */
+export class ChatService {
+  readonly store: ChatStore;
+  readonly api: Api;
+  private gateway: GatewayLike | null = null;
+  private stopped = true;
+  private lastTypingSent: Record<string, number> = {};
+  private filling = new Set<string>();
+  private restarting = false;
+  notify: (title: string, body: string, channelId: string) => void = () => {};
+  isVisible: () => boolean = () => typeof document === 'undefined' || document.visibilityState === 'visible';
+
+  constructor(
+    readonly baseUrl: string,
+    readonly tokens = new TokenStore(),
+    private readonly gatewayFactory: GatewayFactory = signalRGateway,
+    fetcher?: typeof fetch,
+  ) {
+    this.store = createChatStore();
+    this.api = new Api(baseUrl, tokens, fetcher);
+    tokens.subscribe((s) => {
+      if (!s) void this.disconnect();
+    });
+  }
+
+  get state(): ChatState {
+    return this.store.getState();
+  }
+
+  private set(patch: Partial<ChatState>) {
+    this.store.setState(patch);
+  }
+
+  // ---- session -------------------------------------------------------------------------------------------------
+
+  async login(username: string, password: string) {
+    this.tokens.fromAuth(await this.api.login(username, password));
+    await this.connect();
+  }
+
+  async register(username: string, password: string, displayName?: string) {
+    this.tokens.fromAuth(await this.api.register(username, password, displayName));
+    await this.connect();
+  }
+
+  async logout() {
+    const s = this.tokens.current;
+    await this.disconnect();
+    if (s) await this.api.logout(s.refreshToken).catch(() => undefined);
+    this.tokens.set(null);
+  }
+
+  // ---- gateway -------------------------------------------------------------------------------------------------
+
+  async connect() {
+    if (this.gateway) return;
+    this.stopped = false;
+    this.set({ connection: 'connecting' });
+    const hub = this.gatewayFactory(`${this.baseUrl}/gateway`, async () => (await this.tokens.accessToken(this.api)) ?? '');
+    this.gateway = hub;
+    this.wire(hub);
+    await this.startWithRetry(hub);
+  }
+
+  async disconnect() {
+    this.stopped = true;
+    const hub = this.gateway;
+    this.gateway = null;
+    this.set({ connection: 'offline' });
+    await hub?.stop().catch(() => undefined);
+  }
+
+  private async startWithRetry(hub: GatewayLike) {
+    for (let attempt = 0; !this.stopped && this.gateway === hub; attempt++) {
+      try {
+        await hub.start();
+        return;
+      } catch {
+        if (!this.tokens.current) return;
+        this.set({ connection: 'reconnecting' });
+        await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 3000)));
+      }
+    }
+  }
+
+  private wire(hub: GatewayLike) {
+    const on = <T>(event: string, handler: (payload: T) => void) => hub.on(event, handler as (...args: never[]) => void);
+    on<Ready>('Ready', (ready) => this.onReady(ready));
+    on<Message>('MessageCreated', (m) => this.onMessage(m));
+    on<Message>('MessageUpdated', (m) => this.set(reduce.messageUpdated(this.state, m)));
+    on<{ channelId: string; messageId: string }>('MessageDeleted', (d) => this.set(reduce.messageDeleted(this.state, d.channelId, d.messageId)));
+    on<{ channelId: string; userId: string; expiresAt: string }>('TypingStarted', (t) =>
+      this.set(reduce.typing(this.state, t.channelId, t.userId, new Date(t.expiresAt).getTime())),
+    );
+    on<ReadState>('ReadStateUpdated', (r) => this.set(reduce.readState(this.state, r)));
+    on<Presence>('PresenceUpdated', (p) => this.set(reduce.presence(this.state, p)));
+    on<{ userId: string; type: RelationshipKind }>('RelationshipUpdated', (r) => {
+      this.set(reduce.relationship(this.state, r.userId, r.type));
+      void this.ensureUser(r.userId);
+    });
+    on<Community>('CommunityJoined', (c) => this.set(reduce.community(this.state, c)));
+    on<Partial<Community> & { id: string }>('CommunityUpdated', (c) => {
+      const existing = this.state.communities[c.id];
+      // A full view of a community not in the list yet: joined on another device (or this one, racing the REST answer).
+      if (!existing && c.channels && c.roles) {
+        this.set(reduce.community(this.state, c as Community));
+        void this.loadMyRoles(c.id);
+      } else if (existing) this.set(reduce.community(this.state, { ...existing, ...c, roles: c.roles ?? existing.roles, channels: c.channels ?? existing.channels }));
+    });
+    on<{ id: string }>('CommunityDeleted', (c) => this.set(reduce.communityGone(this.state, c.id)));
+    on<{ id: string }>('CommunityLeft', (c) => this.set(reduce.communityGone(this.state, c.id)));
+    on<Member>('MemberJoined', (m) => this.onMember(m));
+    on<Member>('MemberUpdated', (m) => this.onMember(m));
+    on<{ communityId: string; userId: string }>('MemberLeft', (m) => {
+      if (m.userId === this.state.me?.id) {
+        this.set(reduce.communityGone(this.state, m.communityId));
+        return;
+      }
+      const list = this.state.members[m.communityId];
+      if (list) this.set({ members: { ...this.state.members, [m.communityId]: list.filter((x) => x.user.id !== m.userId) } });
+    });
+    on<Channel>('ChannelCreated', (c) => this.set(reduce.channel(this.state, c)));
+    on<Channel>('ChannelUpdated', (c) => this.set(reduce.channel(this.state, c)));
+    on<{ id: string; communityId?: string | null }>('ChannelDeleted', (c) => this.set(reduce.channelGone(this.state, c.id, c.communityId)));
+    for (const e of ['RoleCreated', 'RoleUpdated', 'RoleDeleted']) {
+      on<{ communityId: string }>(e, (r) => void this.refreshCommunity(r.communityId));
+    }
+    on<{ retryAfterMs: number }>('Reconnect', (r) => void this.reconnectAfter(r.retryAfterMs));
+    hub.onreconnecting(() => this.set({ connection: 'reconnecting' }));
+    hub.onreconnected(() => {
+      this.set({ connection: 'online' });
+      void this.fillAllGaps();
+    });
+    hub.onclose(() => {
+      if (this.stopped || this.restarting || this.gateway !== hub) return;
+      this.set({ connection: 'reconnecting' });
+      void this.startWithRetry(hub);
+    });
+  }
+
+  private async reconnectAfter(ms: number) {
+    const hub = this.gateway;
+    if (!hub || this.restarting) return;
+    this.restarting = true;
+    try {
+      this.set({ connection: 'reconnecting' });
+      await hub.stop().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, ms));
+      if (this.gateway === hub && !this.stopped) await this.startWithRetry(hub);
+    } finally {
+      this.restarting = false;
+    }
+  }
+
+  /**
+   * A fresh gateway connection (its Ready subscribes to everything the user belongs to now). Used after creating a
+   * community: this server version does not yet subscribe open connections to a community their user creates.
+   */
+  async resubscribe() {
+    const hub = this.gateway;
+    if (!hub || this.restarting) return;
+    this.restarting = true;
+    try {
+      await hub.stop().catch(() => undefined);
+      if (this.gateway === hub && !this.stopped) await this.startWithRetry(hub);
+    } finally {
+      this.restarting = false;
+    }
+  }
+
+  private onReady(ready: Ready) {
+    this.set(reduce.ready(this.state, ready));
+    for (const c of ready.communities) void this.loadMyRoles(c.id);
+    for (const r of ready.relationships) void this.ensureUser(r.userId);
+    for (const ch of ready.dmChannels) for (const id of ch.recipientIds ?? []) void this.ensureUser(id);
+    void this.fillAllGaps();
+  }
+
+  private onMember(m: Member) {
+    this.set({ users: { ...this.state.users, [m.user.id]: m.user } });
+    if (m.user.id === this.state.me?.id) this.set({ myRoles: { ...this.state.myRoles, [m.communityId]: m.roleIds } });
+    const list = this.state.members[m.communityId];
+    if (list) {
+      const exists = list.some((x) => x.user.id === m.user.id);
+      this.set({ members: { ...this.state.members, [m.communityId]: exists ? list.map((x) => (x.user.id === m.user.id ? m : x)) : [...list, m] } });
+    }
+  }
+
+  private onMessage(m: Message) {
+    const loaded = this.state.messages[m.channelId];
+    const last = loaded?.items[loaded.items.length - 1];
+    const viewing = this.state.activeChannelId === m.channelId && this.isVisible();
+    this.set(reduce.messageCreated(this.state, m, viewing));
+    if (loaded && last && m.seq > last.seq + 1) void this.fillGap(m.channelId, last.id);
+    if (viewing && m.author.id !== this.state.me?.id) void this.ackServer(m.channelId, m.id);
+    const me = this.state.me;
+    if (me && m.author.id !== me.id && !this.isVisible()) {
+      const channel = findChannel(this.state, m.channelId);
+      const isPrivate = channel && !channel.communityId;
+      if (isPrivate || m.mentions.includes(me.id)) {
+        this.notify(isPrivate ? m.author.displayName : `${m.author.displayName} mentioned you in #${channel?.name ?? 'a channel'}`, m.content, m.channelId);
+      }
+    }
+  }
+
+  /** Fetches every message after afterId (a gap in seq, or a reconnect) until caught up. */
+  async fillGap(channelId: string, afterId: string) {
+    if (this.filling.has(channelId)) return;
+    this.filling.add(channelId);
+    this.setFilling(channelId, true);
+    try {
+      let after = afterId;
+      for (;;) {
+        const page = await this.api.messages(channelId, { after, limit: 100 });
+        this.set(reduce.page(this.state, channelId, page, 'newer', 100));
+        if (page.length < 100) break;
+        after = page[page.length - 1].id;
+      }
+      if (this.state.activeChannelId === channelId) void this.ack(channelId);
+    } catch {
+      // The next reconnect or event tries again.
+    } finally {
+      this.filling.delete(channelId);
+      this.setFilling(channelId, false);
+    }
+  }
+
+  private setFilling(channelId: string, filling: boolean) {
+    const loaded = this.state.messages[channelId];
+    if (loaded) this.set({ messages: { ...this.state.messages, [channelId]: { ...loaded, filling } } });
+  }
+
+  async fillAllGaps() {
+    await Promise.all(
+      Object.entries(this.state.messages).map(([channelId, loaded]) => {
+        const last = loaded.items[loaded.items.length - 1];
+        return last ? this.fillGap(channelId, last.id) : this.loadLatest(channelId);
+      }),
+    );
+  }
+
+  // ---- channels and messages -----------------------------------------------------------------------------------
+
+  async openChannel(channelId: string | null) {
+    this.set({ activeChannelId: channelId });
+    if (!channelId) return;
+    if (!this.state.messages[channelId]) await this.loadLatest(channelId);
+    await this.ack(channelId);
+  }
+
+  async loadLatest(channelId: string) {
+    try {
+      const page = await this.api.messages(channelId, { limit: PAGE });
+      this.set(reduce.page(this.state, channelId, page, 'latest', PAGE));
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  async loadOlder(channelId: string) {
+    const loaded = this.state.messages[channelId];
+    if (!loaded || loaded.loadingOlder || !loaded.hasMoreBefore || loaded.items.length === 0) return;
+    this.set({ messages: { ...this.state.messages, [channelId]: { ...loaded, loadingOlder: true } } });
+    try {
+      const page = await this.api.messages(channelId, { before: loaded.items[0].id, limit: PAGE });
+      this.set(reduce.page(this.state, channelId, page, 'older', PAGE));
+    } catch (e) {
+      const now = this.state.messages[channelId];
+      this.set({ messages: { ...this.state.messages, [channelId]: { ...now, loadingOlder: false } } });
+      this.fail(e);
+    }
+  }
+
+  async send(channelId: string, content: string, replyToId?: string) {
+    const nonce = randomNonce();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const message = await this.api.send(channelId, content, nonce, replyToId);
+        this.set(reduce.messageCreated(this.state, message, true));
+        // Writing in a channel means having read it: move the server's marker too (other devices follow).
+        void this.ackServer(channelId, message.id);
+        return message;
+      } catch (e) {
+        // A network failure retries with the same nonce (the server answers the original, never a duplicate).
+        if (e instanceof ApiError || attempt >= 5) {
+          this.fail(e);
+          throw e;
+        }
+        await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+      }
+    }
+  }
+
+  async edit(channelId: string, messageId: string, content: string) {
+    try {
+      this.set(reduce.messageUpdated(this.state, await this.api.edit(channelId, messageId, content)));
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  async remove(channelId: string, messageId: string) {
+    try {
+      await this.api.deleteMessage(channelId, messageId);
+      this.set(reduce.messageDeleted(this.state, channelId, messageId));
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  typing(channelId: string) {
+    const now = Date.now();
+    if ((this.lastTypingSent[channelId] ?? 0) + 5000 > now) return;
+    this.lastTypingSent[channelId] = now;
+    if (this.gateway?.state === HubConnectionState.Connected) void this.gateway.invoke('StartTyping', channelId).catch(() => undefined);
+  }
+
+  /** Marks the newest loaded message read; ReadStateUpdated keeps the user's other devices in step. */
+  async ack(channelId: string) {
+    const loaded = this.state.messages[channelId];
+    const last = loaded?.items[loaded.items.length - 1];
+    if (!last || !this.isVisible()) return;
+    const read = this.state.readStates[channelId];
+    if (read && BigInt(read.lastReadMessageId) >= BigInt(last.id) && read.unreadCount === 0) return;
+    this.set(reduce.readState(this.state, { channelId, lastReadMessageId: last.id, unreadCount: 0, mentionCount: 0 }));
+    await this.ackServer(channelId, last.id);
+  }
+
+  private async ackServer(channelId: string, messageId: string) {
+    try {
+      if (this.gateway?.state === HubConnectionState.Connected) await this.gateway.invoke('Ack', channelId, messageId);
+      else await this.api.markRead(channelId, messageId);
+    } catch {
+      // Best effort.
+    }
+  }
+
+  // ---- communities ---------------------------------------------------------------------------------------------
+
+  async refreshCommunity(id: string) {
+    try {
+      this.set(reduce.community(this.state, await this.api.community(id)));
+      await this.loadMyRoles(id);
+    } catch (e) {
+      if (e instanceof ApiError && (e.status === 403 || e.status === 404)) this.set(reduce.communityGone(this.state, id));
+    }
+  }
+
+  async loadMyRoles(id: string) {
+    const me = this.state.me;
+    if (!me) return;
+    try {
+      const member = await this.api.member(id, me.id);
+      this.set({ myRoles: { ...this.state.myRoles, [id]: member.roleIds } });
+    } catch {
+      // Not a member any more: the community events say so.
+    }
+  }
+
+  async loadMembers(id: string) {
+    const all: Member[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.api.members(id, after, 100);
+      all.push(...page);
+      if (page.length < 100) break;
+      after = page[page.length - 1].user.id;
+    }
+    const users = { ...this.state.users };
+    for (const m of all) users[m.user.id] = m.user;
+    this.set({ members: { ...this.state.members, [id]: all }, users });
+  }
+
+  async createCommunity(name: string, description?: string) {
+    const community = await this.api.createCommunity(name, description);
+    this.set(reduce.community(this.state, community));
+    this.set({ myRoles: { ...this.state.myRoles, [community.id]: [] } });
+    void this.resubscribe();
+    return community;
+  }
+
+  async joinInvite(code: string) {
+    const community = await this.api.joinInvite(code);
+    this.set(reduce.community(this.state, community));
+    await this.loadMyRoles(community.id);
+    return community;
+  }
+
+  async leave(id: string) {
+    await this.api.leave(id);
+    this.set(reduce.communityGone(this.state, id));
+  }
+
+  // ---- people --------------------------------------------------------------------------------------------------
+
+  async ensureUser(id: string) {
+    if (this.state.users[id]) return;
+    try {
+      const user = await this.api.user(id);
+      this.set({ users: { ...this.state.users, [id]: user } });
+    } catch {
+      // Unknown users show their id.
+    }
+  }
+
+  async setRelationship(userId: string, type: 'friend' | 'block') {
+    const r = await this.api.setRelationship(userId, type);
+    if (r) this.set(reduce.relationship(this.state, r.userId, r.type));
+    await this.ensureUser(userId);
+  }
+
+  async removeRelationship(userId: string) {
+    await this.api.removeRelationship(userId);
+    this.set(reduce.relationship(this.state, userId, 'none'));
+  }
+
+  async openDm(recipientIds: string[]) {
+    const channel = await this.api.openPrivateChannel(recipientIds);
+    this.set(reduce.channel(this.state, channel));
+    return channel;
+  }
+
+  async setPresence(status: 'online' | 'away' | 'busy' | 'invisible', statusMessage: string) {
+    if (this.gateway?.state === HubConnectionState.Connected) await this.gateway.invoke('SetPresence', status, statusMessage);
+    else await this.api.setPresence(status, statusMessage);
+    const me = this.state.me;
+    if (me) {
+      this.set({ myStatus: status, me: { ...me, statusMessage }, presences: { ...this.state.presences, [me.id]: { userId: me.id, status, statusMessage, lastSeenAt: null } } });
+    }
+  }
+
+  fail(e: unknown) {
+    this.set({ error: e instanceof Error ? e.message : String(e) });
+  }
+}

@@ -1,0 +1,113 @@
+using Chaos.Errors;
+using Chaos.Permissions;
+using P = Chaos.Permissions.Permissions;
+
+namespace Chaos.Communities;
+
+/// <summary>Who may do what here: member look-ups (cached), permission and hierarchy checks, and the permissions channel grains ask for.</summary>
+internal sealed partial class CommunityGrain
+{
+    /// <summary>Members whose rows were read recently; cleared when full, so it never grows past this.</summary>
+    private const int MaxCachedMembers = 10_000;
+
+    private readonly Dictionary<long, MemberRecord> memberCache = [];
+
+    public async Task<P> GetPermissionsAsync(long actorId, long? channelId)
+    {
+        EnsureExists();
+        var member = await RequireMemberAsync(actorId);
+        return channelId is { } id
+            ? PermissionCalculator.ComputeChannel(Context(member), FindChannel(id).Overwrites.Select(o => o.ToPermissionOverwrite()).ToList())
+            : PermissionCalculator.ComputeBase(Context(member));
+    }
+
+    public async Task<P> GetModerationPermissionsAsync(long actorId, long targetId, long channelId)
+    {
+        EnsureExists();
+        var actor = Context(await RequireMemberAsync(actorId));
+        var target = await FindMemberAsync(targetId) ?? throw ChaosException.NotFound("member");
+        if (actorId != targetId)
+        {
+            RequireHierarchy(actor, target);
+        }
+
+        return PermissionCalculator.ComputeChannel(actor, FindChannel(channelId).Overwrites.Select(o => o.ToPermissionOverwrite()).ToList());
+    }
+
+    private void EnsureExists()
+    {
+        if (!Exists)
+        {
+            throw ChaosException.NotFound("community");
+        }
+    }
+
+    private async Task<MemberRecord?> FindMemberAsync(long userId)
+    {
+        if (memberCache.TryGetValue(userId, out var cached))
+        {
+            return cached;
+        }
+
+        var row = await store.GetMemberAsync(CommunityId, userId);
+        if (row is null && userId == S.OwnerId)
+        {
+            row = new MemberRecord(CommunityId, userId, null, [], S.CreatedAt);
+        }
+
+        if (row is not null)
+        {
+            Cache(row);
+        }
+
+        return row;
+    }
+
+    private void Cache(MemberRecord row)
+    {
+        if (memberCache.Count >= MaxCachedMembers)
+        {
+            memberCache.Clear();
+        }
+
+        memberCache[row.UserId] = row;
+    }
+
+    private async Task<MemberRecord> RequireMemberAsync(long userId) =>
+        await FindMemberAsync(userId) ?? throw new ChaosException(ErrorCodes.NotAMember, "You are not a member of this community.");
+
+    private async Task<MemberPermissionContext> RequirePermissionAsync(long actorId, P permission, long? channelId = null)
+    {
+        var member = await RequireMemberAsync(actorId);
+        var context = Context(member);
+        RequireHeld(context, permission, channelId);
+        return context;
+    }
+
+    private void RequireHeld(MemberPermissionContext actor, P needed, long? channelId)
+    {
+        var held = channelId is { } id
+            ? PermissionCalculator.ComputeChannel(actor, FindChannel(id).Overwrites.Select(o => o.ToPermissionOverwrite()).ToList())
+            : PermissionCalculator.ComputeBase(actor);
+        var missing = needed & ~held;
+        if (missing != P.None)
+        {
+            var name = PermissionSets.Names(missing)[0];
+            throw new ChaosException(ErrorCodes.MissingPermission, $"This needs the {name} permission.", name, null, null);
+        }
+    }
+
+    private static void RequireHierarchy(MemberPermissionContext actor, MemberRecord target)
+    {
+        if (!PermissionCalculator.CanManageMember(actor, target.UserId, target.RoleIds))
+        {
+            throw new ChaosException(ErrorCodes.Forbidden, "You can only act on members whose highest role is below yours.");
+        }
+    }
+
+    private MemberPermissionContext Context(MemberRecord member) =>
+        new(member.UserId, S.OwnerId, CommunityId, S.Roles.Select(r => new RoleInfo(r.Id, r.Position, r.Permissions)).ToList(), member.RoleIds);
+
+    private Channel FindChannel(long channelId) =>
+        S.Channels.FirstOrDefault(c => c.Id == channelId) ?? throw ChaosException.NotFound("channel");
+}

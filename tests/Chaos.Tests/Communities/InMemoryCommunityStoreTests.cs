@@ -1,0 +1,8 @@
+using Chaos.Communities;
+
+namespace Chaos.Tests.Communities;
+
+public sealed class InMemoryCommunityStoreTests : CommunityStoreBehaviour
+{
+    protected override ICommunityStore Store { get; } = new InMemoryCommunityStore();
+}

@@ -1,0 +1,11 @@
+namespace Chaos.Tests.Personal;
+
+/// <summary>
+/// One front door with short presence leases (<see cref="PresenceFixture"/>) shared by the presence tests: each test
+/// registers its own users.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class PresenceServer : ICollectionFixture<PresenceFixture>
+{
+    public const string Name = "Shared server: presence";
+}

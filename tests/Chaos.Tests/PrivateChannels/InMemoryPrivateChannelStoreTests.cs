@@ -1,0 +1,8 @@
+using Chaos.PrivateChannels;
+
+namespace Chaos.Tests.PrivateChannels;
+
+public sealed class InMemoryPrivateChannelStoreTests : PrivateChannelStoreBehaviour
+{
+    protected override IPrivateChannelStore Store { get; } = new InMemoryPrivateChannelStore();
+}
