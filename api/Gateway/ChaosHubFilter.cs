@@ -8,7 +8,7 @@ namespace Chaos.Api.Gateway;
 /// Hub calls fail with <c>"{code}: {detail}"</c> (the REST problem's code), never an internal message; a connection
 /// that keeps sending invalid calls is disconnected so it cannot burn the server's time.
 /// </summary>
-public sealed partial class ChaosHubFilter(ILogger<ChaosHubFilter> logger) : IHubFilter
+public sealed partial class ChaosHubFilter(GatewayDrain drain, ILogger<ChaosHubFilter> logger) : IHubFilter
 {
     private const int MaxConsecutiveFailures = 50;
     private const string FailuresKey = "chaos.failures";
@@ -18,7 +18,10 @@ public sealed partial class ChaosHubFilter(ILogger<ChaosHubFilter> logger) : IHu
         var items = invocationContext.Context.Items;
         try
         {
-            var result = await next(invocationContext);
+            // Sends are counted until acknowledged: a front door that shuts down waits for them.
+            var result = invocationContext.HubMethodName == nameof(GatewayHub.SendMessage)
+                ? await drain.TrackAsync(() => next(invocationContext))
+                : await next(invocationContext);
             items[FailuresKey] = 0;
             return result;
         }

@@ -31,21 +31,15 @@ public sealed class GatewayAccess(
         try
         {
             registry.Add(connection);
-            await subscriptions.AcquireAsync(ChaosProviders.UserNamespace, userId);
+            var needed = new List<(string Namespace, long Key)> { (ChaosProviders.UserNamespace, userId) };
             foreach (var community in communities)
             {
-                await subscriptions.AcquireAsync(ChaosProviders.CommunityNamespace, community.Id);
-                foreach (var channel in community.Channels)
-                {
-                    await subscriptions.AcquireAsync(ChaosProviders.ChannelNamespace, channel.Id);
-                }
+                needed.Add((ChaosProviders.CommunityNamespace, community.Id));
+                needed.AddRange(community.Channels.Select(c => (ChaosProviders.ChannelNamespace, c.Id)));
             }
 
-            foreach (var (ns, key) in ready.ExtraStreams)
-            {
-                await subscriptions.AcquireAsync(ns, key);
-            }
-
+            needed.AddRange(ready.ExtraStreams);
+            await AcquireAllAsync(connection, needed);
             await sendReady();
             await hub.Groups.AddToGroupAsync(connectionId, GatewayGroups.User(userId));
             foreach (var (ns, key) in ready.ExtraStreams)
@@ -72,6 +66,34 @@ public sealed class GatewayAccess(
         }
 
         return connection;
+    }
+
+    /// <summary>
+    /// Takes every stream a new connection needs, or none: when one fails (its pub-sub grain was on a silo that is going
+    /// away), what was taken is given back and the connection is forgotten, so the client's next attempt starts clean.
+    /// </summary>
+    private async Task AcquireAllAsync(ConnectionInfo connection, List<(string Namespace, long Key)> needed)
+    {
+        var taken = new List<(string Namespace, long Key)>(needed.Count);
+        try
+        {
+            foreach (var (ns, key) in needed)
+            {
+                await subscriptions.AcquireAsync(ns, key);
+                taken.Add((ns, key));
+            }
+        }
+        catch
+        {
+            registry.Remove(connection);
+            connection.Closed = true;
+            foreach (var (ns, key) in taken)
+            {
+                await subscriptions.ReleaseAsync(ns, key);
+            }
+
+            throw;
+        }
     }
 
     public async Task DisconnectAsync(string connectionId)

@@ -48,6 +48,31 @@ public sealed class GatewayConnectionRegistry
         }
     }
 
+    /// <summary>Removes this very connection (not a later one that reused its id); false when it was not registered.</summary>
+    public bool Remove(ConnectionInfo connection)
+    {
+        lock (gate)
+        {
+            if (!connections.TryGetValue(connection.ConnectionId, out var registered) || !ReferenceEquals(registered, connection))
+            {
+                return false;
+            }
+
+            connections.Remove(connection.ConnectionId);
+            Index(connectionsByUser, connection.UserId, connection.ConnectionId, add: false);
+            return true;
+        }
+    }
+
+    /// <summary>The ids of every connection of this front door (shutdown tells each to reconnect).</summary>
+    public IReadOnlyList<string> ConnectionIds()
+    {
+        lock (gate)
+        {
+            return [.. connections.Keys];
+        }
+    }
+
     public ConnectionInfo? Find(string connectionId)
     {
         lock (gate)

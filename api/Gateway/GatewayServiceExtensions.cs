@@ -1,4 +1,8 @@
+using Chaos.Api.Errors;
 using Chaos.Api.Hosting;
+using Chaos.Errors;
+using Chaos.Hosting;
+using Microsoft.Extensions.Options;
 using MessagePack;
 using MessagePack.Resolvers;
 using Microsoft.AspNetCore.Http.Connections;
@@ -26,6 +30,11 @@ public static class GatewayServiceExtensions
         services.AddSingleton<GatewayExtraStreams>();
         services.AddSingleton<GatewayAccess>();
         services.AddHostedService<GatewayEventDispatcher>();
+        services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section);
+        services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = TimeSpan.FromSeconds(shutdown.Value.TimeoutSeconds));
+        services.AddSingleton<GatewayDrain>();
+        services.AddHostedService(sp => sp.GetRequiredService<GatewayDrain>());
+        services.AddHealthChecks().AddCheck<DrainingHealthCheck>("draining", tags: [ChaosHealthExtensions.ReadyTag]);
         services.AddSignalR(o =>
             {
                 o.MaximumReceiveMessageSize = MaxMessageBytes;
@@ -42,6 +51,19 @@ public static class GatewayServiceExtensions
                 .WithSecurity(MessagePackSecurity.UntrustedData));
         return services;
     }
+
+    /// <summary>While the door drains, gateway connections (negotiate and WebSocket alike) are refused: 503 <c>unavailable</c>.</summary>
+    public static IApplicationBuilder UseChaosGatewayDrain(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.Request.Path.StartsWithSegments("/gateway") && context.RequestServices.GetRequiredService<GatewayDrain>().IsDraining)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await Problems.From(new ChaosException(ErrorCodes.Unavailable, "This front door is shutting down; connect to another one.")).ExecuteAsync(context);
+            return;
+        }
+
+        await next(context);
+    });
 
     public static IEndpointRouteBuilder MapChaosGateway(this IEndpointRouteBuilder endpoints)
     {

@@ -1,3 +1,4 @@
+using Chaos.Api.Errors;
 using Chaos.Gateway;
 using Chaos.Hosting;
 using Orleans.Streams;
@@ -33,7 +34,27 @@ public sealed partial class GatewayStreamSubscriptions(IClusterClient cluster, G
             }
         }
 
-        await subscription.Handle!;
+        try
+        {
+            await subscription.Handle!;
+        }
+        catch (Exception exception)
+        {
+            // A failed subscription is dropped at once (and this caller's share given back): kept, its faulted task would
+            // fail every later connection that needs the stream, for the life of the process — the front door that
+            // survived a silo failed Ready for minutes that way.
+            lock (gate)
+            {
+                subscription.Count--;
+                if (subscriptions.TryGetValue((ns, key), out var current) && ReferenceEquals(current, subscription))
+                {
+                    subscriptions.Remove((ns, key));
+                }
+            }
+
+            LogSubscribeFailed(logger, exception, ns, key);
+            throw;
+        }
     }
 
     /// <summary>Gives back one reference; the last one unsubscribes.</summary>
@@ -63,8 +84,13 @@ public sealed partial class GatewayStreamSubscriptions(IClusterClient cluster, G
     private async Task<StreamSubscriptionHandle<GatewayEvent>> SubscribeAsync(string ns, long key)
     {
         var stream = cluster.GetStreamProvider(ChaosProviders.Streams).GetStream<GatewayEvent>(StreamId.Create(ns, key));
-        return await stream.SubscribeAsync((evt, _) => inbox.PostAsync(ns, key, evt));
+        // Retried only where the call provably never ran (the pub-sub grain's silo refused or was unreachable): a timed-out
+        // subscribe may have registered, and a second one would deliver twice.
+        return await GrainCalls.RetryAsync(() => stream.SubscribeAsync((evt, _) => inbox.PostAsync(ns, key, evt)), idempotent: false, CancellationToken.None);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscribing to {Namespace}/{Key} failed; the next connection that needs it subscribes again")]
+    private static partial void LogSubscribeFailed(ILogger logger, Exception exception, string @namespace, long key);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unsubscribing from {Namespace}/{Key} failed")]
     private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string @namespace, long key);

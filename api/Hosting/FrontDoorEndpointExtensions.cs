@@ -16,6 +16,7 @@ public static partial class FrontDoorEndpointExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseChaosGatewayDrain();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

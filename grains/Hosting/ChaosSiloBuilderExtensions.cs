@@ -3,6 +3,7 @@ using Chaos.Accounts;
 using Chaos.Ids;
 using Chaos.Messages;
 using Chaos.Presence;
+using Chaos.Storage;
 using Chaos.Telemetry;
 using Chaos.Voice;
 using Microsoft.Extensions.Configuration;
@@ -93,6 +94,10 @@ public static class ChaosSiloBuilderExtensions
             }
 
             silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (ChaosStorageExtensions.AdoInvariant, connectionString));
+            // Sweeps the pub-sub rows left behind before DeleteStateOnClear (ChaosStorageExtensions) deleted them at once.
+            silo.Services.AddOptions<PubSubCleanupOptions>().Bind(configuration.GetSection(PubSubCleanupOptions.Section));
+            silo.Services.AddSingleton<PubSubStoreCleanup>();
+            silo.Services.AddHostedService(sp => sp.GetRequiredService<PubSubStoreCleanup>());
         }
         else if (ownsHosting)
         {

@@ -54,8 +54,10 @@ public static class ChaosStorageExtensions
         if (storage.ConnectionString is { } connectionString)
         {
             silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (AdoInvariant, connectionString));
-            AddPostgresGrainStorage(silo, ChaosProviders.GrainStorage, connectionString);
-            AddPostgresGrainStorage(silo, ChaosProviders.PubSubStorage, connectionString);
+            AddPostgresGrainStorage(silo, ChaosProviders.GrainStorage, connectionString, deleteStateOnClear: false);
+            // A stream's pub-sub grain clears its state when the last producer and consumer are gone: delete the row then
+            // (kept, every stream ever used would leave one behind), and sweep what was left before (PubSubStoreCleanup).
+            AddPostgresGrainStorage(silo, ChaosProviders.PubSubStorage, connectionString, deleteStateOnClear: true);
         }
         else
         {
@@ -71,10 +73,11 @@ public static class ChaosStorageExtensions
     /// Grain state is written with the Orleans serializer, not the default Newtonsoft JSON: it is version tolerant by
     /// field id and never embeds CLR type names, so renaming or moving a state class cannot orphan its rows.
     /// </summary>
-    private static void AddPostgresGrainStorage(ISiloBuilder silo, string name, string connectionString) =>
+    private static void AddPostgresGrainStorage(ISiloBuilder silo, string name, string connectionString, bool deleteStateOnClear) =>
         silo.AddAdoNetGrainStorage(name, optionsBuilder => optionsBuilder.Configure<Serializer>((o, serializer) =>
         {
             o.Invariant = AdoInvariant;
+            o.DeleteStateOnClear = deleteStateOnClear;
             o.ConnectionString = connectionString;
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));

@@ -43,7 +43,8 @@ public sealed class ChaosGateway : IAsyncDisposable
             this.options,
             (channelId, after, limit) => client.GetMessagesAsync(channelId, after: after, limit: limit),
             message => pump.Raise(nameof(MessageCreated), MessageCreated, message),
-            (channelId, exception) => GapFillFailed?.Invoke(channelId, exception));
+            (channelId, exception) => GapFillFailed?.Invoke(channelId, exception),
+            time);
         connection = new GatewayConnection(
             this.options,
             frontDoors,
@@ -106,6 +107,9 @@ public sealed class ChaosGateway : IAsyncDisposable
     public event Action<VoiceState>? VoiceStateUpdated;
 
     public event Action<ReadState>? ReadStateUpdated;
+
+    /// <summary>The front door asked to move (API.md <c>Reconnect</c>); the gateway is already moving to the next front door.</summary>
+    public event Action<ReconnectRequest>? ReconnectRequested;
 
     /// <summary>The connection was lost (the exception says why); the gateway is already reconnecting.</summary>
     public event Action<Exception?>? Disconnected;
@@ -229,6 +233,10 @@ public sealed class ChaosGateway : IAsyncDisposable
     private IGatewayHubConnection Wire(IGatewayHubConnection hub)
     {
         hub.On<ReadyEvent>("Ready", ready => pump.Enqueue(() => OnReadyAsync(hub, ready)));
+        hub.On<ReconnectRequest>("Reconnect", request =>
+            connection.RequestReconnect(hub, TimeSpan.FromMilliseconds(request.RetryAfterMs))
+                ? pump.Enqueue(() => pump.Raise(nameof(ReconnectRequested), ReconnectRequested, request))
+                : Task.CompletedTask);
         hub.On<Message>("MessageCreated", message =>
         {
             RawMessageCreated?.Invoke(message);

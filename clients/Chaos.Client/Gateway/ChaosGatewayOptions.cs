@@ -20,6 +20,9 @@ public sealed class ChaosGatewayOptions
     /// <summary>Fetch missed messages from history when a channel's <c>seq</c> jumps or after a reconnect that lost the connection's state.</summary>
     public bool FillGaps { get; set; } = true;
 
+    /// <summary>How long a gap fill keeps trying while history is unavailable before it gives up (<see cref="ChaosGateway.GapFillFailed"/>).</summary>
+    public TimeSpan GapFillTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>At most this many messages are fetched to fill one gap; older ones are left to the application's own history view.</summary>
     public int MaxGapFill { get; set; } = 5_000;
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Chaos.Client.Errors;
 using Microsoft.AspNetCore.SignalR;
 
@@ -6,7 +7,8 @@ namespace Chaos.Client.Gateway;
 /// <summary>
 /// One live hub connection at a time, rotating through the front doors: connects and waits for <c>Ready</c>, reconnects
 /// with the configured backoff when the connection is lost (a fresh connection, the next front door each attempt), and
-/// retries calls that are safe to repeat across those reconnects.
+/// retries calls that are safe to repeat across those reconnects. A front door that asks the client to move
+/// (<c>Reconnect</c>) is left once the sends already on it have finished.
 /// </summary>
 internal sealed class GatewayConnection
 {
@@ -16,6 +18,7 @@ internal sealed class GatewayConnection
     private readonly Func<Task> refreshToken;
     private readonly TimeProvider time;
     private readonly Lock sync = new();
+    private readonly ConcurrentDictionary<Task, IGatewayHubConnection> sending = new();
     private TaskCompletionSource connected = NewSignal();
     private IGatewayHubConnection? connection;
     private Uri? connectionDoor;
@@ -186,7 +189,9 @@ internal sealed class GatewayConnection
             try
             {
                 var hub = await WaitConnectedAsync(deadline, cancellation);
-                return await call(hub);
+                var pending = call(hub);
+                Track(hub, pending);
+                return await pending;
             }
             catch (HubException exception) when (HubErrors.IsConnectionClosed(exception) && time.GetUtcNow() < deadline)
             {
@@ -262,6 +267,14 @@ internal sealed class GatewayConnection
         }
     }
 
+    /// <summary>
+    /// The front door is leaving (<c>Reconnect</c>): from now on calls wait for the next connection, while the sends
+    /// already on this one finish there (the door waits for them before it closes); then the gateway moves on after
+    /// <paramref name="retryAfter"/>. False when <paramref name="hub"/> is not the current connection any more.
+    /// </summary>
+    public bool RequestReconnect(IGatewayHubConnection hub, TimeSpan retryAfter) =>
+        TryDetach(hub, () => MoveAsync(hub, retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter));
+
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private static bool IsTransient(Exception exception, CancellationToken cancellation) =>
@@ -321,13 +334,39 @@ internal sealed class GatewayConnection
         }
     }
 
+    /// <summary>Remembers a send until it completes, so a move away from its connection can let it finish there first.</summary>
+    private void Track(IGatewayHubConnection hub, Task call)
+    {
+        if (call.IsCompleted)
+        {
+            return;
+        }
+
+        sending[call] = hub;
+        _ = call.ContinueWith(static (done, state) => ((ConcurrentDictionary<Task, IGatewayHubConnection>)state!).TryRemove(done, out _), sending, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     private Task OnClosedAsync(IGatewayHubConnection hub, Exception? exception)
+    {
+        if (TryDetach(hub, () => ReconnectAsync(hub)))
+        {
+            Disconnected?.Invoke(exception);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Stops using <paramref name="hub"/> (calls now wait for the next connection) and starts <paramref name="next"/>;
+    /// false when it is not the current connection any more (already replaced, or the gateway stopped).
+    /// </summary>
+    private bool TryDetach(IGatewayHubConnection hub, Func<Task> next)
     {
         lock (sync)
         {
             if (stopped || !ReferenceEquals(connection, hub))
             {
-                return Task.CompletedTask;
+                return false;
             }
 
             connection = null;
@@ -336,19 +375,32 @@ internal sealed class GatewayConnection
                 connected = NewSignal();
             }
 
-            reconnecting = Task.Run(() => ReconnectAsync(hub));
+            reconnecting = Task.Run(next);
+            return true;
         }
-
-        Disconnected?.Invoke(exception);
-        return Task.CompletedTask;
     }
 
-    private async Task ReconnectAsync(IGatewayHubConnection old)
+    private async Task MoveAsync(IGatewayHubConnection old, TimeSpan retryAfter)
+    {
+        var pending = sending.Where(p => ReferenceEquals(p.Value, old)).Select(p => p.Key).ToList();
+        if (pending.Count > 0)
+        {
+            // Faults are the senders' to handle (they retry with their nonce); here only the wait matters.
+            var settled = Task.WhenAll(pending.Select(p => p.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)));
+            await Task.WhenAny(settled, Task.Delay(options.ConnectTimeout, time));
+        }
+
+        await ReconnectAsync(old, retryAfter);
+    }
+
+    private async Task ReconnectAsync(IGatewayHubConnection old, TimeSpan? firstDelay = null)
     {
         await old.DisposeAsync();
         for (var attempt = 0; ; attempt++)
         {
-            var delay = options.ReconnectDelays.Count == 0 ? TimeSpan.FromSeconds(1) : options.ReconnectDelays[Math.Min(attempt, options.ReconnectDelays.Count - 1)];
+            var delay = attempt == 0 && firstDelay is { } first
+                ? first
+                : options.ReconnectDelays.Count == 0 ? TimeSpan.FromSeconds(1) : options.ReconnectDelays[Math.Min(attempt, options.ReconnectDelays.Count - 1)];
             if (delay > TimeSpan.Zero)
             {
                 await Task.Delay(delay, time);

@@ -1,3 +1,4 @@
+using Chaos.Client.Errors;
 using Chaos.Client.Messages;
 
 namespace Chaos.Client.Gateway;
@@ -5,16 +6,19 @@ namespace Chaos.Client.Gateway;
 /// <summary>
 /// Keeps every channel's messages whole: owns the newest <c>seq</c> seen per channel, drops repeats, and fetches from
 /// history what a <c>seq</c> jump or a fresh connection skipped, raising each missed message once and in order.
+/// A fill that fails while history is unavailable is tried again (<see cref="ChaosGatewayOptions.GapFillTimeout"/>).
 /// </summary>
 internal sealed class GatewayGapFiller(
     ChaosGatewayOptions options,
     Func<string, string, int, Task<IReadOnlyList<Message>>> fetchAfter,
     Func<Message, Task> raise,
-    Action<string, Exception> fillFailed)
+    Action<string, Exception> fillFailed,
+    TimeProvider? time = null)
 {
     private const int Page = 100;
 
     private readonly SequenceTracker tracker = new();
+    private readonly TimeProvider time = time ?? TimeProvider.System;
     private long filledFromHistory;
 
     /// <summary>How many messages were raised from history rather than live.</summary>
@@ -37,7 +41,7 @@ internal sealed class GatewayGapFiller(
 
             if (message.Seq > seq + 1 && options.FillGaps)
             {
-                await FillAsync(message.ChannelId, seq, lastId, message.Seq - 1);
+                await FillWithRetriesAsync(message.ChannelId, message.Seq - 1);
                 tracker.TryGet(message.ChannelId, out seq, out _);
                 if (message.Seq <= seq)
                 {
@@ -55,14 +59,43 @@ internal sealed class GatewayGapFiller(
     {
         foreach (var channelId in tracker.Channels())
         {
-            if (tracker.TryGet(channelId, out var seq, out var lastId))
-            {
-                await FillAsync(channelId, seq, lastId, untilSeq: null);
-            }
+            await FillWithRetriesAsync(channelId, untilSeq: null);
         }
     }
 
-    private async Task FillAsync(string channelId, long seq, string lastId, long? untilSeq)
+    /// <summary>
+    /// Fills a channel's gap from history, trying again while history is unavailable (its front door restarting, a
+    /// failover) for up to <see cref="ChaosGatewayOptions.GapFillTimeout"/>: raising the next message first would leave the
+    /// gap unfilled for good. Events wait meanwhile, so order holds. A refusal (access lost) is final at once.
+    /// </summary>
+    private async Task FillWithRetriesAsync(string channelId, long? untilSeq)
+    {
+        var deadline = time.GetUtcNow() + options.GapFillTimeout;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (!tracker.TryGet(channelId, out var seq, out var lastId) || (untilSeq is { } until && seq >= until))
+            {
+                return;
+            }
+
+            var failure = await FillAsync(channelId, seq, lastId, untilSeq);
+            if (failure is null)
+            {
+                return;
+            }
+
+            if (time.GetUtcNow() >= deadline || failure is ChaosApiException { Status: < System.Net.HttpStatusCode.InternalServerError and not System.Net.HttpStatusCode.TooManyRequests })
+            {
+                fillFailed(channelId, failure);
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 100 * attempt)), time);
+        }
+    }
+
+    /// <summary>Raises the messages after <paramref name="seq"/> from history; answers the failure that stopped it, if any.</summary>
+    private async Task<Exception?> FillAsync(string channelId, long seq, string lastId, long? untilSeq)
     {
         var filled = 0;
         try
@@ -79,7 +112,7 @@ internal sealed class GatewayGapFiller(
 
                     if (untilSeq is { } until && message.Seq > until)
                     {
-                        return;
+                        return null;
                     }
 
                     tracker.Advance(message);
@@ -92,13 +125,15 @@ internal sealed class GatewayGapFiller(
 
                 if (messages.Count < Page || (untilSeq is { } last && seq >= last))
                 {
-                    return;
+                    return null;
                 }
             }
         }
         catch (Exception exception)
         {
-            fillFailed(channelId, exception);
+            return exception;
         }
+
+        return null;
     }
 }

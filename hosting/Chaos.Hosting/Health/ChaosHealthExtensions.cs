@@ -8,7 +8,8 @@ namespace Chaos.Hosting;
 /// <summary><c>/health/live</c> (the process serves) and <c>/health/ready</c> (cluster and database answer).</summary>
 public static class ChaosHealthExtensions
 {
-    private const string ReadyTag = "ready";
+    /// <summary>Checks with this tag decide <c>/health/ready</c>.</summary>
+    public const string ReadyTag = "ready";
 
     public static IServiceCollection AddChaosHealthChecks(this IServiceCollection services)
     {

@@ -41,7 +41,7 @@ public sealed class GatewayGapFillerTests
     public async Task History_ThatCannotBeRead_IsReported_AndLiveMessagesContinue()
     {
         var gaps = new GatewayGapFiller(
-            new ChaosGatewayOptions(),
+            new ChaosGatewayOptions { GapFillTimeout = TimeSpan.Zero },
             (_, _, _) => Task.FromException<IReadOnlyList<Message>>(new HttpRequestException("forbidden")),
             message =>
             {
@@ -55,6 +55,29 @@ public sealed class GatewayGapFillerTests
 
         failed.ShouldBe(["1"]);
         raised.ShouldBe([1, 10]);
+    }
+
+    [Fact]
+    public async Task History_UnavailableForAWhile_IsRetried_BeforeTheNextMessageIsRaised()
+    {
+        var failures = 2;
+        var gaps = new GatewayGapFiller(
+            new ChaosGatewayOptions(),
+            (_, after, limit) => Interlocked.Decrement(ref failures) >= 0
+                ? Task.FromException<IReadOnlyList<Message>>(new HttpRequestException("front door restarting"))
+                : Task.FromResult<IReadOnlyList<Message>>([.. history.Where(m => m.Seq > long.Parse(after, System.Globalization.CultureInfo.InvariantCulture)).Take(limit)]),
+            message =>
+            {
+                raised.Add(message.Seq);
+                return Task.CompletedTask;
+            },
+            (channelId, _) => failed.Add(channelId));
+
+        await gaps.OnMessageCreatedAsync(history[0]);
+        await gaps.OnMessageCreatedAsync(history[4]);
+
+        raised.ShouldBe([1, 2, 3, 4, 5]);
+        failed.ShouldBeEmpty();
     }
 
     private GatewayGapFiller Filler() => new(

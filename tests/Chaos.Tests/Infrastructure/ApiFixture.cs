@@ -13,10 +13,13 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = string.Empty;
 
+    /// <summary>The front door's warnings and errors, for failure messages.</summary>
+    public LogCapture Logs { get; } = new("first door");
+
     public async Task InitializeAsync()
     {
         ConnectionString = await PostgresServer.CreateDatabaseAsync();
-        server = await ChaosServer.StartAsync(ConnectionString);
+        server = await ChaosServer.StartAsync(ConnectionString, configure: Logs.AddTo);
     }
 
     public async Task DisposeAsync()

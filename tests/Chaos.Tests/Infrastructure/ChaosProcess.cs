@@ -90,6 +90,34 @@ public sealed class ChaosProcess : IAsyncDisposable
         await process.WaitForExitAsync();
     }
 
+    /// <summary>
+    /// SIGTERM, as Kubernetes stops a pod: the process drains and leaves the cluster by itself. Answers how long it took
+    /// to exit; SIGKILL after <paramref name="timeout"/>, as the kubelet does after the grace period.
+    /// </summary>
+    public async Task<TimeSpan> TerminateAsync(TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        using (var signal = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        using var grace = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(grace.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+            throw new TimeoutException($"The process did not exit within {timeout} of SIGTERM:\n{Output}");
+        }
+
+        return clock.Elapsed;
+    }
+
+    public int ExitCode => process.ExitCode;
+
     public async ValueTask DisposeAsync()
     {
         // A test that restarts a process disposes the old one before starting the new; if the start fails, its finally

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Chaos.Api.Gateway;
 using Chaos.Api.Hosting;
 
 namespace Chaos.Tests.Infrastructure;
@@ -26,7 +27,7 @@ public sealed class ChaosServer : IAsyncDisposable
     public IServiceProvider Services => app.Services;
 
     /// <summary>Starts a front door; <paramref name="connectionString"/> null means standalone in-memory mode.</summary>
-    public static async Task<ChaosServer> StartAsync(string? connectionString, IDictionary<string, string?>? settings = null)
+    public static async Task<ChaosServer> StartAsync(string? connectionString, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var args = new List<string>
         {
@@ -40,6 +41,8 @@ public sealed class ChaosServer : IAsyncDisposable
             // Tests drive single users hard; the rate-limit tests turn limits back on explicitly.
             "--Chaos:RateLimits:Enabled=false",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
+            // A disposed test door does not wait long for clients a test left connected.
+            "--Chaos:Shutdown:DrainSeconds=2",
         };
         if (connectionString is not null)
         {
@@ -53,7 +56,7 @@ public sealed class ChaosServer : IAsyncDisposable
 
         return await BootLog.TimeAsync(connectionString is null ? "server (in-memory)" : "server", async () =>
         {
-            var app = await ChaosApplication.CreateAsync([.. args]);
+            var app = await ChaosApplication.CreateAsync([.. args], configure);
             await app.StartAsync();
             return new ChaosServer(app, new Uri(app.Urls.First()));
         });
@@ -92,6 +95,7 @@ public sealed class ChaosServer : IAsyncDisposable
     public async ValueTask KillAsync()
     {
         Http.Dispose();
+        app.Services.GetRequiredService<GatewayDrain>().Abandon();
         try
         {
             await app.StopAsync(new CancellationToken(canceled: true));
