@@ -94,6 +94,7 @@ export class VoiceEngine {
     framesPlayed: 0,
     framesConcealed: 0,
     lastReceivedAt: 0,
+    lastReceivedFrom: {},
     sendTrace: [],
     playTrace: [],
     lastRecordingMs: 0,
@@ -524,6 +525,7 @@ export class VoiceEngine {
   private onFrame(f: ReceivedFrame) {
     this.stats.framesReceived[f.userId] = (this.stats.framesReceived[f.userId] ?? 0) + 1;
     this.stats.lastReceivedAt = epoch();
+    this.stats.lastReceivedFrom[f.userId] = this.stats.lastReceivedAt;
     if (this.deafened || !this.ctx) return;
     const peer = this.peer(f.userId);
     peer.buffer.push({ sequence: f.sequence, timestamp: f.timestamp, payload: base64ToBytes(f.payload) });

@@ -58,6 +58,8 @@ export interface VoiceStats {
   framesPlayed: number;
   framesConcealed: number;
   lastReceivedAt: number;
+  /** userId → epoch ms of the last frame received from them. */
+  lastReceivedFrom: Record<string, number>;
   /** [sequence, epoch ms when the 20 ms frame was complete] of the last frames sent. */
   sendTrace: [number, number][];
   /** [userId, sequence, epoch ms when the frame was scheduled to play] of the last frames played. */
