@@ -173,6 +173,17 @@ async function settles(what, count, quietMs = 1500, timeout = T) {
     if (Date.now() > deadline) throw new Error(`${what} never stopped increasing`);
   }
 }
+/** This page's clock minus this process's (pages of different browsers may disagree by milliseconds). */
+async function clockOffset(page) {
+  let best = null;
+  for (let i = 0; i < 7; i++) {
+    const t0 = Date.now();
+    const e = await epochIn(page);
+    const t1 = Date.now();
+    if (!best || t1 - t0 < best.rtt) best = { rtt: t1 - t0, offset: e - (t0 + t1) / 2 };
+  }
+  return best.offset;
+}
 const heard = (page, userId) => stats(page).then((s) => s.framesReceived[userId] ?? 0);
 const shot = (page, name) => page.screenshot({ path: path.join(out, `${name}.png`) });
 const step = async (name, f) => {
@@ -216,8 +227,10 @@ try {
 
   await step('measure: mouth-to-ear latency added by CHAOS, and one browser\'s CPU in a call', async () => {
     await new Promise((r) => setTimeout(r, 3000));
-    const sent = new Map((await stats(A.page)).sendTrace.map(([seq, at]) => [seq, at]));
-    const played = (await stats(B.page)).playTrace.filter(([u]) => u === alice.id);
+    const [offsetA, offsetB] = [await clockOffset(A.page), await clockOffset(B.page)];
+    metrics.clockOffsetMs = +(offsetB - offsetA).toFixed(1);
+    const sent = new Map((await stats(A.page)).sendTrace.map(([seq, at]) => [seq, at - offsetA]));
+    const played = (await stats(B.page)).playTrace.filter(([u]) => u === alice.id).map(([u, seq, at]) => [u, seq, at - offsetB]);
     const latencies = played.filter(([, seq]) => sent.has(seq)).map(([, seq, at]) => at - sent.get(seq)).slice(-500);
     metrics.latencyMs = { samples: latencies.length, p50: +percentile(latencies, 50).toFixed(1), p95: +percentile(latencies, 95).toFixed(1), max: +Math.max(...latencies).toFixed(1) };
     const pids = new Set(A.rootPids.flatMap((p) => [p, ...descendants(p)]));
@@ -232,11 +245,12 @@ try {
   });
 
   await step('mute: Alice\'s frames stop reaching Bob; Bob sees her muted; unmute resumes', async () => {
-    const clickAt = await epochIn(A.page);
+    const [offsetA, offsetB] = [await clockOffset(A.page), await clockOffset(B.page)];
+    const clickAt = (await epochIn(A.page)) - offsetA;
     await A.page.getByRole('button', { name: 'Mute' }).click();
     await A.page.getByRole('button', { name: 'Mute', pressed: true }).waitFor();
     await settles('Bob hearing Alice after the mute', () => heard(B.page, alice.id));
-    const last = (await stats(B.page)).lastReceivedFrom[alice.id];
+    const last = (await stats(B.page)).lastReceivedFrom[alice.id] - offsetB;
     metrics.muteToLastFrameMs = +(last - clickAt).toFixed(1);
     await participant(B.page, alice).filter({ hasText: 'Muted' }).waitFor();
     const before = await heard(B.page, alice.id);

@@ -12,7 +12,9 @@ const FRAME_S = FRAME_SAMPLES / SAMPLE_RATE;
 /** Decoded audio is scheduled this far ahead of "now" after an underrun (the playout delay). */
 const PLAYOUT_DELAY_S = 0.04;
 /** How much decoded audio the pump keeps scheduled ahead. */
-const LOOKAHEAD_S = 0.1;
+const LOOKAHEAD_S = 0.06;
+/** More than this many packets waiting (a burst after a stall) is latency nobody wants: the oldest are dropped. */
+const MAX_BUFFERED = 3;
 /** Voice activity: RMS over this opens the gate, which stays open this long after the last loud frame. */
 const VAD_THRESHOLD = 0.01;
 const VAD_HANG_MS = 300;
@@ -162,12 +164,16 @@ export class VoiceEngine {
     hub.on('Ready', (ready: { voiceStates?: VoiceState[] }) => this.onReady(ready.voiceStates ?? []));
     hub.on('VoiceStateUpdated', (s: VoiceState) => this.onVoiceState(s));
     hub.on('Reconnect', (r: { retryAfterMs: number }) => void this.restartAfter(hub, r.retryAfterMs));
-    hub.onreconnecting(() => this.set({ connection: 'reconnecting' }));
+    hub.onreconnecting(() => {
+      this.abandonStreams();
+      this.set({ connection: 'reconnecting' });
+    });
     hub.onreconnected(() => {
       this.set({ connection: 'online' });
       void this.rejoin();
     });
     hub.onclose(() => {
+      this.abandonStreams();
       if (this.stopped || this.hub !== hub) return;
       this.set({ connection: 'reconnecting' });
       void this.startWithRetry(hub).then(() => this.rejoin());
@@ -215,6 +221,7 @@ export class VoiceEngine {
   /** For tests and the "network drop" path: closes the socket as a network failure would, so the engine heals. */
   async dropConnection() {
     const hub = this.hub as unknown as { connection?: { transport?: { _webSocket?: WebSocket } } } | null;
+    this.abandonStreams();
     hub?.connection?.transport?._webSocket?.close(4000, 'dropped');
   }
 
@@ -482,7 +489,7 @@ export class VoiceEngine {
 
   private onEncoded(capture: Capture, chunk: EncodedAudioChunk) {
     const meta = capture.queue.shift();
-    if (!meta?.send || !this.sender || this.capture !== capture || !this.transmitting) return;
+    if (!meta?.send || !this.sender || this.capture !== capture || !this.transmitting || !this.socketOpen) return;
     const bytes = new Uint8Array(chunk.byteLength);
     chunk.copyTo(bytes);
     const sequence = this.sequence;
@@ -492,6 +499,17 @@ export class VoiceEngine {
     this.stats.framesSent++;
     this.stats.sendTrace.push([sequence, meta.at]);
     if (this.stats.sendTrace.length > TRACE) this.stats.sendTrace.splice(0, this.stats.sendTrace.length - TRACE);
+  }
+
+  /**
+   * Whether the gateway's socket still accepts data. Between a socket starting to close and SignalR noticing, stream
+   * items would fail inside SignalR's send queue (unhandled); so frames wait for this (a peek at the transport).
+   */
+  private get socketOpen(): boolean {
+    const hub = this.hub as unknown as (HubConnection & { connection?: { transport?: { _webSocket?: WebSocket } } }) | null;
+    if (hub?.state !== HubConnectionState.Connected) return false;
+    const socket = hub.connection?.transport?._webSocket;
+    return !socket || socket.readyState === WebSocket.OPEN;
   }
 
   private startStreams(hub: HubConnection) {
@@ -506,14 +524,24 @@ export class VoiceEngine {
     });
   }
 
+  /** The connection that carried the streams is gone: forget them without a word to it (that would throw). */
+  private abandonStreams() {
+    this.sender = null;
+    this.receiver = null;
+  }
+
   private stopStreams() {
     try {
-      this.sender?.complete();
+      if (this.socketOpen) this.sender?.complete();
     } catch {
       // The connection that carried it is gone.
     }
     this.sender = null;
-    this.receiver?.dispose();
+    try {
+      if (this.socketOpen) this.receiver?.dispose();
+    } catch {
+      // As above.
+    }
     this.receiver = null;
   }
 
@@ -529,6 +557,7 @@ export class VoiceEngine {
     if (this.deafened || !this.ctx) return;
     const peer = this.peer(f.userId);
     peer.buffer.push({ sequence: f.sequence, timestamp: f.timestamp, payload: base64ToBytes(f.payload) });
+    peer.buffer.trim(MAX_BUFFERED);
     this.pump(peer);
   }
 

@@ -51,6 +51,18 @@ describe('JitterBuffer', () => {
     expect(seqDiff(0, 0xffffffff)).toBe(1);
   });
 
+  it('trims a backlog to the newest packets so the delay stays small', () => {
+    const b = new JitterBuffer();
+    b.push(p(1));
+    seqs(b, false);
+    for (let s = 2; s <= 30; s++) b.push(p(s));
+    b.trim(5);
+    expect(seqs(b, false)).toEqual(['26', '27', '28', '29', '30']);
+    b.push(p(32));
+    b.trim(5);
+    expect(seqs(b, true)).toEqual(['lost 31', '32']);
+  });
+
   it('stays bounded when nobody takes packets', () => {
     const b = new JitterBuffer(10);
     for (let s = 0; s < 100; s++) b.push(p(s));

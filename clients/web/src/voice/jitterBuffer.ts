@@ -69,6 +69,17 @@ export class JitterBuffer {
     return { kind: 'lost', sequence: expected };
   }
 
+  /** Keeps at most `max` packets, dropping the oldest and moving the playout point past them (bounds the delay). */
+  trim(max: number) {
+    let dropped = false;
+    while (this.packets.size > max) {
+      this.packets.delete(this.oldest()!);
+      this.dropped++;
+      dropped = true;
+    }
+    if (dropped) this.next = this.oldest();
+  }
+
   reset() {
     this.packets.clear();
     this.next = null;
