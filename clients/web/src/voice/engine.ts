@@ -506,9 +506,8 @@ export class VoiceEngine {
    * items would fail inside SignalR's send queue (unhandled); so frames wait for this (a peek at the transport).
    */
   private get socketOpen(): boolean {
-    const hub = this.hub as unknown as (HubConnection & { connection?: { transport?: { _webSocket?: WebSocket } } }) | null;
-    if (hub?.state !== HubConnectionState.Connected) return false;
-    const socket = hub.connection?.transport?._webSocket;
+    if (this.hub?.state !== HubConnectionState.Connected) return false;
+    const socket = (this.hub as unknown as { connection?: { transport?: { _webSocket?: WebSocket } } }).connection?.transport?._webSocket;
     return !socket || socket.readyState === WebSocket.OPEN;
   }
 
