@@ -5,6 +5,7 @@
 // Prints one line `VOICE-METRICS {json}`. Exit code 0 when every step passed.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { FrontDoor } from './server.mjs';
 
@@ -38,6 +39,15 @@ function fakeMicrophone(file) {
     buf.writeInt16LE(Math.round(v * 0.6 * 32767), 44 + i * 2);
   }
   fs.writeFileSync(file, buf);
+}
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+async function axe(page, label) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  for (const v of result.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
+    throw new Error(`axe on ${label}: ${v.id} ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  }
 }
 
 const wav = path.join(out, 'fake-microphone.wav');
@@ -223,6 +233,7 @@ try {
     }
     await participant(A.page, bob).and(A.page.locator('[data-speaking="true"]')).waitFor();
     await shot(A.page, 'voice-01-room');
+    await axe(A.page, 'the voice room');
   });
 
   await step('measure: mouth-to-ear latency added by CHAOS, and one browser\'s CPU in a call', async () => {
@@ -239,6 +250,8 @@ try {
     const w0 = Date.now();
     await new Promise((r) => setTimeout(r, 10_000));
     metrics.browserCpuPercentOfOneCore = +((((cpuTicks(pids) - t0) / hz) / ((Date.now() - w0) / 1000)) * 100).toFixed(1);
+    const b = await stats(B.page);
+    metrics.receiver = { framesDecoded: b.framesDecoded, framesConcealed: b.framesConcealed, framesRepeated: b.framesRepeated };
     metrics.loadAverage = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     log('latency', JSON.stringify(metrics.latencyMs), 'cpu', metrics.browserCpuPercentOfOneCore, '% load', metrics.loadAverage);
     if (latencies.length < 50) throw new Error(`only ${latencies.length} frames could be matched for latency`);
@@ -272,6 +285,17 @@ try {
     await B.page.getByRole('button', { name: 'Deafen' }).click();
     await B.page.getByRole('button', { name: 'Deafen', pressed: false }).waitFor();
     await until('Bob to play again', async () => (await stats(B.page)).framesPlayed >= played + 50);
+  });
+
+  await step('push to talk: nothing is sent until the key is held', async () => {
+    await A.page.getByRole('radio', { name: 'Push to talk' }).check();
+    await A.page.evaluate(() => document.activeElement?.blur());
+    const quiet = await settles('Bob hearing Alice in push-to-talk mode', () => heard(B.page, alice.id));
+    await A.page.keyboard.down('Backquote');
+    await until('Alice to be heard while holding the key', async () => (await heard(B.page, alice.id)) >= quiet + 25);
+    await A.page.keyboard.up('Backquote');
+    await settles('Bob hearing Alice after the key is released', () => heard(B.page, alice.id));
+    await A.page.getByRole('radio', { name: 'Voice activity' }).check();
   });
 
   await step('a dropped connection: Alice\'s voice socket dies, the engine rejoins and audio flows both ways again', async () => {
@@ -317,6 +341,7 @@ try {
     if (Math.abs(playbackMs - recordedMs) > 100) throw new Error(`recorded ${recordedMs} ms, played ${playbackMs} ms`);
     await message.getByRole('slider', { name: 'Voice message position' }).waitFor();
     await shot(B.page, 'voice-03-voice-message');
+    await axe(B.page, 'a voice message');
   });
 
   await step('voice messages: hold-to-record', async () => {

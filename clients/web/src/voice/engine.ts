@@ -95,6 +95,7 @@ export class VoiceEngine {
     framesNonSilent: 0,
     framesPlayed: 0,
     framesConcealed: 0,
+    framesRepeated: 0,
     lastReceivedAt: 0,
     lastReceivedFrom: {},
     sendTrace: [],
@@ -604,6 +605,7 @@ export class VoiceEngine {
       } else {
         this.stats.framesConcealed++;
         if (peer.plcRefused) {
+          this.stats.framesRepeated++;
           if (peer.lastFrame) this.schedule(peer, peer.lastFrame.map((x) => x * 0.5), item.sequence);
         } else {
           // An Opus packet whose only frame is empty tells the decoder the frame was lost: it conceals it (RFC 6716 §3.2.1).

@@ -57,6 +57,8 @@ export interface VoiceStats {
   framesNonSilent: number;
   framesPlayed: number;
   framesConcealed: number;
+  /** Losses concealed by repeating the last frame because the decoder refused an empty (PLC) packet. */
+  framesRepeated: number;
   lastReceivedAt: number;
   /** userId → epoch ms of the last frame received from them. */
   lastReceivedFrom: Record<string, number>;
