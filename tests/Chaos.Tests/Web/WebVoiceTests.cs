@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Chaos.Audio.Opus;
+using Chaos.Audio;
 using Chaos.Client;
 using Chaos.Client.Gateway;
 using Chaos.Tests.Infrastructure;
