@@ -236,6 +236,29 @@ try {
     await axe(A.page, 'the voice room');
   });
 
+  await step('this browser\'s Opus decoder conceals a lost packet (the empty-frame packet the jitter buffer uses)', async () => {
+    const r = await A.page.evaluate(async () => {
+      const packets = [];
+      const enc = new AudioEncoder({ output: (c) => { const u = new Uint8Array(c.byteLength); c.copyTo(u); packets.push(u); }, error: () => undefined });
+      enc.configure({ codec: 'opus', sampleRate: 48000, numberOfChannels: 1, bitrate: 32000, opus: { frameDuration: 20000 } });
+      for (let f = 0; f < 6; f++) {
+        const s = new Float32Array(960).map((_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * (f * 960 + i)) / 48000));
+        enc.encode(new AudioData({ format: 'f32-planar', sampleRate: 48000, numberOfFrames: 960, numberOfChannels: 1, timestamp: f * 20000, data: s }));
+      }
+      await enc.flush();
+      const levels = [];
+      let error = null;
+      const dec = new AudioDecoder({ output: (d) => { const s = new Float32Array(d.numberOfFrames); d.copyTo(s, { planeIndex: 0, format: 'f32-planar' }); levels.push(Math.sqrt(s.reduce((a, x) => a + x * x, 0) / s.length)); d.close(); }, error: (e) => (error = String(e)) });
+      dec.configure({ codec: 'opus', sampleRate: 48000, numberOfChannels: 1 });
+      for (let i = 0; i < 4; i++) dec.decode(new EncodedAudioChunk({ type: 'key', timestamp: i * 20000, data: packets[i] }));
+      dec.decode(new EncodedAudioChunk({ type: 'key', timestamp: 80000, data: new Uint8Array([packets[3][0] & 0xfc]) }));
+      await dec.flush().catch((e) => (error ??= String(e)));
+      return { levels, error };
+    });
+    if (r.error || r.levels.length !== 5 || !(r.levels[4] > 0.05)) throw new Error(`no concealment: ${JSON.stringify(r)}`);
+    metrics.concealedFrameRms = +r.levels[4].toFixed(3);
+  });
+
   await step('measure: mouth-to-ear latency added by CHAOS, and one browser\'s CPU in a call', async () => {
     await new Promise((r) => setTimeout(r, 3000));
     const [offsetA, offsetB] = [await clockOffset(A.page), await clockOffset(B.page)];
