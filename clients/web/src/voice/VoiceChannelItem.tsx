@@ -12,20 +12,19 @@ export function VoiceChannelItem({ community, channel, active }: { community: Co
   const href = `/channels/${community.id}/${channel.id}`;
   return (
     <>
-      <a
-        href={href}
+      {/* A button, not a link: "link" is the text channels' role (WEB.md), and a voice "General" must not match a text "general". */}
+      <button
+        type="button"
         className={`channel voice${active ? ' active' : ''}`}
         aria-current={active ? 'page' : undefined}
-        onClick={(e) => {
-          e.preventDefault();
-          navigate(href);
-        }}
+        onClick={() => navigate(href)}
       >
         <svg aria-hidden="true" width="14" height="14" viewBox="0 0 24 24" className="voice-icon">
           <path d="M3 9v6h4l5 5V4L7 9H3zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4z" fill="currentColor" />
         </svg>
         {channel.name}
-      </a>
+        <span className="sr-only"> (voice channel)</span>
+      </button>
       {participants.length > 0 && (
         <ul className="voice-participants-mini" aria-label={`In ${channel.name}`}>
           {participants.map((p) => {
