@@ -12,6 +12,7 @@ import { ChatView } from './components/ChatView';
 import { MemberList } from './components/MemberList';
 import { UserPanel } from './components/UserPanel';
 import { useTheme } from './theme';
+import { VoiceRoom } from './voice/VoiceRoom';
 
 export function App({ service }: { service: ChatService }) {
   return (
@@ -136,7 +137,9 @@ function Shell() {
         {community ? <ChannelList community={community} activeChannelId={channel?.id} /> : <Contacts activeChannelId={channel?.id} />}
         <UserPanel />
       </div>
-      {channel ? (
+      {channel?.type === 'voice' && community ? (
+        <VoiceRoom key={channel.id} channel={channel} community={community} onBack={() => navigate(`/channels/${community.id}`)} />
+      ) : channel ? (
         <ChatView
           key={channel.id}
           channel={channel}

@@ -6,6 +6,7 @@ import { channelPermissions, basePermissions, has } from '../permissions';
 import { Dialog } from './Dialog';
 import { CommunitySettings } from './CommunitySettings';
 import { ErrorText } from './ErrorText';
+import { VoiceChannelItem } from '../voice/VoiceChannelItem';
 
 export function ChannelList({ community, activeChannelId }: { community: Community; activeChannelId?: string }) {
   const service = useService();
@@ -85,12 +86,7 @@ export function ChannelList({ community, activeChannelId }: { community: Communi
           .filter((c) => c.type === 'voice')
           .map((c) => (
             <li key={c.id}>
-              <span className="channel voice">
-                <svg aria-hidden="true" width="14" height="14" viewBox="0 0 24 24" className="voice-icon">
-                  <path d="M3 9v6h4l5 5V4L7 9H3zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4z" fill="currentColor" />
-                </svg>
-                {c.name}
-              </span>
+              <VoiceChannelItem community={community} channel={c} active={c.id === activeChannelId} />
             </li>
           ))}
       </ul>

@@ -5,6 +5,7 @@ import { channelTitle, displayName } from '../format';
 import { channelPermissions, has } from '../permissions';
 import { MessageList } from './MessageList';
 import { Composer } from './Composer';
+import { VoiceMessageRecorder } from '../voice/VoiceMessageRecorder';
 
 export function ChatView({ channel, community, onBack }: { channel: Channel; community?: Community; onBack?: () => void }) {
   const service = useService();
@@ -104,6 +105,7 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
       ) : (
         <p className="composer muted">You do not have permission to send messages in this channel.</p>
       )}
+      {community && perms !== null && has(perms, 'SendVoiceMessages') && <VoiceMessageRecorder channelId={channel.id} />}
     </main>
   );
 }
