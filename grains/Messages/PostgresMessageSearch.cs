@@ -9,6 +9,9 @@ namespace Chaos.Messages;
 /// </summary>
 public sealed class PostgresMessageSearch(NpgsqlDataSource dataSource) : IMessageSearch
 {
+    /// <summary>Written exactly as in the partial index <c>messages_mentions_idx</c>, so the planner can use it.</summary>
+    private const string NoMentions = "'{}'";
+
     public async Task<IReadOnlyList<StoredMessage>> SearchAsync(IReadOnlyCollection<long> channelIds, SearchQuery query, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(channelIds);
@@ -47,7 +50,7 @@ public sealed class PostgresMessageSearch(NpgsqlDataSource dataSource) : IMessag
         await using var command = dataSource.CreateCommand($"""
             SELECT {PostgresMessageStore.Columns} FROM messages
             WHERE channel_id = ANY($1) AND NOT deleted AND ($4::bigint IS NULL OR id < $4)
-              AND ((mentions <> '{{}}' AND mentions @> ARRAY[$2::bigint])
+              AND ((mentions <> {NoMentions} AND mentions @> ARRAY[$2::bigint])
                    OR ((flags & 3) <> 0 AND ((flags & 1) <> 0 OR ((flags & 2) <> 0 AND content LIKE ANY($3)))))
             ORDER BY id DESC LIMIT $5
             """);
