@@ -33,6 +33,8 @@ public static partial class FrontDoorEndpointExtensions
         api.MapChannelsApi();
         api.MapInvitesApi();
         api.MapMessagesApi();
+        api.MapReactionsApi();
+        api.MapSearchApi();
         api.MapChaosPersonal();
         api.MapVoiceApi();
         api.MapVoiceMessagesApi();

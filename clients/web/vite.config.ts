@@ -22,5 +22,7 @@ export default defineConfig({
     globals: true,
     setupFiles: ['src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
+    // A shared CI machine under heavy load needs well over vitest's 5 s default for a first render.
+    testTimeout: 30_000,
   },
 });

@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Chaos.Accounts;
 using Chaos.Messages;
 
 namespace Chaos.Communities;
@@ -38,6 +39,26 @@ public interface IChannelGrain : IGrainWithIntegerKey
 
     /// <summary>Deletes the message and answers the ids of its attachments, whose bytes the front door then deletes.</summary>
     Task<IReadOnlyList<long>> DeleteMessageAsync(long userId, long messageId);
+
+    /// <summary>Adds the user's reaction (AddReactions, unless someone already reacted with that emoji); false when it was already there.</summary>
+    Task<bool> AddReactionAsync(long userId, long messageId, string emoji);
+
+    /// <summary>Removes <paramref name="userId"/>'s reaction: one's own always, another's with ManageMessages.</summary>
+    Task<bool> RemoveReactionAsync(long actorId, long messageId, string emoji, long userId);
+
+    /// <summary>Who reacted with <paramref name="emoji"/>, by user id ascending after <paramref name="after"/>.</summary>
+    Task<IReadOnlyList<PublicUser>> GetReactionUsersAsync(long userId, long messageId, string emoji, long? after, int limit);
+
+    /// <summary>Pins a message (ManageMessages; at most 50 per channel); false when it was already pinned.</summary>
+    Task<bool> PinAsync(long actorId, long messageId);
+
+    Task<bool> UnpinAsync(long actorId, long messageId);
+
+    /// <summary>The pinned messages, newest pin first.</summary>
+    Task<IReadOnlyList<Message>> GetPinsAsync(long userId);
+
+    /// <summary>Throws unless the user may read this channel's history (ViewChannel and ReadMessageHistory): search asks first.</summary>
+    Task RequireHistoryAsync(long userId);
 
     /// <summary>Publishes <c>TypingStarted</c> at most once per 2 s per user; extra calls are ignored, not refused.</summary>
     Task StartTypingAsync(long userId);

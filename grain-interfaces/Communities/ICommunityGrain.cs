@@ -74,6 +74,13 @@ public interface ICommunityGrain : IGrainWithIntegerKey
     Task<Permissions.Permissions> GetPermissionsAsync(long actorId, long? channelId);
 
     /// <summary>
+    /// The channels whose history the caller may read (ViewChannel and ReadMessageHistory) and the caller's role ids:
+    /// what search and the mentions inbox filter by. Read-only and interleaving like <see cref="GetPermissionsAsync"/>.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<ReadableChannels> GetReadableChannelsAsync(long actorId);
+
+    /// <summary>
     /// Voice moderation: the actor's permissions in <paramref name="channelId"/>, after checking that the actor outranks
     /// <paramref name="targetId"/> (forbidden otherwise; acting on oneself is allowed). Read-only and interleaving.
     /// </summary>

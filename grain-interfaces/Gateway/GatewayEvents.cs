@@ -22,6 +22,9 @@ public static class GatewayEvents
     public const string ReadStateUpdated = "ReadStateUpdated";
     public const string PresenceUpdated = "PresenceUpdated";
     public const string RelationshipUpdated = "RelationshipUpdated";
+    public const string ReactionAdded = "ReactionAdded";
+    public const string ReactionRemoved = "ReactionRemoved";
+    public const string ChannelPinsUpdated = "ChannelPinsUpdated";
 
     public const string VoiceStateUpdated = "VoiceStateUpdated";
 }

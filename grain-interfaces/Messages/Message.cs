@@ -16,4 +16,12 @@ public sealed record Message(
     [property: Id(8)] string? Nonce,
     [property: Id(9)] IReadOnlyList<Attachment> Attachments,
     [property: Id(10)] IReadOnlyList<long> Mentions,
-    [property: Id(11)] int Flags);
+    [property: Id(11)] int Flags)
+{
+    /// <summary>Reactions in the order their emoji was first used; <c>me</c> is from the reader's point of view (docs/api.md#reactions).</summary>
+    [Id(12)]
+    public IReadOnlyList<Reaction> Reactions { get; init; } = [];
+
+    [Id(13)]
+    public bool Pinned { get; init; }
+}

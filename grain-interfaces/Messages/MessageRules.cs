@@ -62,6 +62,30 @@ public static partial class MessageRules
         return result;
     }
 
+    /// <summary>The <see cref="MessageFlags"/> mention bits of <paramref name="content"/> (docs/api.md#mentions).</summary>
+    public static int MentionFlags(string content, bool mayMentionEveryone)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var flags = 0;
+        if (mayMentionEveryone && content.Contains("@everyone", StringComparison.Ordinal))
+        {
+            flags |= MessageFlags.MentionsEveryone;
+        }
+
+        if (content.Contains("<@&", StringComparison.Ordinal) && RoleMentionPattern().IsMatch(content))
+        {
+            flags |= MessageFlags.MentionsRoles;
+        }
+
+        return flags;
+    }
+
+    /// <summary>The text that mentions role <paramref name="roleId"/>.</summary>
+    public static string RoleMention(long roleId) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"<@&{roleId}>");
+
+    [GeneratedRegex(@"<@&(\d{1,19})>", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    private static partial Regex RoleMentionPattern();
+
     [GeneratedRegex(@"<@(\d{1,19})>", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex MentionPattern();
 }

@@ -13,12 +13,13 @@ public static class PermissionSets
         | Permissions.ModerateMembers | Permissions.ViewAuditLog | Permissions.SendMessages | Permissions.ManageMessages
         | Permissions.ReadMessageHistory | Permissions.MentionEveryone | Permissions.AttachFiles | Permissions.Connect
         | Permissions.Speak | Permissions.MuteMembers | Permissions.DeafenMembers | Permissions.MoveMembers
-        | Permissions.SendVoiceMessages;
+        | Permissions.SendVoiceMessages | Permissions.AddReactions;
 
     /// <summary>What @everyone gets in a new community (docs/api.md#permissions): take part, but moderate nothing.</summary>
     public const Permissions EveryoneDefault =
         Permissions.ViewChannel | Permissions.SendMessages | Permissions.ReadMessageHistory | Permissions.CreateInvites
-        | Permissions.AttachFiles | Permissions.Connect | Permissions.Speak | Permissions.SendVoiceMessages;
+        | Permissions.AttachFiles | Permissions.Connect | Permissions.Speak | Permissions.SendVoiceMessages
+        | Permissions.AddReactions;
 
     // Indexed by bit position; built once so that error paths never reflect over the enum.
     private static readonly string?[] NamesByBit = BuildNames();

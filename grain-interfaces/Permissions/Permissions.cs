@@ -29,4 +29,5 @@ public enum Permissions : ulong
     DeafenMembers = 1UL << 18,
     MoveMembers = 1UL << 19,
     SendVoiceMessages = 1UL << 20,
+    AddReactions = 1UL << 21,
 }

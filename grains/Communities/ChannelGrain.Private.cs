@@ -14,7 +14,7 @@ namespace Chaos.Communities;
 /// </summary>
 internal sealed partial class ChannelGrain
 {
-    private const P RecipientPermissions = P.ViewChannel | P.SendMessages | P.ReadMessageHistory;
+    private const P RecipientPermissions = P.ViewChannel | P.SendMessages | P.ReadMessageHistory | P.AddReactions;
 
     private bool IsPrivate => state.State.Type is ChannelType.Dm or ChannelType.Group;
 
@@ -148,7 +148,7 @@ internal sealed partial class ChannelGrain
             throw new ChaosException(ErrorCodes.Forbidden, "This message could not be delivered.");
         }
 
-        var held = state.State.Blocked ? RecipientPermissions & ~P.SendMessages : RecipientPermissions;
+        var held = state.State.Blocked ? RecipientPermissions & ~(P.SendMessages | P.AddReactions) : RecipientPermissions;
         var missing = needed & ~held;
         if (missing != P.None)
         {

@@ -172,7 +172,7 @@ internal sealed partial class ChannelGrain
         foreach (var send in group)
         {
             var mentions = send.Content.Length == 0 ? [] : MessageRules.ParseMentions(send.Content);
-            messages.Add(new StoredMessage(ids.NextId(), ChannelId, ++seq, send.AuthorId, send.Content, now, null, send.ReplyToId, send.Nonce, mentions, 0, false, send.Attachments));
+            messages.Add(new StoredMessage(ids.NextId(), ChannelId, ++seq, send.AuthorId, send.Content, now, null, send.ReplyToId, send.Nonce, mentions, MentionFlagsOf(send.AuthorId, send.Content), false, send.Attachments));
         }
 
         try

@@ -25,7 +25,9 @@ internal sealed partial class ChannelGrain(
     IUserDirectory users,
     IIdGenerator ids,
     TimeProvider time,
-    IPrivateChannelStore privateChannelStore) : Grain, IChannelGrain
+    IPrivateChannelStore privateChannelStore,
+    IReactionStore reactions,
+    IPinStore pinStore) : Grain, IChannelGrain
 {
     private const int RecentWindow = 200;
     private const int MaxNonces = 10_000;
@@ -107,7 +109,7 @@ internal sealed partial class ChannelGrain(
         EnsureExists();
         await RequireAsync(userId, P.ViewChannel | P.ReadMessageHistory);
         var message = await FindAsync(messageId) ?? throw ChaosException.NotFound("message");
-        return await ToMessageAsync(message);
+        return (await ToMessagesAsync([message], userId))[0];
     }
 
     public async Task<IReadOnlyList<Message>> GetMessagesAsync(long userId, long? before, long? after, int limit)
@@ -127,7 +129,7 @@ internal sealed partial class ChannelGrain(
             page = await store.PageAsync(ChannelId, before, after, limit, CancellationToken.None);
         }
 
-        return await ToMessagesAsync(page);
+        return await ToMessagesAsync(page, userId);
     }
 
     public async Task<Message> EditMessageAsync(long userId, long messageId, string content)
@@ -144,9 +146,11 @@ internal sealed partial class ChannelGrain(
         var updated = await store.UpdateContentAsync(ChannelId, messageId, content, MessageRules.ParseMentions(content), time.GetUtcNow(), CancellationToken.None)
             ?? throw ChaosException.NotFound("message");
         Replace(updated);
-        var result = await ToMessageAsync(updated);
-        await PublishAsync(GatewayEvents.MessageUpdated, result, null);
-        return result;
+
+        // The event goes to everyone: its reactions carry counts with me=false (readers keep their own from
+        // ReactionAdded/ReactionRemoved); the author's answer carries their own.
+        await PublishAsync(GatewayEvents.MessageUpdated, (await ToMessagesAsync([updated], NoViewer))[0], null);
+        return (await ToMessagesAsync([updated], userId))[0];
     }
 
     public async Task<IReadOnlyList<long>> DeleteMessageAsync(long userId, long messageId)
@@ -166,6 +170,7 @@ internal sealed partial class ChannelGrain(
 
         Replace(message with { Deleted = true, Content = string.Empty, Attachments = null });
         await PublishAsync(GatewayEvents.MessageDeleted, new MessageDeleted(ChannelId, messageId), null);
+        await ForgetReactionsAndPinAsync(messageId);
         return message.Attachments is { Count: > 0 } attachments ? [.. attachments.Select(a => a.Id)] : [];
     }
 
@@ -324,8 +329,20 @@ internal sealed partial class ChannelGrain(
 
     private async Task<Message> ToMessageAsync(StoredMessage message) => (await ToMessagesAsync([message]))[0];
 
-    private async Task<IReadOnlyList<Message>> ToMessagesAsync(IReadOnlyList<StoredMessage> messages)
+    /// <summary>
+    /// The Message objects of <paramref name="messages"/>. With a <paramref name="viewerId"/> (history, or
+    /// <see cref="NoViewer"/> for a broadcast) reactions are read from the store and <c>me</c> is that viewer's; without
+    /// one (new messages on the send path) none are read, since a message has none before it exists.
+    /// </summary>
+    private async Task<IReadOnlyList<Message>> ToMessagesAsync(IReadOnlyList<StoredMessage> messages, long? viewerId = null)
     {
+        IReadOnlyDictionary<long, IReadOnlyList<Reaction>> reactionsOf = EmptyReactions;
+        if (viewerId is { } viewer && messages.Count > 0)
+        {
+            reactionsOf = await reactions.GetSummariesAsync([.. messages.Select(m => m.Id)], viewer);
+            await LoadPinsAsync();
+        }
+
         var missing = messages.Select(m => m.AuthorId).Distinct().Where(a => !authors.ContainsKey(a)).ToList();
         if (missing.Count > 0)
         {
@@ -343,7 +360,11 @@ internal sealed partial class ChannelGrain(
         return messages.Select(m => new Message(
             m.Id, m.ChannelId, m.Seq,
             authors.TryGetValue(m.AuthorId, out var author) ? author : new PublicUser(m.AuthorId, "deleted_user", "Deleted User", Snowflake.CreatedAt(m.AuthorId)),
-            m.Content, m.CreatedAt, m.EditedAt, m.ReplyToId, m.Nonce, m.Attachments ?? [], m.Mentions, m.Flags)).ToList();
+            m.Content, m.CreatedAt, m.EditedAt, m.ReplyToId, m.Nonce, m.Attachments ?? [], m.Mentions, m.Flags)
+        {
+            Reactions = reactionsOf.TryGetValue(m.Id, out var reacted) ? reacted : [],
+            Pinned = pins?.Contains(m.Id) ?? false,
+        }).ToList();
     }
 
     private Task PublishAsync(string name, object payload, long? seq) => stream!.OnNextAsync(new GatewayEvent(name, payload, seq));

@@ -21,6 +21,17 @@ internal sealed partial class CommunityGrain
             : PermissionCalculator.ComputeBase(Context(member));
     }
 
+    public async Task<ReadableChannels> GetReadableChannelsAsync(long actorId)
+    {
+        EnsureExists();
+        var member = Context(await RequireMemberAsync(actorId));
+        var readable = S.Channels
+            .Where(c => PermissionCalculator.ComputeChannel(member, c.Overwrites.Select(o => o.ToPermissionOverwrite()).ToList()).HasFlag(P.ViewChannel | P.ReadMessageHistory))
+            .Select(c => c.Id)
+            .ToList();
+        return new ReadableChannels(readable, [CommunityId, .. member.MemberRoleIds], PermissionCalculator.ComputeBase(member).HasFlag(P.MentionEveryone));
+    }
+
     public async Task<P> GetModerationPermissionsAsync(long actorId, long targetId, long channelId)
     {
         EnsureExists();

@@ -33,6 +33,10 @@ public static class ChaosStorageExtensions
             services.TryAddSingleton<IUserDirectory, PostgresUserDirectory>();
             services.TryAddSingleton<IRelationshipStore, PostgresRelationshipStore>();
             services.TryAddSingleton<IPrivateChannelStore, PostgresPrivateChannelStore>();
+            services.TryAddSingleton<IReactionStore, PostgresReactionStore>();
+            services.TryAddSingleton<IPinStore, PostgresPinStore>();
+            services.TryAddSingleton<IMessageSearch, PostgresMessageSearch>();
+            services.TryAddSingleton<INotificationSettingsStore, PostgresNotificationSettingsStore>();
         }
         else
         {
@@ -42,6 +46,10 @@ public static class ChaosStorageExtensions
             services.TryAddSingleton<IUserDirectory, InMemoryUserDirectory>();
             services.TryAddSingleton<IRelationshipStore, InMemoryRelationshipStore>();
             services.TryAddSingleton<IPrivateChannelStore, InMemoryPrivateChannelStore>();
+            services.TryAddSingleton<IReactionStore, InMemoryReactionStore>();
+            services.TryAddSingleton<IPinStore, InMemoryPinStore>();
+            services.TryAddSingleton<IMessageSearch, InMemoryMessageSearch>();
+            services.TryAddSingleton<INotificationSettingsStore, InMemoryNotificationSettingsStore>();
         }
 
         return services;

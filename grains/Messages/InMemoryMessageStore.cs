@@ -166,6 +166,15 @@ public sealed class InMemoryMessageStore : IMessageStore
         }
     }
 
+    /// <summary>The visible messages of the given channels, for the in-memory search (a scan: this mode serves one developer).</summary>
+    internal List<StoredMessage> Visible(IReadOnlyCollection<long> channelIds)
+    {
+        lock (gate)
+        {
+            return [.. channelIds.Distinct().SelectMany(id => channels.TryGetValue(id, out var channel) ? channel.Ordered : []).Where(m => !m.Deleted)];
+        }
+    }
+
     private static StoredMessage Normalize(StoredMessage message) => message with
     {
         CreatedAt = Microseconds(message.CreatedAt),

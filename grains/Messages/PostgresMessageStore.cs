@@ -8,7 +8,7 @@ namespace Chaos.Messages;
 /// <summary>The message store on the <c>messages</c> table (migration 0010).</summary>
 public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessageStore
 {
-    private const string Columns = "channel_id, id, seq, author_id, content, created_at, edited_at, reply_to_id, nonce, mentions, flags, deleted, attachments";
+    internal const string Columns = "channel_id, id, seq, author_id, content, created_at, edited_at, reply_to_id, nonce, mentions, flags, deleted, attachments";
 
     // One statement, one round trip, one implicit transaction: all rows or none. Mentions travel as array literals
     // because unnest cannot spread a ragged bigint[][] into one bigint[] per row.
@@ -272,7 +272,7 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
         return await reader.ReadAsync(ct) ? Read(reader) : null;
     }
 
-    private static async Task<List<StoredMessage>> ReadListAsync(NpgsqlCommand command, CancellationToken ct)
+    internal static async Task<List<StoredMessage>> ReadListAsync(NpgsqlCommand command, CancellationToken ct)
     {
         var list = new List<StoredMessage>();
         await using var reader = await command.ExecuteReaderAsync(ct);

@@ -89,4 +89,11 @@ var writeRate = Rate("--write-rate", "Messages per second per writer.", 20);
 Add(new Command("history", "Page latency (50-message keyset pages at random points) on a channel of N messages under concurrent writes; seeds what it needs."),
     (p, h, r) => HistoryScenario.RunAsync(h, r, p.GetValue(seedMessages), p.GetValue(readers), p.GetValue(writers), p.GetValue(writeRate)), seedMessages, readers, writers, writeRate);
 
+var searchDatabase = new Option<string>("--database") { Description = "Connection string of the server's PostgreSQL (the history is bulk-inserted there).", Required = true };
+var searchMessages = Int("--messages", "Messages to seed the community with (N).", 1_000_000);
+var searchChannels = Int("--channels", "Text channels the messages spread over; the reader cannot see the last one.", 10);
+var searchReaders = Int("--readers", "Concurrent searchers (closed loop).", 4);
+Add(new Command("search", "Search latency (GET /communities/{id}/messages/search) on a community of N bulk-inserted messages: rare, common, two-word, prefix and non-Latin queries."),
+    (p, h, r) => SearchScenario.RunAsync(h, r, p.GetValue(searchDatabase)!, p.GetValue(searchMessages), p.GetValue(searchChannels), p.GetValue(searchReaders)), searchDatabase, searchMessages, searchChannels, searchReaders);
+
 return await root.Parse(args).InvokeAsync();

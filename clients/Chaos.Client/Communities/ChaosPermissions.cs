@@ -28,4 +28,5 @@ public enum ChaosPermissions : ulong
     DeafenMembers = 1UL << 18,
     MoveMembers = 1UL << 19,
     SendVoiceMessages = 1UL << 20,
+    AddReactions = 1UL << 21,
 }

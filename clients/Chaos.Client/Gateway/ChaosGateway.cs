@@ -108,6 +108,12 @@ public sealed class ChaosGateway : IAsyncDisposable
 
     public event Action<ReadState>? ReadStateUpdated;
 
+    public event Action<ReactionEvent>? ReactionAdded;
+
+    public event Action<ReactionEvent>? ReactionRemoved;
+
+    public event Action<ChannelPinsUpdated>? ChannelPinsUpdated;
+
     /// <summary>The front door asked to move (API.md <c>Reconnect</c>); the gateway is already moving to the next front door.</summary>
     public event Action<ReconnectRequest>? ReconnectRequested;
 
@@ -264,6 +270,9 @@ public sealed class ChaosGateway : IAsyncDisposable
         On(hub, "RoleDeleted", () => RoleDeleted);
         On(hub, "VoiceStateUpdated", () => VoiceStateUpdated);
         On(hub, "ReadStateUpdated", () => ReadStateUpdated);
+        On(hub, "ReactionAdded", () => ReactionAdded);
+        On(hub, "ReactionRemoved", () => ReactionRemoved);
+        On(hub, "ChannelPinsUpdated", () => ChannelPinsUpdated);
         return hub;
     }
 

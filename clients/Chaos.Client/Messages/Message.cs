@@ -15,4 +15,10 @@ public sealed record Message(
     string? Nonce,
     IReadOnlyList<Attachment> Attachments,
     IReadOnlyList<string> Mentions,
-    int Flags);
+    int Flags)
+{
+    /// <summary>Reactions, first-used emoji first; <see cref="Reaction.Me"/> is true when the reader reacted (false in broadcast events).</summary>
+    public IReadOnlyList<Reaction> Reactions { get; init; } = [];
+
+    public bool Pinned { get; init; }
+}

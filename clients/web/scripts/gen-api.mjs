@@ -18,6 +18,7 @@ const enums = {
   OverwriteType: ['role', 'member'],
   PresenceStatus: ['online', 'away', 'busy', 'invisible', 'offline'],
   RelationshipType: ['friend', 'incoming', 'outgoing', 'blocked', 'none'],
+  NotificationLevel: ['all', 'mentions', 'none'],
 };
 
 const schema = JSON.parse(fs.readFileSync(input, 'utf8'));

@@ -3,6 +3,7 @@ import { Api } from './api/client';
 import { ApiError, TokenStore } from './api/http';
 import type { Channel, Community, Member, Message, Presence, ReadState, Ready, RelationshipKind } from './api/types';
 import { createChatStore, findChannel, reduce, type ChatState, type ChatStore } from './store';
+import { applyReaction, effectiveSetting, keepMine, mentionsMe, shouldNotify, type NotificationLevel, type ReactionEvent } from './notifications';
 
 const PAGE = 50;
 
@@ -122,7 +123,12 @@ export class ChatService {
     const on = <T>(event: string, handler: (payload: T) => void) => hub.on(event, handler as (...args: never[]) => void);
     on<Ready>('Ready', (ready) => this.onReady(ready));
     on<Message>('MessageCreated', (m) => this.onMessage(m));
-    on<Message>('MessageUpdated', (m) => this.set(reduce.messageUpdated(this.state, m)));
+    on<Message>('MessageUpdated', (m) =>
+      this.set(reduce.messageUpdated(this.state, keepMine(this.state.messages[m.channelId]?.items.find((x) => x.id === m.id), m))),
+    );
+    on<ReactionEvent>('ReactionAdded', (e) => this.onReaction(e, true));
+    on<ReactionEvent>('ReactionRemoved', (e) => this.onReaction(e, false));
+    on<{ channelId: string }>('ChannelPinsUpdated', (e) => this.pinListeners.forEach((l) => l(e.channelId)));
     on<{ channelId: string; messageId: string }>('MessageDeleted', (d) => this.set(reduce.messageDeleted(this.state, d.channelId, d.messageId)));
     on<{ channelId: string; userId: string; expiresAt: string }>('TypingStarted', (t) =>
       this.set(reduce.typing(this.state, t.channelId, t.userId, new Date(t.expiresAt).getTime())),
@@ -205,6 +211,7 @@ export class ChatService {
 
   private onReady(ready: Ready) {
     this.set(reduce.ready(this.state, ready));
+    void this.loadNotificationSettings();
     for (const c of ready.communities) void this.loadMyRoles(c.id);
     for (const r of ready.relationships) void this.ensureUser(r.userId);
     for (const ch of ready.dmChannels) for (const id of ch.recipientIds ?? []) void this.ensureUser(id);
@@ -231,10 +238,67 @@ export class ChatService {
     const me = this.state.me;
     if (me && m.author.id !== me.id && !this.isVisible()) {
       const channel = findChannel(this.state, m.channelId);
-      const isPrivate = channel && !channel.communityId;
-      if (isPrivate || m.mentions.includes(me.id)) {
+      const isPrivate = Boolean(channel && !channel.communityId);
+      const mentioned = mentionsMe(m, me.id, channel?.communityId ? [channel.communityId, ...(this.state.myRoles[channel.communityId] ?? [])] : []);
+      if (shouldNotify(effectiveSetting(this.state.notificationSettings, channel), isPrivate, mentioned)) {
         this.notify(isPrivate ? m.author.displayName : `${m.author.displayName} mentioned you in #${channel?.name ?? 'a channel'}`, m.content, m.channelId);
       }
+    }
+  }
+
+  // ---- reactions, pins, search, notification settings -------------------------------------------------------------
+
+  private readonly pinListeners = new Set<(channelId: string) => void>();
+
+  /** Called with a channel id whenever its pins change (ChannelPinsUpdated); returns the unsubscribe. */
+  onPinsUpdated(listener: (channelId: string) => void) {
+    this.pinListeners.add(listener);
+    return () => void this.pinListeners.delete(listener);
+  }
+
+  private onReaction(e: ReactionEvent, added: boolean) {
+    const loaded = this.state.messages[e.channelId];
+    if (!loaded || !loaded.items.some((m) => m.id === e.messageId)) return;
+    const items = loaded.items.map((m) => (m.id === e.messageId ? applyReaction(m, e, added, this.state.me?.id) : m));
+    this.set({ messages: { ...this.state.messages, [e.channelId]: { ...loaded, items } } });
+  }
+
+  /** Adds or takes back the reader's reaction; the gateway's ReactionAdded/ReactionRemoved updates the counts. */
+  async react(channelId: string, messageId: string, emoji: string, add: boolean) {
+    if (add) await this.api.addReaction(channelId, messageId, emoji);
+    else await this.api.removeReaction(channelId, messageId, emoji);
+  }
+
+  /** Pins or unpins, and marks the loaded message at once (ChannelPinsUpdated only says that the pins changed). */
+  async pin(channelId: string, messageId: string, pin: boolean) {
+    if (pin) await this.api.pin(channelId, messageId);
+    else await this.api.unpin(channelId, messageId);
+    const loaded = this.state.messages[channelId];
+    if (loaded) {
+      const items = loaded.items.map((m) => (m.id === messageId ? ({ ...m, pinned: pin } as Message) : m));
+      this.set({ messages: { ...this.state.messages, [channelId]: { ...loaded, items } } });
+    }
+  }
+
+  async loadNotificationSettings() {
+    const list = await this.api.notificationSettings().catch(() => null);
+    if (list) this.set({ notificationSettings: Object.fromEntries(list.map((s) => [s.targetId, s])) });
+  }
+
+  async setNotificationSetting(targetId: string, level: NotificationLevel, mutedUntil: string | null) {
+    const saved = await this.api.setNotificationSetting(targetId, level, mutedUntil);
+    this.set({ notificationSettings: { ...this.state.notificationSettings, [saved.targetId]: saved } });
+  }
+
+  /** Marks a message to scroll to, then loads older pages of its channel until it is there (at most 40 pages). */
+  async jumpTo(channelId: string, messageId: string) {
+    this.set({ jumpTo: { channelId, messageId } });
+    for (let i = 0; i < 40; i++) {
+      const loaded = this.state.messages[channelId];
+      if (loaded?.items.some((m) => m.id === messageId)) return;
+      if (!loaded) await this.loadLatest(channelId);
+      else if (!loaded.hasMoreBefore) return;
+      else await this.loadOlder(channelId);
     }
   }
 

@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { Channel, Community, Member, Message, Presence, PresenceStatus, ReadState, RelationshipKind, User, Ready } from './api/types';
+import type { NotificationSetting } from './notifications';
 
 export interface ChannelMessages {
   /** Oldest to newest, by seq, without duplicates. */
@@ -33,6 +34,10 @@ export interface ChatState {
   /** The status chosen on this device (what the user panel shows), until Ready says otherwise. */
   myStatus: PresenceStatus | null;
   error: string | null;
+  /** Notification settings by community or channel id (notifications.ts). */
+  notificationSettings: Record<string, NotificationSetting>;
+  /** A message to scroll to and highlight (from search, pins or the mentions inbox). */
+  jumpTo: { channelId: string; messageId: string } | null;
 }
 
 export const initialState = (): ChatState => ({
@@ -52,6 +57,8 @@ export const initialState = (): ChatState => ({
   activeChannelId: null,
   myStatus: null,
   error: null,
+  notificationSettings: {},
+  jumpTo: null,
 });
 
 export type ChatStore = ReturnType<typeof createChatStore>;

@@ -27,6 +27,7 @@ public class PermissionSetsTests
     [InlineData(P.DeafenMembers, 18)]
     [InlineData(P.MoveMembers, 19)]
     [InlineData(P.SendVoiceMessages, 20)]
+    [InlineData(P.AddReactions, 21)]
     public void BitPositions_MatchTheApiContract(P permission, int bit)
     {
         ((ulong)permission).ShouldBe(1UL << bit);
@@ -37,10 +38,10 @@ public class PermissionSetsTests
     public void None_IsZero() => ((ulong)P.None).ShouldBe(0UL);
 
     [Fact]
-    public void All_IsExactlyTheTwentyOneDefinedBits()
+    public void All_IsExactlyTheTwentyTwoDefinedBits()
     {
-        ((ulong)PermissionSets.All).ShouldBe((1UL << 21) - 1);
-        Enum.GetValues<P>().Length.ShouldBe(22, "None plus 21 permissions; a new permission must extend All");
+        ((ulong)PermissionSets.All).ShouldBe((1UL << 22) - 1);
+        Enum.GetValues<P>().Length.ShouldBe(23, "None plus 22 permissions; a new permission must extend All");
     }
 
     [Fact]
@@ -49,7 +50,7 @@ public class PermissionSetsTests
         PermissionSets.Names(PermissionSets.EveryoneDefault).ShouldBe(
         [
             "ViewChannel", "CreateInvites", "SendMessages", "ReadMessageHistory", "AttachFiles", "Connect", "Speak",
-            "SendVoiceMessages",
+            "SendVoiceMessages", "AddReactions",
         ]);
     }
 
@@ -66,7 +67,7 @@ public class PermissionSetsTests
     }
 
     [Fact]
-    public void Format_All_IsTheMaximumDefinedValue() => PermissionSets.Format(PermissionSets.All).ShouldBe("2097151");
+    public void Format_All_IsTheMaximumDefinedValue() => PermissionSets.Format(PermissionSets.All).ShouldBe("4194303");
 
     public static TheoryData<P> RoundTripValues()
     {
@@ -93,7 +94,7 @@ public class PermissionSetsTests
     [Theory]
     [InlineData("0", P.None)]
     [InlineData("1026", P.ViewChannel | P.SendMessages)]
-    [InlineData("2097151", PermissionSets.All)]
+    [InlineData("4194303", PermissionSets.All)]
     [InlineData("0002", P.ViewChannel)]
     public void TryParse_AcceptsDecimalDigitsWithinTheDefinedBits(string text, P expected)
     {
@@ -123,8 +124,8 @@ public class PermissionSetsTests
     [InlineData("18446744073709551616")] // ulong.MaxValue + 1
     [InlineData("99999999999999999999999")]
     [InlineData("18446744073709551615")] // ulong.MaxValue: every undefined bit set
-    [InlineData("2097152")] // bit 21, the first undefined bit
-    [InlineData("4194303")] // All plus bit 21
+    [InlineData("4194304")] // bit 22, the first undefined bit
+    [InlineData("8388607")] // All plus bit 22
     [InlineData("9223372036854775808")] // bit 63 alone
     public void TryParse_RejectsAnythingButDefinedBitsInPlainDecimal(string? text)
     {
@@ -145,7 +146,7 @@ public class PermissionSetsTests
     [Fact]
     public void Names_SkipsUndefinedBits()
     {
-        PermissionSets.Names(P.ManageChannels | (P)(1UL << 21) | (P)(1UL << 63)).ShouldBe(["ManageChannels"]);
+        PermissionSets.Names(P.ManageChannels | (P)(1UL << 22) | (P)(1UL << 63)).ShouldBe(["ManageChannels"]);
     }
 
     [Fact]
@@ -153,10 +154,10 @@ public class PermissionSetsTests
     {
         var names = PermissionSets.Names(PermissionSets.All);
 
-        names.Count.ShouldBe(21);
+        names.Count.ShouldBe(22);
         names.ShouldBeUnique();
         names[0].ShouldBe("Administrator");
-        names[^1].ShouldBe("SendVoiceMessages");
+        names[^1].ShouldBe("AddReactions");
     }
 
     [Fact]

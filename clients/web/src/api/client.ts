@@ -3,6 +3,7 @@ import type {
   AuditEntry, AuthResponse, Ban, Channel, Community, Invite, InvitePreview, Member, Message, Overwrite,
   Relationship, RelationshipKind, Role, User, PresenceStatus, CommunitySummary,
 } from './types';
+import type { NotificationLevel, NotificationSetting } from '../notifications';
 
 const q = (params: Record<string, string | number | undefined>) => {
   const entries = Object.entries(params).filter(([, v]) => v !== undefined) as [string, string | number][];
@@ -165,5 +166,36 @@ export class Api {
   }
   openPrivateChannel(recipientIds: string[]) {
     return this.r<Channel>('POST', '/users/@me/channels', { recipientIds });
+  }
+  // Reactions, pins, search, mentions and notification settings (docs/api.md#reaction-and-pin-routes).
+  addReaction(channelId: string, messageId: string, emoji: string) {
+    return this.r<void>('PUT', `/channels/${channelId}/messages/${messageId}/reactions/${encodeURIComponent(emoji)}/@me`);
+  }
+  removeReaction(channelId: string, messageId: string, emoji: string) {
+    return this.r<void>('DELETE', `/channels/${channelId}/messages/${messageId}/reactions/${encodeURIComponent(emoji)}/@me`);
+  }
+  pins(channelId: string) {
+    return this.r<Message[]>('GET', `/channels/${channelId}/pins`);
+  }
+  pin(channelId: string, messageId: string) {
+    return this.r<void>('PUT', `/channels/${channelId}/pins/${messageId}`);
+  }
+  unpin(channelId: string, messageId: string) {
+    return this.r<void>('DELETE', `/channels/${channelId}/pins/${messageId}`);
+  }
+  searchCommunity(communityId: string, text: string, before?: string) {
+    return this.r<{ messages: Message[] }>('GET', `/communities/${communityId}/messages/search${q({ q: text, before, limit: 25 })}`);
+  }
+  searchChannel(channelId: string, text: string, before?: string) {
+    return this.r<{ messages: Message[] }>('GET', `/channels/${channelId}/messages/search${q({ q: text, before, limit: 25 })}`);
+  }
+  mentions(before?: string) {
+    return this.r<{ messages: Message[] }>('GET', `/users/@me/mentions${q({ before, limit: 25 })}`);
+  }
+  notificationSettings() {
+    return this.r<NotificationSetting[]>('GET', '/users/@me/notification-settings');
+  }
+  setNotificationSetting(targetId: string, level: NotificationLevel, mutedUntil: string | null) {
+    return this.r<NotificationSetting>('PUT', `/users/@me/notification-settings/${targetId}`, { level, mutedUntil });
   }
 }

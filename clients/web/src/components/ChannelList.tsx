@@ -7,12 +7,15 @@ import { Dialog } from './Dialog';
 import { CommunitySettings } from './CommunitySettings';
 import { ErrorText } from './ErrorText';
 import { VoiceChannelItem } from '../voice/VoiceChannelItem';
+import { NotificationMenu } from './NotificationMenu';
+import { effectiveSetting, visibleBadge } from '../notifications';
 
 export function ChannelList({ community, activeChannelId }: { community: Community; activeChannelId?: string }) {
   const service = useService();
   const me = useChatState((s) => s.me);
   const roleIds = useChatState((s) => s.myRoles[community.id] ?? []);
   const readStates = useChatState((s) => s.readStates);
+  const settings = useChatState((s) => s.notificationSettings);
   const [dialog, setDialog] = useState<'invite' | 'channel' | 'settings' | 'leave' | null>(null);
   if (!me) return null;
   const perms = basePermissions(community, me.id, roleIds);
@@ -27,6 +30,7 @@ export function ChannelList({ community, activeChannelId }: { community: Communi
       <header className="sidebar-header">
         <h2>{community.name}</h2>
         <div className="sidebar-actions">
+          <NotificationMenu targetId={community.id} name={community.name} />
           {has(perms, 'CreateInvites') && (
             <button type="button" onClick={() => setDialog('invite')}>
               Invite people
@@ -50,8 +54,10 @@ export function ChannelList({ community, activeChannelId }: { community: Communi
           .filter((c) => c.type === 'text')
           .map((c) => {
             const read = readStates[c.id];
-            const unread = (read?.unreadCount ?? 0) > 0 && c.id !== activeChannelId;
-            const mentions = c.id === activeChannelId ? 0 : (read?.mentionCount ?? 0);
+            // Muted or "none" channels show no badge; "mentions" ones only their mentions (docs/api.md#notification-settings).
+            const shown = visibleBadge(effectiveSetting(settings, c), read?.unreadCount ?? 0, read?.mentionCount ?? 0);
+            const unread = shown.unread > 0 && c.id !== activeChannelId;
+            const mentions = c.id === activeChannelId ? 0 : shown.mentions;
             const badgeId = `channel-badge-${c.id}`;
             return (
               <li key={c.id}>
@@ -71,8 +77,8 @@ export function ChannelList({ community, activeChannelId }: { community: Communi
                   {c.name}
                   {unread && (
                     <span id={badgeId} className={mentions ? 'badge' : 'badge subtle'} aria-hidden="true" data-testid="unread-badge">
-                      {mentions > 0 ? `${mentions}` : `${read!.unreadCount}`}
-                      <span className="sr-only">{mentions > 0 ? ` mentions, ${read!.unreadCount} unread` : ' unread'}</span>
+                      {mentions > 0 ? `${mentions}` : `${shown.unread}`}
+                      <span className="sr-only">{mentions > 0 ? ` mentions, ${shown.unread} unread` : ' unread'}</span>
                     </span>
                   )}
                 </a>

@@ -6,6 +6,11 @@ import { channelPermissions, has } from '../permissions';
 import { MessageList } from './MessageList';
 import { Composer } from './Composer';
 import { VoiceMessageRecorder } from '../voice/VoiceMessageRecorder';
+import { MentionsInbox } from './MentionsInbox';
+import { NotificationMenu } from './NotificationMenu';
+import { PinnedMessages } from './PinnedMessages';
+import { SearchPanel } from './SearchPanel';
+import { navigate } from '../router';
 
 export function ChatView({ channel, community, onBack }: { channel: Channel; community?: Community; onBack?: () => void }) {
   const service = useService();
@@ -14,6 +19,7 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [editing, setEditing] = useState<Message | null>(null);
   const [now, setNow] = useState(() => Date.now());
+  const [panel, setPanel] = useState<'pins' | 'mentions' | null>(null);
   const typingMap = state.typing[channel.id];
   useEffect(() => {
     void service.openChannel(channel.id);
@@ -37,6 +43,15 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
   const perms = community ? channelPermissions(community, channel, me.id, state.myRoles[community.id] ?? []) : null;
   const canSend = perms === null || has(perms, 'SendMessages');
   const canManage = perms !== null && has(perms, 'ManageMessages');
+  // DMs and groups: any recipient may pin (docs/api.md#reaction-and-pin-routes).
+  const canPin = perms === null || canManage;
+  const canReact = perms === null || has(perms, 'AddReactions');
+  const jump = (m: Message) => {
+    const target = state.privateChannels[m.channelId] ? `/channels/@me/${m.channelId}` : `/channels/${findCommunityOf(m.channelId) ?? community?.id}/${m.channelId}`;
+    navigate(target);
+    void service.jumpTo(m.channelId, m.id);
+  };
+  const findCommunityOf = (channelId: string) => Object.values(state.communities).find((c) => c.channels.some((ch) => ch.id === channelId))?.id;
   const isDm = !community;
   const title = channelTitle(state, channel);
   const dmName = isDm ? title : '';
@@ -58,7 +73,19 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
         )}
         <h1>{title}</h1>
         {channel.topic && <p className="topic">{channel.topic}</p>}
+        <div className="chat-tools">
+          <SearchPanel communityId={community?.id} channelId={channel.id} onJump={jump} />
+          <button type="button" aria-pressed={panel === 'pins'} onClick={() => setPanel(panel === 'pins' ? null : 'pins')}>
+            Pinned messages
+          </button>
+          <button type="button" aria-pressed={panel === 'mentions'} onClick={() => setPanel(panel === 'mentions' ? null : 'mentions')}>
+            Mentions
+          </button>
+          <NotificationMenu targetId={channel.id} name={isDm ? title : `#${channel.name}`} />
+        </div>
       </header>
+      {panel === 'pins' && <PinnedMessages channelId={channel.id} canManage={canPin} onJump={jump} onClose={() => setPanel(null)} />}
+      {panel === 'mentions' && <MentionsInbox onJump={jump} onClose={() => setPanel(null)} />}
       <MessageList
         label={isDm ? `Messages with ${dmName}` : `Messages in #${channel.name}`}
         channel={state.messages[channel.id]}
@@ -76,6 +103,10 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
           setEditing(m);
         }}
         onDelete={(m) => void service.remove(channel.id, m.id)}
+        canAddReactions={canReact}
+        onReact={(m, emoji, add) => void service.react(channel.id, m.id, emoji, add).catch(() => undefined)}
+        onPin={canPin ? (m, pin) => void service.pin(channel.id, m.id, pin).catch(() => undefined) : undefined}
+        highlightId={state.jumpTo?.channelId === channel.id ? state.jumpTo.messageId : undefined}
       />
       <div className="typing" role="status" aria-live="polite">
         {typers.length === 1 && `${typers[0]} is typing…`}

@@ -4,6 +4,8 @@ import type { Message, User } from '../api/types';
 import type { ChannelMessages } from '../store';
 import { contentParts, time } from '../format';
 import { VoiceMessagePlayer, isVoiceMessage } from '../voice/VoiceMessagePlayer';
+import { isPinned } from '../notifications';
+import { Reactions } from './Reactions';
 
 export interface MessageListProps {
   label: string;
@@ -16,6 +18,12 @@ export interface MessageListProps {
   onReply: (m: Message) => void;
   onEdit: (m: Message) => void;
   onDelete: (m: Message) => void;
+  /** Reactions and pins (optional: without handlers none are offered). */
+  canAddReactions?: boolean;
+  onReact?: (m: Message, emoji: string, add: boolean) => void;
+  onPin?: (m: Message, pin: boolean) => void;
+  /** A message to scroll to and highlight once it is loaded (search results, pins, mentions). */
+  highlightId?: string;
   /** For tests and very small screens: the viewport size before layout is known. */
   initialRect?: { width: number; height: number };
 }
@@ -61,6 +69,15 @@ export function MessageList(props: MessageListProps) {
     }
     if (atBottom.current && prevLast !== lastId.current) virtualizer.scrollToIndex(items.length - 1, { align: 'end' });
   }, [items, virtualizer]);
+
+  useEffect(() => {
+    if (!props.highlightId) return;
+    const k = items.findIndex((m) => m.id === props.highlightId);
+    if (k >= 0) {
+      atBottom.current = false;
+      virtualizer.scrollToIndex(k, { align: 'center' });
+    }
+  }, [props.highlightId, items, virtualizer]);
 
   const onScroll = () => {
     const el = scroller.current;
@@ -121,7 +138,7 @@ function MessageItem(props: MessageListProps & { message: Message; replyTo?: Mes
   const mine = m.author.id === meId;
   const mentionsMe = m.mentions.includes(meId);
   return (
-    <article className={`message${mentionsMe ? ' mentions-me' : ''}`} aria-label={`${m.author.displayName}: ${deleted ? 'message deleted' : m.content}`}>
+    <article className={`message${mentionsMe ? ' mentions-me' : ''}${props.highlightId === m.id ? ' highlighted' : ''}`} aria-label={`${m.author.displayName}: ${deleted ? 'message deleted' : m.content}`}>
       {m.replyToId && (
         <p className="reply-to">
           ↪ replying to {props.replyTo ? `${props.replyTo.author.displayName}: ${props.replyTo.content.slice(0, 80)}` : 'an earlier message'}
@@ -130,6 +147,7 @@ function MessageItem(props: MessageListProps & { message: Message; replyTo?: Mes
       <header>
         <span className="author">{m.author.displayName}</span> <time dateTime={m.createdAt}>{time(m.createdAt)}</time>
         {m.editedAt && !deleted && <span className="edited"> (edited)</span>}
+        {isPinned(m) && !deleted && <span className="pinned"> 📌 pinned</span>}
       </header>
       <p className="content">
         {deleted ? (
@@ -147,6 +165,9 @@ function MessageItem(props: MessageListProps & { message: Message; replyTo?: Mes
         )}
       </p>
       {!deleted && m.attachments?.filter(isVoiceMessage).map((a) => <VoiceMessagePlayer key={a.id} attachment={a} />)}
+      {!deleted && props.onReact && (
+        <Reactions message={m} canAdd={props.canAddReactions ?? true} onToggle={(emoji, add) => props.onReact!(m, emoji, add)} />
+      )}
       {!deleted && (
         <div className="message-actions">
           <button type="button" onClick={() => props.onReply(m)} aria-label={`Reply to ${m.author.displayName}`}>
@@ -155,6 +176,11 @@ function MessageItem(props: MessageListProps & { message: Message; replyTo?: Mes
           {mine && (
             <button type="button" onClick={() => props.onEdit(m)} aria-label="Edit message">
               Edit
+            </button>
+          )}
+          {props.onPin && (
+            <button type="button" onClick={() => props.onPin!(m, !isPinned(m))} aria-label={isPinned(m) ? 'Unpin message' : 'Pin message'}>
+              {isPinned(m) ? 'Unpin' : 'Pin'}
             </button>
           )}
           {(mine || props.canManageMessages) && (

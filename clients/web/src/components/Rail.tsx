@@ -3,11 +3,15 @@ import { useChatState, useService } from '../context';
 import { navigate } from '../router';
 import { Dialog } from './Dialog';
 import { ErrorText } from './ErrorText';
+import { effectiveSetting, visibleBadge } from '../notifications';
 
 export function Rail({ activeCommunityId }: { activeCommunityId?: string }) {
   const service = useService();
   const communities = useChatState((s) => s.communityOrder.map((id) => s.communities[id]).filter(Boolean));
   const readStates = useChatState((s) => s.readStates);
+  const settings = useChatState((s) => s.notificationSettings);
+  const badge = (ch: { id: string; communityId?: string | null }) =>
+    visibleBadge(effectiveSetting(settings, ch), readStates[ch.id]?.unreadCount ?? 0, readStates[ch.id]?.mentionCount ?? 0);
   const dmUnread = useChatState((s) => Object.keys(s.privateChannels).reduce((n, id) => n + (s.readStates[id]?.unreadCount ?? 0), 0));
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState('');
@@ -50,8 +54,8 @@ export function Rail({ activeCommunityId }: { activeCommunityId?: string }) {
       <ul>
         {communities.map((c) => {
           const text = c.channels.filter((ch) => ch.type === 'text');
-          const unread = text.some((ch) => (readStates[ch.id]?.unreadCount ?? 0) > 0);
-          const mentions = text.reduce((n, ch) => n + (readStates[ch.id]?.mentionCount ?? 0), 0);
+          const unread = text.some((ch) => badge(ch).unread > 0);
+          const mentions = text.reduce((n, ch) => n + badge(ch).mentions, 0);
           const badgeId = `community-badge-${c.id}`;
           return (
             <li key={c.id}>

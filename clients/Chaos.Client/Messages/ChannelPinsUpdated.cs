@@ -1,0 +1,3 @@
+namespace Chaos.Client.Messages;
+
+public sealed record ChannelPinsUpdated(string ChannelId);

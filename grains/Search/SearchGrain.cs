@@ -1,0 +1,92 @@
+using Chaos.Accounts;
+using Chaos.Communities;
+using Chaos.Errors;
+using Chaos.Ids;
+using Chaos.Messages;
+using Chaos.PrivateChannels;
+using Orleans.Concurrency;
+
+namespace Chaos.Search;
+
+/// <summary>
+/// Search and the mentions inbox (docs/architecture.md#reactions-pins-and-search). The community or channel decides
+/// which channels the caller may read; only those reach the query, so a message of any other channel can never be
+/// returned. A stateless worker holds nothing and runs on the silo that received the call.
+/// </summary>
+[StatelessWorker]
+internal sealed class SearchGrain(
+    IMessageSearch search,
+    IReactionStore reactions,
+    IPinStore pinStore,
+    IUserDirectory users,
+    ICommunityStore communities,
+    IPrivateChannelStore privateChannels) : Grain, ISearchGrain
+{
+    /// <summary>DMs and groups looked at for the mentions inbox; beyond this, the most recently joined are left out.</summary>
+    private const int MaxPrivateChannels = 1_000;
+
+    public async Task<SearchResults> SearchCommunityAsync(long userId, long communityId, SearchQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var readable = await GrainFactory.GetGrain<ICommunityGrain>(communityId).GetReadableChannelsAsync(userId);
+        IReadOnlyCollection<long> channels = query.ChannelId is { } only
+            ? (readable.ChannelIds.Contains(only) ? [only] : [])
+            : readable.ChannelIds;
+        return await ToResultsAsync(await search.SearchAsync(channels, query, CancellationToken.None), userId);
+    }
+
+    public async Task<SearchResults> SearchChannelAsync(long userId, long channelId, SearchQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await GrainFactory.GetGrain<IChannelGrain>(channelId).RequireHistoryAsync(userId);
+        return await ToResultsAsync(await search.SearchAsync([channelId], query with { ChannelId = channelId }, CancellationToken.None), userId);
+    }
+
+    public async Task<SearchResults> GetMentionsAsync(long userId, long? before, int limit)
+    {
+        var communityIds = await communities.GetCommunityIdsOfUserAsync(userId);
+        var readable = await Task.WhenAll(communityIds.Select(async id =>
+        {
+            try
+            {
+                return await GrainFactory.GetGrain<ICommunityGrain>(id).GetReadableChannelsAsync(userId);
+            }
+            catch (ChaosException)
+            {
+                // Left or deleted between the two reads: nothing of it is readable any more.
+                return null;
+            }
+        }));
+        var channels = new HashSet<long>(await privateChannels.GetChannelIdsOfUserAsync(userId, MaxPrivateChannels));
+        var roles = new HashSet<long>();
+        foreach (var community in readable.OfType<ReadableChannels>())
+        {
+            channels.UnionWith(community.ChannelIds);
+            roles.UnionWith(community.RoleIds);
+        }
+
+        var found = await search.MentionsAsync(channels, userId, roles, before, Math.Clamp(limit, 1, 100), CancellationToken.None);
+        return await ToResultsAsync(found, userId);
+    }
+
+    private async Task<SearchResults> ToResultsAsync(IReadOnlyList<StoredMessage> found, long viewerId)
+    {
+        if (found.Count == 0)
+        {
+            return new SearchResults([]);
+        }
+
+        var ids = found.Select(m => m.Id).ToList();
+        var authors = await users.GetManyAsync([.. found.Select(m => m.AuthorId).Distinct()]);
+        var reacted = await reactions.GetSummariesAsync(ids, viewerId);
+        var pinned = await pinStore.GetPinnedAsync(ids);
+        return new SearchResults([.. found.Select(m => new Message(
+            m.Id, m.ChannelId, m.Seq,
+            authors.TryGetValue(m.AuthorId, out var author) ? author : new PublicUser(m.AuthorId, "deleted_user", "Deleted User", Snowflake.CreatedAt(m.AuthorId)),
+            m.Content, m.CreatedAt, m.EditedAt, m.ReplyToId, m.Nonce, m.Attachments ?? [], m.Mentions, m.Flags)
+        {
+            Reactions = reacted.TryGetValue(m.Id, out var list) ? list : [],
+            Pinned = pinned.Contains(m.Id),
+        })]);
+    }
+}
