@@ -33,6 +33,9 @@ public sealed class ConnectionInfo(string connectionId, long userId)
     /// <summary>Whether it holds a reference on its user's stream (from <c>BeginAsync</c> until it disconnects).</summary>
     public bool UserStreamHeld { get; set; }
 
+    /// <summary>Completes once the connection is set up and has replayed the log, or has failed and been given back.</summary>
+    public TaskCompletionSource Settled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>The access log position taken before its snapshot was read.</summary>
     public long AccessMark { get; set; }
 

@@ -52,6 +52,7 @@ public sealed partial class GatewayAccess(
         {
             pending.TryRemove(connectionId, out _);
             connection.Closed = true;
+            connection.Settled.TrySetResult();
             throw;
         }
 
@@ -125,15 +126,29 @@ public sealed partial class GatewayAccess(
 
             await ReleasePreheldAsync(connection);
             connection.Ready = true;
-            pending.TryRemove(connectionId, out _);
         }
         finally
         {
             connection.Sync.Release();
         }
 
-        await ReplayAsync(connection);
+        try
+        {
+            await ReplayAsync(connection);
+        }
+        finally
+        {
+            pending.TryRemove(connectionId, out _);
+            connection.Settled.TrySetResult();
+        }
     }
+
+    /// <summary>
+    /// Waits for the connections being set up on this front door (of one user, or all) to settle: the delivery barrier's
+    /// answer for a connection that read its snapshot before a change and replays it afterwards.
+    /// </summary>
+    public Task SettledAsync(long? userId) =>
+        Task.WhenAll(pending.Values.Where(c => userId is null || c.UserId == userId).Select(c => c.Settled.Task));
 
     /// <summary>Takes every stream in <paramref name="needed"/>, or none: when one fails, what was taken is given back.</summary>
     private async Task AcquireAllAsync(List<(string Namespace, long Key)> needed)
@@ -183,6 +198,7 @@ public sealed partial class GatewayAccess(
             return;
         }
 
+        connection.Settled.TrySetResult();
         await connection.Sync.WaitAsync();
         try
         {

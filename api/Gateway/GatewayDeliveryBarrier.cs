@@ -15,6 +15,7 @@ namespace Chaos.Api.Gateway;
 public sealed partial class GatewayDeliveryBarrier(
     IClusterClient cluster,
     GatewayStreamSubscriptions subscriptions,
+    GatewayAccess access,
     ILogger<GatewayDeliveryBarrier> logger) : IFrontDoorObserver, IHostedService, IDisposable
 {
     /// <summary>How often this front door renews its entry in the directory; the lease is three times as long.</summary>
@@ -82,7 +83,8 @@ public sealed partial class GatewayDeliveryBarrier(
 
     /// <summary>
     /// For each stream this front door listens to: waits for a subscription still being set up (whoever waits on it takes
-    /// its snapshot afterwards), then publishes a mark there and waits until it is dispatched.
+    /// its snapshot afterwards), then publishes a mark there and waits until it is dispatched, then waits for the local
+    /// connections still being set up to replay what they missed.
     /// </summary>
     public Task CatchUpAsync(IReadOnlyList<GatewayStream> streams) => Task.WhenAll(streams.Distinct().Select(CatchUpAsync));
 
@@ -154,6 +156,9 @@ public sealed partial class GatewayDeliveryBarrier(
         {
             marks.TryRemove(token, out _);
         }
+
+        // A connection still being set up missed the change in its snapshot and replays it once set up: wait for that too.
+        await access.SettledAsync(stream.Namespace == ChaosProviders.UserNamespace ? stream.Key : null).WaitAsync(Timeout);
     }
 
     private async Task CallAsync(string frontDoorId, Task call)

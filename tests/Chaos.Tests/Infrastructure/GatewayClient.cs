@@ -17,6 +17,7 @@ public sealed class GatewayClient : IAsyncDisposable
         "Ready", "MessageCreated", "MessageUpdated", "MessageDeleted", "TypingStarted", "CommunityUpdated", "CommunityDeleted",
         "MemberJoined", "MemberUpdated", "MemberLeft", "ChannelCreated", "ChannelUpdated", "ChannelDeleted", "RoleCreated",
         "RoleUpdated", "RoleDeleted", "ReadStateUpdated", "PresenceUpdated", "RelationshipUpdated", "VoiceStateUpdated", "Reconnect",
+        "CommunityJoined", "CommunityLeft",
     ];
 
     private readonly ConcurrentQueue<(string Name, JsonElement Payload)> events = new();
