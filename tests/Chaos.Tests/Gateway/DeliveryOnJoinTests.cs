@@ -14,49 +14,27 @@ namespace Chaos.Tests.Gateway;
 /// deleted community is <c>CommunityLeft</c>. Each loop is hundreds of tries with no miss allowed.
 /// </summary>
 [StartsEarly]
-public sealed class DeliveryOnJoinTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, ITestOutputHelper output) : IClassFixture<DeliveryOnJoinTests.FrontDoors>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    private ChaosProcess? first;
-    private ChaosProcess? second;
+    private ChaosProcess First => doors.First!;
 
-    public async Task InitializeAsync()
-    {
-        var connectionString = await PostgresServer.CreateDatabaseAsync();
-        Dictionary<string, string> Settings() => new()
-        {
-            ["ConnectionStrings:Chaos"] = connectionString,
-            ["Chaos:Passwords:MemoryKiB"] = "1024",
-            ["Chaos:Passwords:Iterations"] = "1",
-            ["Chaos:RateLimits:Enabled"] = "false",
-            ["Chaos:SiloPort"] = PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
-            ["Chaos:GatewayPort"] = PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        first = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings());
-        second = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings());
-    }
-
-    public async Task DisposeAsync()
-    {
-        await second!.DisposeAsync();
-        await first!.DisposeAsync();
-    }
+    private ChaosProcess Second => doors.Second!;
 
     [Fact]
     public async Task CreateAndJoin_ReachEveryConnectionOnBothFrontDoors_BeforeTheCallReturns()
     {
-        var x = await RegisterAsync(first!);
-        var xOnSecond = WithServer(x, second!);
-        var y = await RegisterAsync(second!);
+        var x = await RegisterAsync(First);
+        var xOnSecond = WithServer(x, Second);
+        var y = await RegisterAsync(Second);
         var yCommunity = await GatewayTests.CreateCommunityAsync(y);
         var yCommunityId = yCommunity.GetProperty("id").GetString()!;
         var yChannel = GatewayTests.GeneralChannel(yCommunity);
         var code = await InviteAsync(y, yCommunityId);
 
-        await using var onFirst = await GatewayClient.ConnectAsync(first!.HttpAddress, x.AccessToken);
-        await using var onSecond = await GatewayClient.ConnectAsync(second!.HttpAddress, x.AccessToken, messagePack: true);
+        await using var onFirst = await GatewayClient.ConnectAsync(First.HttpAddress, x.AccessToken);
+        await using var onSecond = await GatewayClient.ConnectAsync(Second.HttpAddress, x.AccessToken, messagePack: true);
         GatewayClient[] mine = [onFirst, onSecond];
 
         const int rounds = 60;
@@ -97,7 +75,7 @@ public sealed class DeliveryOnJoinTests(ITestOutputHelper output) : IAsyncLifeti
 
         // Nothing of a community arrives after its CommunityLeft: the last round's leave is followed by silence.
         await GatewayTests.SendAsync(y, yChannel, "after-leave");
-        await using var witness = await GatewayClient.ConnectAsync(second.HttpAddress, y.AccessToken);
+        await using var witness = await GatewayClient.ConnectAsync(Second.HttpAddress, y.AccessToken);
         await GatewayTests.SendAsync(y, yChannel, "witnessed");
         await witness.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "witnessed", Deadline);
         foreach (var client in mine)
@@ -111,9 +89,9 @@ public sealed class DeliveryOnJoinTests(ITestOutputHelper output) : IAsyncLifeti
     [Fact]
     public async Task NewGroupsAndGrantedChannels_ReachEveryConnectionOnBothFrontDoors_BeforeTheCallReturns()
     {
-        var owner = await RegisterAsync(first!);
-        var x = await RegisterAsync(second!);
-        var z = await RegisterAsync(first!);
+        var owner = await RegisterAsync(First);
+        var x = await RegisterAsync(Second);
+        var z = await RegisterAsync(First);
         var community = await GatewayTests.CreateCommunityAsync(owner);
         var communityId = community.GetProperty("id").GetString()!;
         await GatewayTests.JoinAsync(owner, x, community);
@@ -126,8 +104,8 @@ public sealed class DeliveryOnJoinTests(ITestOutputHelper output) : IAsyncLifeti
         var hide = await owner.Http.PutAsJsonAsync($"/api/v1/channels/{secret}/overwrites/{communityId}", new { type = "role", allow = "0", deny = "2" });
         hide.StatusCode.ShouldBe(HttpStatusCode.OK, await hide.Content.ReadAsStringAsync());
 
-        await using var onFirst = await GatewayClient.ConnectAsync(first!.HttpAddress, x.AccessToken);
-        await using var onSecond = await GatewayClient.ConnectAsync(second!.HttpAddress, x.AccessToken);
+        await using var onFirst = await GatewayClient.ConnectAsync(First.HttpAddress, x.AccessToken);
+        await using var onSecond = await GatewayClient.ConnectAsync(Second.HttpAddress, x.AccessToken);
         GatewayClient[] mine = [onFirst, onSecond];
 
         const int groups = 10;
@@ -165,16 +143,16 @@ public sealed class DeliveryOnJoinTests(ITestOutputHelper output) : IAsyncLifeti
     [Fact]
     public async Task JoiningWhileAConnectionIsBeingSetUp_ReachesIt()
     {
-        var x = await RegisterAsync(first!);
-        var y = await RegisterAsync(second!);
+        var x = await RegisterAsync(First);
+        var y = await RegisterAsync(Second);
         const int rounds = 30;
         for (var i = 0; i < rounds; i++)
         {
             var community = await GatewayTests.CreateCommunityAsync(y);
             var code = await InviteAsync(y, community.GetProperty("id").GetString()!);
-            var server = i % 2 == 0 ? first! : second!;
+            var server = i % 2 == 0 ? First : Second;
             var connecting = GatewayClient.ConnectAsync(server.HttpAddress, x.AccessToken);
-            var join = await WithServer(x, i % 2 == 0 ? second! : first!).Http.PostAsync($"/api/v1/invites/{code}", null);
+            var join = await WithServer(x, i % 2 == 0 ? Second : First).Http.PostAsync($"/api/v1/invites/{code}", null);
             join.StatusCode.ShouldBe(HttpStatusCode.OK, await join.Content.ReadAsStringAsync());
             await using var client = await connecting;
             await GatewayTests.SendAsync(y, GatewayTests.GeneralChannel(community), $"r{i}");
@@ -224,5 +202,43 @@ public sealed class DeliveryOnJoinTests(ITestOutputHelper output) : IAsyncLifeti
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         var auth = (await response.Content.ReadFromJsonAsync<AuthBody>())!;
         return WithServer(new TestUser(auth.User.Id, name, "password-123", auth.AccessToken, auth.RefreshToken, null!), server);
+    }
+
+    /// <summary>Two front-door processes on one fresh database, shared by this class's tests (each uses its own users).</summary>
+    public sealed class FrontDoors : IAsyncLifetime
+    {
+        public ChaosProcess? First { get; private set; }
+
+        public ChaosProcess? Second { get; private set; }
+
+        public async Task InitializeAsync()
+        {
+            var connectionString = await PostgresServer.CreateDatabaseAsync();
+            Dictionary<string, string> Settings() => new()
+            {
+                ["ConnectionStrings:Chaos"] = connectionString,
+                ["Chaos:Passwords:MemoryKiB"] = "1024",
+                ["Chaos:Passwords:Iterations"] = "1",
+                ["Chaos:RateLimits:Enabled"] = "false",
+                ["Chaos:SiloPort"] = PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
+                ["Chaos:GatewayPort"] = PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
+                ["Logging:LogLevel:Default"] = "Warning",
+            };
+            First = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings());
+            Second = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings());
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (Second is not null)
+            {
+                await Second.DisposeAsync();
+            }
+
+            if (First is not null)
+            {
+                await First.DisposeAsync();
+            }
+        }
     }
 }

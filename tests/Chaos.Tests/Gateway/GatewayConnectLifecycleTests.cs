@@ -1,6 +1,7 @@
 using Chaos.Accounts;
 using Chaos.Api.Auth;
 using Chaos.Api.Gateway;
+using System.Net.Http.Json;
 using Chaos.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -17,13 +18,17 @@ public sealed class GatewayConnectLifecycleTests : IAsyncLifetime
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     private readonly FailingObserver failing = new();
+    private readonly FailingViews views = new();
     private ChaosServer? server;
 
     private ChaosServer Server => server!;
 
     public async Task InitializeAsync() =>
         server = await ChaosServer.StartAsync(null, configure: builder =>
-            builder.Services.AddSingleton<IGatewayConnectionObserver>(failing));
+        {
+            builder.Services.AddSingleton<IGatewayConnectionObserver>(failing);
+            builder.Services.AddSingleton<IOutgoingGrainCallFilter>(views);
+        });
 
     public async Task DisposeAsync() => await server!.DisposeAsync();
 
@@ -95,6 +100,68 @@ public sealed class GatewayConnectLifecycleTests : IAsyncLifetime
         }
 
         client.Connection.State.ShouldBe(HubConnectionState.Disconnected);
+    }
+
+    [Fact]
+    public async Task FailedReevaluation_DropsAccess_AndARetryRestoresIt()
+    {
+        var owner = await Server.RegisterAsync();
+        var x = await Server.RegisterAsync();
+        var witness = await Server.RegisterAsync();
+        var community = await GatewayTests.CreateCommunityAsync(owner);
+        var communityId = community.GetProperty("id").GetString()!;
+        var general = GatewayTests.GeneralChannel(community);
+        await GatewayTests.JoinAsync(owner, x, community);
+        await GatewayTests.JoinAsync(owner, witness, community);
+        var role = await owner.Http.PostAsJsonAsync($"/api/v1/communities/{communityId}/roles", new { name = "flaky" });
+        role.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created, await role.Content.ReadAsStringAsync());
+        var roleId = (await role.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString();
+        await using var xClient = await GatewayClient.ConnectAsync(Server.BaseAddress, x.AccessToken);
+        await using var witnessClient = await GatewayClient.ConnectAsync(Server.BaseAddress, witness.AccessToken);
+
+        // The Community grain stops answering x's view (a timeout, as when its silo fails over); a change of x's roles
+        // needs that view.
+        views.Failing = long.Parse(x.Id, System.Globalization.CultureInfo.InvariantCulture);
+        var grant = await owner.Http.PutAsync($"/api/v1/communities/{communityId}/members/{x.Id}/roles/{roleId}", null);
+        grant.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, await grant.Content.ReadAsStringAsync());
+        await GatewayTests.SendAsync(owner, general, "while-unknown");
+        await witnessClient.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "while-unknown", Deadline);
+        views.Failures.ShouldBeGreaterThan(0);
+        xClient.Payloads("MessageCreated").ShouldNotContain(m => m.GetProperty("content").GetString() == "while-unknown", "access is dropped, not kept, while it cannot be checked");
+
+        // The grain answers again: the retry restores the community (CommunityJoined), and its events flow again.
+        views.Failing = null;
+        await xClient.WaitForAsync("CommunityJoined", c => c.GetProperty("id").GetString() == communityId, Deadline);
+        await GatewayTests.SendAsync(owner, general, "restored");
+        await xClient.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "restored", Deadline);
+    }
+
+    /// <summary>Makes the Community grain's view of one user time out, as a failing-over silo would.</summary>
+    private sealed class FailingViews : IOutgoingGrainCallFilter
+    {
+        private long failing;
+        private int failures;
+
+        public long? Failing
+        {
+            get => Interlocked.Read(ref failing) is var id and not 0 ? id : null;
+            set => Interlocked.Exchange(ref failing, value ?? 0);
+        }
+
+        public int Failures => Volatile.Read(ref failures);
+
+        public Task Invoke(IOutgoingGrainCallContext context)
+        {
+            if (context.InterfaceMethod is { Name: nameof(Chaos.Communities.ICommunityGrain.GetAsync) } method
+                && method.DeclaringType == typeof(Chaos.Communities.ICommunityGrain)
+                && Failing is { } id && context.Request.GetArgument(0) is long userId && userId == id)
+            {
+                Interlocked.Increment(ref failures);
+                throw new TimeoutException("The community grain did not answer (test).");
+            }
+
+            return context.Invoke();
+        }
     }
 
     /// <summary>An observer that throws for the users in <see cref="Poisoned"/>: a connect failing at its very last step.</summary>
