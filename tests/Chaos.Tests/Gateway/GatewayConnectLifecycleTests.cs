@@ -84,7 +84,7 @@ public sealed class GatewayConnectLifecycleTests : IAsyncLifetime
         var id = long.Parse(user.Id, System.Globalization.CultureInfo.InvariantCulture);
         var profile = (await Server.Services.GetRequiredService<IGrainFactory>().GetGrain<IUserGrain>(id).GetProfileAsync())!;
         var session = new JsonWebToken(user.AccessToken).GetClaim(JwtRegisteredClaimNames.Sid).Value;
-        var settings = Server.Services.GetRequiredService<JwtSettings>() with { AccessTokenLifetime = TimeSpan.FromSeconds(4) };
+        var settings = Server.Services.GetRequiredService<JwtSettings>() with { AccessTokenLifetime = TimeSpan.FromSeconds(15) };
         var (shortLived, _) = new AccessTokenIssuer(settings, TimeProvider.System).Issue(profile, session);
 
         await using var client = await GatewayClient.ConnectAsync(Server.BaseAddress, shortLived);
