@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Chaos.Api.Auth;
 using Chaos.Api.Errors;
+using Chaos.Api.Gateway;
 using Chaos.Api.RateLimits;
 using Chaos.Communities;
 using Chaos.Errors;
@@ -53,18 +54,22 @@ public static class ChannelsApi
         return TypedResults.NoContent();
     }
 
-    private static Task<Channel> SetOverwriteAsync(string id, string targetId, OverwriteRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Channel> SetOverwriteAsync(string id, string targetId, OverwriteRequest request, ClaimsPrincipal user, IGrainFactory grains, GatewayDeliveryBarrier barrier, CancellationToken ct)
     {
         var target = RouteIds.Parse(targetId, "targetId");
         new RequestValidator().Check("type", request.Type is null ? "type is required: \"role\" or \"member\"." : null).ThrowIfInvalid();
         var overwrite = new ChannelOverwrite(target, request.Type!.Value, request.Allow ?? Permissions.Permissions.None, request.Deny ?? Permissions.Permissions.None);
-        return CallAsync(grains, id, (g, channelId) => g.SetOverwriteAsync(user.UserId(), channelId, overwrite), ct);
+        var channel = await CallAsync(grains, id, (g, channelId) => g.SetOverwriteAsync(user.UserId(), channelId, overwrite), ct);
+        await barrier.WaitForCommunityAsync(channel.CommunityId!.Value);
+        return channel;
     }
 
-    private static Task<Channel> DeleteOverwriteAsync(string id, string targetId, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Channel> DeleteOverwriteAsync(string id, string targetId, ClaimsPrincipal user, IGrainFactory grains, GatewayDeliveryBarrier barrier, CancellationToken ct)
     {
         var target = RouteIds.Parse(targetId, "targetId");
-        return CallAsync(grains, id, (g, channelId) => g.DeleteOverwriteAsync(user.UserId(), channelId, target), ct);
+        var channel = await CallAsync(grains, id, (g, channelId) => g.DeleteOverwriteAsync(user.UserId(), channelId, target), ct);
+        await barrier.WaitForCommunityAsync(channel.CommunityId!.Value);
+        return channel;
     }
 
     /// <summary>Finds the channel's community through the Channel grain, then calls the Community grain.</summary>

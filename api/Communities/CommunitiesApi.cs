@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Chaos.Api.Auth;
 using Chaos.Api.Errors;
+using Chaos.Api.Gateway;
 using Chaos.Api.RateLimits;
 using Chaos.Communities;
 using Chaos.Errors;
@@ -52,7 +53,7 @@ public static class CommunitiesApi
         return api;
     }
 
-    private static async Task<Created<Community>> CreateAsync(CommunityRequest request, ClaimsPrincipal user, IGrainFactory grains, IIdGenerator ids, CancellationToken ct)
+    private static async Task<Created<Community>> CreateAsync(CommunityRequest request, ClaimsPrincipal user, IGrainFactory grains, IIdGenerator ids, GatewayDeliveryBarrier barrier, CancellationToken ct)
     {
         new RequestValidator()
             .Check("name", CommunityRules.CheckName(request.Name))
@@ -60,6 +61,7 @@ public static class CommunitiesApi
             .ThrowIfInvalid();
         var grain = grains.GetGrain<ICommunityGrain>(ids.NextId());
         var community = await GrainCalls.RetryAsync(() => grain.CreateAsync(user.UserId(), request.Name!, request.Description), idempotent: true, ct);
+        await barrier.WaitForUsersAsync([user.UserId()]);
         return TypedResults.Created($"/api/v1/communities/{community.Id}", community);
     }
 
@@ -81,7 +83,7 @@ public static class CommunitiesApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Created<Channel>> CreateChannelAsync(string id, ChannelRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Created<Channel>> CreateChannelAsync(string id, ChannelRequest request, ClaimsPrincipal user, IGrainFactory grains, GatewayDeliveryBarrier barrier, CancellationToken ct)
     {
         new RequestValidator()
             .Check("name", CommunityRules.CheckChannelName(request.Name))
@@ -90,6 +92,7 @@ public static class CommunitiesApi
             .Check("position", request.Position is < 0 ? "position must not be negative." : null)
             .ThrowIfInvalid();
         var channel = await Call(grains, id, g => g.CreateChannelAsync(user.UserId(), request.Name!, request.Type!.Value, request.Topic, request.Position), ct);
+        await barrier.WaitForCommunityAsync(channel.CommunityId!.Value);
         return TypedResults.Created($"/api/v1/channels/{channel.Id}", channel);
     }
 
@@ -120,18 +123,22 @@ public static class CommunitiesApi
         return TypedResults.NoContent();
     }
 
-    private static Task<Member> AddMemberRoleAsync(string id, string userId, string roleId, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Member> AddMemberRoleAsync(string id, string userId, string roleId, ClaimsPrincipal user, IGrainFactory grains, GatewayDeliveryBarrier barrier, CancellationToken ct)
     {
         var target = RouteIds.Parse(userId, "userId");
         var role = RouteIds.Parse(roleId, "roleId");
-        return Call(grains, id, g => g.AddMemberRoleAsync(user.UserId(), target, role), ct);
+        var member = await Call(grains, id, g => g.AddMemberRoleAsync(user.UserId(), target, role), ct);
+        await barrier.WaitForCommunityAsync(RouteIds.Parse(id, "id"));
+        return member;
     }
 
-    private static Task<Member> RemoveMemberRoleAsync(string id, string userId, string roleId, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Member> RemoveMemberRoleAsync(string id, string userId, string roleId, ClaimsPrincipal user, IGrainFactory grains, GatewayDeliveryBarrier barrier, CancellationToken ct)
     {
         var target = RouteIds.Parse(userId, "userId");
         var role = RouteIds.Parse(roleId, "roleId");
-        return Call(grains, id, g => g.RemoveMemberRoleAsync(user.UserId(), target, role), ct);
+        var member = await Call(grains, id, g => g.RemoveMemberRoleAsync(user.UserId(), target, role), ct);
+        await barrier.WaitForCommunityAsync(RouteIds.Parse(id, "id"));
+        return member;
     }
 
     private static async Task<NoContent> BanAsync(string id, string userId, [FromBody] BanRequest? request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
@@ -172,17 +179,20 @@ public static class CommunitiesApi
         return TypedResults.Created($"/api/v1/communities/{id}/roles/{role.Id}", role);
     }
 
-    private static Task<Role> UpdateRoleAsync(string id, string roleId, RoleRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Role> UpdateRoleAsync(string id, string roleId, RoleRequest request, ClaimsPrincipal user, IGrainFactory grains, GatewayDeliveryBarrier barrier, CancellationToken ct)
     {
         var role = RouteIds.Parse(roleId, "roleId");
         var change = ToChange(request);
-        return Call(grains, id, g => g.UpdateRoleAsync(user.UserId(), role, change), ct);
+        var updated = await Call(grains, id, g => g.UpdateRoleAsync(user.UserId(), role, change), ct);
+        await barrier.WaitForCommunityAsync(RouteIds.Parse(id, "id"));
+        return updated;
     }
 
-    private static async Task<NoContent> DeleteRoleAsync(string id, string roleId, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
+    private static async Task<NoContent> DeleteRoleAsync(string id, string roleId, ClaimsPrincipal user, IGrainFactory grains, GatewayDeliveryBarrier barrier, CancellationToken ct)
     {
         var role = RouteIds.Parse(roleId, "roleId");
         await Call(grains, id, async g => { await g.DeleteRoleAsync(user.UserId(), role); return true; }, ct);
+        await barrier.WaitForCommunityAsync(RouteIds.Parse(id, "id"));
         return TypedResults.NoContent();
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Chaos.Api.Auth;
 using Chaos.Api.Errors;
+using Chaos.Api.Gateway;
 using Chaos.Api.RateLimits;
 using Chaos.Communities;
 using Chaos.Errors;
@@ -23,8 +24,12 @@ public static class InvitesApi
     private static Task<InvitePreview> PreviewAsync(string code, IGrainFactory grains, CancellationToken ct) =>
         CallAsync(grains, code, (g, c) => g.PreviewInviteAsync(c), ct);
 
-    private static Task<Community> AcceptAsync(string code, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct) =>
-        CallAsync(grains, code, (g, c) => g.AcceptInviteAsync(user.UserId(), c), ct);
+    private static async Task<Community> AcceptAsync(string code, ClaimsPrincipal user, IGrainFactory grains, GatewayDeliveryBarrier barrier, CancellationToken ct)
+    {
+        var community = await CallAsync(grains, code, (g, c) => g.AcceptInviteAsync(user.UserId(), c), ct);
+        await barrier.WaitForUsersAsync([user.UserId()]);
+        return community;
+    }
 
     private static async Task<NoContent> RevokeAsync(string code, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
     {

@@ -24,6 +24,24 @@ public sealed class ConnectionInfo(string connectionId, long userId)
 
     public bool Closed { get; set; }
 
+    /// <summary>
+    /// False while the connection is being set up: re-evaluations leave it alone, and it replays the access changes logged
+    /// since <see cref="AccessMark"/> once it is (docs/architecture.md#access-re-evaluation).
+    /// </summary>
+    public bool Ready { get; set; }
+
+    /// <summary>Whether it holds a reference on its user's stream (from <c>BeginAsync</c> until it disconnects).</summary>
+    public bool UserStreamHeld { get; set; }
+
+    /// <summary>Completes once the connection is set up and has replayed the log, or has failed and been given back.</summary>
+    public TaskCompletionSource Settled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The access log position taken before its snapshot was read.</summary>
+    public long AccessMark { get; set; }
+
+    /// <summary>Community streams taken before the snapshot (so no change in between is missed), given back once set up.</summary>
+    public List<long> Preheld { get; } = [];
+
     /// <summary>Streams beyond communities and channels (friends' presence, DMs, voice), as (namespace, key).</summary>
     public HashSet<(string Namespace, long Key)> ExtraStreams { get; } = [];
 }

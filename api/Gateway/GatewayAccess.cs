@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Chaos.Accounts;
 using Chaos.Communities;
 using Chaos.Errors;
 using Chaos.Gateway;
@@ -9,43 +11,106 @@ namespace Chaos.Api.Gateway;
 /// <summary>
 /// Keeps each local connection's groups and stream subscriptions in line with what its user may see: granted from
 /// <c>Ready</c> at connect, re-evaluated on every access change (once per change and stream kind), dropped at disconnect.
+/// A connection being set up replays the access changes this front door dispatched while it read its snapshot
+/// (docs/architecture.md#access-re-evaluation); a re-evaluation that fails drops the access and tries again later.
 /// </summary>
-public sealed class GatewayAccess(
+public sealed partial class GatewayAccess(
     IClusterClient cluster,
     GatewayConnectionRegistry registry,
     GatewayStreamSubscriptions subscriptions,
     IHubContext<GatewayHub> hub,
-    IEnumerable<IGatewayConnectionObserver> observers)
+    IEnumerable<IGatewayConnectionObserver> observers,
+    ILogger<GatewayAccess> logger)
 {
+    /// <summary>Access changes remembered for connections being set up; one that missed more re-reads everything.</summary>
+    public const int LogCapacity = 4096;
+
+    /// <summary>Waits between the attempts of a failed re-evaluation; after the last the access stays dropped.</summary>
+    public static readonly TimeSpan[] RetryDelays =
+        [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60)];
+
     private readonly IGatewayConnectionObserver[] observers = [.. observers];
+    private readonly ConcurrentDictionary<string, ConnectionInfo> pending = new(StringComparer.Ordinal);
+    private readonly Lock logGate = new();
+    private readonly Queue<AccessLogEntry> log = new();
+    private long logSeq;
+    private long droppedThrough;
 
     /// <summary>
-    /// Registers a connection: first every stream it needs is subscribed, then <paramref name="sendReady"/> runs, then the
-    /// connection joins its groups — so <c>Ready</c> is its first event and nothing published after Ready is missed.
+    /// First step of a connection, before its snapshot is read: its user stream is subscribed and the access log position
+    /// taken, so every membership or access change from here on is either in the snapshot or replayed after it.
     /// </summary>
-    public async Task<ConnectionInfo> ConnectAsync(string connectionId, long userId, ReadyBuilder ready, Func<Task> sendReady)
+    public async Task<ConnectionInfo> BeginAsync(string connectionId, long userId)
     {
-        var communities = ready.Communities;
         var connection = new ConnectionInfo(connectionId, userId);
+        pending[connectionId] = connection;
+        try
+        {
+            await subscriptions.AcquireAsync(ChaosProviders.UserNamespace, userId);
+        }
+        catch
+        {
+            pending.TryRemove(connectionId, out _);
+            connection.Closed = true;
+            connection.Settled.TrySetResult();
+            throw;
+        }
+
+        connection.UserStreamHeld = true;
+        lock (logGate)
+        {
+            connection.AccessMark = logSeq;
+        }
+
+        return connection;
+    }
+
+    /// <summary>Second step: the streams of the communities about to be read, so no access change of theirs is missed meanwhile.</summary>
+    public async Task PreholdAsync(ConnectionInfo connection, IEnumerable<long> communityIds)
+    {
+        foreach (var id in communityIds)
+        {
+            await subscriptions.AcquireAsync(ChaosProviders.CommunityNamespace, id);
+            connection.Preheld.Add(id);
+        }
+    }
+
+    /// <summary>
+    /// Last step: every stream the snapshot needs is subscribed, then <paramref name="sendReady"/> runs, then the
+    /// connection joins its groups — so <c>Ready</c> is its first event — and finally it replays the access changes
+    /// dispatched since <see cref="BeginAsync"/>.
+    /// </summary>
+    public async Task ConnectAsync(ConnectionInfo connection, ReadyBuilder ready, Func<Task> sendReady)
+    {
+        var connectionId = connection.ConnectionId;
+        var communities = ready.Communities;
         await connection.Sync.WaitAsync();
         try
         {
-            registry.Add(connection);
-            var needed = new List<(string Namespace, long Key)> { (ChaosProviders.UserNamespace, userId) };
+            var extras = ready.ExtraStreams.Distinct().ToList();
+            var needed = new List<(string Namespace, long Key)>();
             foreach (var community in communities)
             {
                 needed.Add((ChaosProviders.CommunityNamespace, community.Id));
                 needed.AddRange(community.Channels.Select(c => (ChaosProviders.ChannelNamespace, c.Id)));
             }
 
-            needed.AddRange(ready.ExtraStreams);
-            await AcquireAllAsync(connection, needed);
+            needed.AddRange(extras);
+            await AcquireAllAsync(needed);
+
+            // Held by the connection from here on: whatever fails next, disconnecting gives all of it back.
+            foreach (var community in communities)
+            {
+                registry.SetChannels(connection, community.Id, community.Channels.Select(c => c.Id).ToHashSet());
+            }
+
+            connection.ExtraStreams.UnionWith(extras);
+            registry.Add(connection);
             await sendReady();
-            await hub.Groups.AddToGroupAsync(connectionId, GatewayGroups.User(userId));
-            foreach (var (ns, key) in ready.ExtraStreams)
+            await hub.Groups.AddToGroupAsync(connectionId, GatewayGroups.User(connection.UserId));
+            foreach (var (ns, key) in extras)
             {
                 await hub.Groups.AddToGroupAsync(connectionId, GatewayGroups.For(ns, key));
-                connection.ExtraStreams.Add((ns, key));
             }
 
             foreach (var community in communities)
@@ -56,23 +121,37 @@ public sealed class GatewayAccess(
                     await hub.Groups.AddToGroupAsync(connectionId, GatewayGroups.Channel(channel.Id));
                 }
 
-                registry.SetChannels(connection, community.Id, community.Channels.Select(c => c.Id).ToHashSet());
                 registry.IndexCommunity(community.Id, connectionId);
             }
+
+            await ReleasePreheldAsync(connection);
+            connection.Ready = true;
         }
         finally
         {
             connection.Sync.Release();
         }
 
-        return connection;
+        try
+        {
+            await ReplayAsync(connection);
+        }
+        finally
+        {
+            pending.TryRemove(connectionId, out _);
+            connection.Settled.TrySetResult();
+        }
     }
 
     /// <summary>
-    /// Takes every stream a new connection needs, or none: when one fails (its pub-sub grain was on a silo that is going
-    /// away), what was taken is given back and the connection is forgotten, so the client's next attempt starts clean.
+    /// Waits for the connections being set up on this front door (of one user, or all) to settle: the delivery barrier's
+    /// answer for a connection that read its snapshot before a change and replays it afterwards.
     /// </summary>
-    private async Task AcquireAllAsync(ConnectionInfo connection, List<(string Namespace, long Key)> needed)
+    public Task SettledAsync(long? userId) =>
+        Task.WhenAll(pending.Values.Where(c => userId is null || c.UserId == userId).Select(c => c.Settled.Task));
+
+    /// <summary>Takes every stream in <paramref name="needed"/>, or none: when one fails, what was taken is given back.</summary>
+    private async Task AcquireAllAsync(List<(string Namespace, long Key)> needed)
     {
         var taken = new List<(string Namespace, long Key)>(needed.Count);
         try
@@ -85,8 +164,6 @@ public sealed class GatewayAccess(
         }
         catch
         {
-            registry.Remove(connection);
-            connection.Closed = true;
             foreach (var (ns, key) in taken)
             {
                 await subscriptions.ReleaseAsync(ns, key);
@@ -96,31 +173,62 @@ public sealed class GatewayAccess(
         }
     }
 
+    private async Task ReleasePreheldAsync(ConnectionInfo connection)
+    {
+        foreach (var id in connection.Preheld)
+        {
+            await subscriptions.ReleaseAsync(ChaosProviders.CommunityNamespace, id);
+        }
+
+        connection.Preheld.Clear();
+    }
+
+    /// <summary>Gives back everything a connection holds, whether it is set up or only part way (a failed connect).</summary>
     public async Task DisconnectAsync(string connectionId)
     {
-        if (registry.Remove(connectionId) is not { } connection)
+        var connection = registry.Remove(connectionId);
+        if (pending.TryRemove(connectionId, out var starting))
+        {
+            registry.Remove(starting);
+            connection ??= starting;
+        }
+
+        if (connection is null)
         {
             return;
         }
 
+        connection.Settled.TrySetResult();
         await connection.Sync.WaitAsync();
         try
         {
+            if (connection.Closed)
+            {
+                return;
+            }
+
             connection.Closed = true;
             foreach (var communityId in connection.Communities.Keys.ToList())
             {
                 await ApplyAsync(connection, communityId, null);
             }
+
+            await ReleasePreheldAsync(connection);
+            foreach (var (ns, key) in connection.ExtraStreams.ToList())
+            {
+                await subscriptions.ReleaseAsync(ns, key);
+            }
+
+            connection.ExtraStreams.Clear();
+            if (connection.UserStreamHeld)
+            {
+                connection.UserStreamHeld = false;
+                await subscriptions.ReleaseAsync(ChaosProviders.UserNamespace, connection.UserId);
+            }
         }
         finally
         {
             connection.Sync.Release();
-        }
-
-        await subscriptions.ReleaseAsync(ChaosProviders.UserNamespace, connection.UserId);
-        foreach (var (ns, key) in connection.ExtraStreams.ToList())
-        {
-            await subscriptions.ReleaseAsync(ns, key);
         }
     }
 
@@ -131,15 +239,57 @@ public sealed class GatewayAccess(
     /// </summary>
     public async Task ReevaluateAsync(AccessChanged change, bool channelsOnly)
     {
+        if (!channelsOnly)
+        {
+            Record(change.CommunityId, change.UserId, change.Version, joined: false);
+        }
+
         var affected = change.UserId is { } userId ? registry.OfUser(userId) : registry.InCommunity(change.CommunityId);
         await Task.WhenAll(affected.Select(c => RefreshAsync(c, change.CommunityId, change.Version, channelsOnly)));
     }
 
+    /// <summary>The user joined (or created) a community: each of their connections gets it (<c>CommunityJoined</c> first).</summary>
+    public async Task JoinedAsync(MembershipChanged change)
+    {
+        Record(change.CommunityId, change.UserId, change.Version, joined: true);
+        foreach (var connection in registry.OfUser(change.UserId))
+        {
+            await RefreshAsync(connection, change.CommunityId, change.Version, channelsOnly: false);
+        }
+    }
+
+    /// <summary>
+    /// The user stopped being a member (or the community is gone): their connections hear <c>CommunityLeft</c> and lose
+    /// the community at once, so nothing of it reaches them afterwards.
+    /// </summary>
+    public async Task LeftAsync(long communityId, IReadOnlyList<ConnectionInfo> connections, string reason)
+    {
+        foreach (var connection in connections)
+        {
+            await connection.Sync.WaitAsync();
+            try
+            {
+                if (connection.Closed || !connection.Ready || registry.ChannelsOf(connection, communityId) is null)
+                {
+                    continue;
+                }
+
+                await hub.Clients.Client(connection.ConnectionId).SendAsync(CommunityLeftEvent.Name, new CommunityLeftEvent(communityId, reason));
+                await ApplyAsync(connection, communityId, null);
+            }
+            finally
+            {
+                connection.Sync.Release();
+            }
+        }
+    }
+
     /// <summary>
     /// Brings one connection in line with the community as its user now sees it, unless a change at least as new was
-    /// applied already; returns that view (null: no access, or nothing to do).
+    /// applied already (<paramref name="force"/>: whatever was applied). When the answer does not come (a timeout, a
+    /// silo failing over), the access is dropped, not kept, and the re-evaluation tried again later.
     /// </summary>
-    public async Task<Community?> RefreshAsync(ConnectionInfo connection, long communityId, long version, bool channelsOnly)
+    public async Task RefreshAsync(ConnectionInfo connection, long communityId, long version, bool channelsOnly, bool force = false, int attempt = 0)
     {
         await connection.Sync.WaitAsync();
         try
@@ -150,32 +300,42 @@ public sealed class GatewayAccess(
                 applied = Math.Max(applied, connection.ChannelAccessVersions.GetValueOrDefault(communityId));
             }
 
-            if (connection.Closed || applied >= version)
+            if (connection.Closed || !connection.Ready || (!force && applied >= version))
             {
-                return null;
+                return;
             }
 
-            Community? view;
             try
             {
-                view = await cluster.GetGrain<ICommunityGrain>(communityId).GetAsync(connection.UserId);
-            }
-            catch (ChaosException)
-            {
-                view = null;
-            }
+                Community? view;
+                try
+                {
+                    view = await cluster.GetGrain<ICommunityGrain>(communityId).GetAsync(connection.UserId);
+                }
+                catch (ChaosException)
+                {
+                    view = null;
+                }
 
-            if (channelsOnly)
-            {
-                connection.ChannelAccessVersions[communityId] = version;
+                await ApplyAsync(connection, communityId, view, keepCommunity: channelsOnly);
+                if (!force)
+                {
+                    if (channelsOnly)
+                    {
+                        connection.ChannelAccessVersions[communityId] = version;
+                    }
+                    else
+                    {
+                        connection.AccessVersions[communityId] = version;
+                    }
+                }
             }
-            else
+            catch (Exception exception)
             {
-                connection.AccessVersions[communityId] = version;
+                LogRefreshFailed(logger, exception, connection.ConnectionId, communityId, attempt);
+                await DropAsync(connection, communityId, channelsOnly);
+                RetryLater(connection, communityId, version, channelsOnly, force, attempt);
             }
-
-            await ApplyAsync(connection, communityId, view, keepCommunity: channelsOnly);
-            return view;
         }
         finally
         {
@@ -183,21 +343,121 @@ public sealed class GatewayAccess(
         }
     }
 
-    /// <summary>Brings one connection's groups and stream subscriptions for one community in line with <paramref name="view"/>.</summary>
+    private async Task DropAsync(ConnectionInfo connection, long communityId, bool channelsOnly)
+    {
+        try
+        {
+            await ApplyAsync(connection, communityId, null, keepCommunity: channelsOnly);
+        }
+        catch (Exception exception)
+        {
+            // Group removal is local and cannot fail; only giving a subscription back can, and then the stream stays subscribed
+            // without this connection in its groups.
+            LogDropFailed(logger, exception, connection.ConnectionId, communityId);
+        }
+    }
+
+    private void RetryLater(ConnectionInfo connection, long communityId, long version, bool channelsOnly, bool force, int attempt)
+    {
+        if (attempt >= RetryDelays.Length)
+        {
+            LogGaveUp(logger, connection.ConnectionId, communityId);
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(RetryDelays[attempt]);
+            await RefreshAsync(connection, communityId, version, channelsOnly, force, attempt + 1);
+        });
+    }
+
+    /// <summary>Replays the access changes dispatched while the connection read its snapshot (all of it, when too many went by).</summary>
+    private async Task ReplayAsync(ConnectionInfo connection)
+    {
+        List<AccessLogEntry> entries;
+        bool complete;
+        lock (logGate)
+        {
+            complete = droppedThrough <= connection.AccessMark;
+            entries = [.. log.Where(e => e.Seq > connection.AccessMark)];
+        }
+
+        if (!complete)
+        {
+            IReadOnlyList<long> ids;
+            try
+            {
+                ids = await cluster.GetGrain<IUserGrain>(connection.UserId).GetCommunityIdsAsync();
+            }
+            catch (Exception exception)
+            {
+                LogRefreshFailed(logger, exception, connection.ConnectionId, 0, 0);
+                ids = [];
+            }
+
+            foreach (var id in ids.Union(connection.Communities.Keys.ToList()))
+            {
+                await RefreshAsync(connection, id, 0, channelsOnly: false, force: true);
+            }
+
+            return;
+        }
+
+        foreach (var entry in entries)
+        {
+            if (entry.UserId == connection.UserId || (entry.UserId is null && registry.ChannelsOf(connection, entry.CommunityId) is not null))
+            {
+                await RefreshAsync(connection, entry.CommunityId, entry.Version, channelsOnly: false);
+            }
+        }
+    }
+
+    private void Record(long communityId, long? userId, long version, bool joined)
+    {
+        lock (logGate)
+        {
+            log.Enqueue(new AccessLogEntry(++logSeq, communityId, userId, version, joined));
+            while (log.Count > LogCapacity)
+            {
+                droppedThrough = log.Dequeue().Seq;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Brings one connection's groups and stream subscriptions for one community in line with <paramref name="view"/>.
+    /// Each stream is recorded on the connection as soon as it is taken, so a failure part way leaves nothing that a
+    /// later drop or disconnect would not give back. A community newly held is announced (<c>CommunityJoined</c>) before
+    /// the connection joins any of its groups, so it is the first event of that community the client sees.
+    /// </summary>
     private async Task ApplyAsync(ConnectionInfo connection, long communityId, Community? view, bool keepCommunity = false)
     {
         var wanted = view?.Channels.Select(c => c.Id).ToHashSet() ?? [];
-        var had = connection.Communities.GetValueOrDefault(communityId);
-        if (view is not null && had is null)
+        var had = registry.ChannelsOf(connection, communityId);
+        var joining = view is not null && had is null;
+        if (joining)
         {
             await subscriptions.AcquireAsync(ChaosProviders.CommunityNamespace, communityId);
+            registry.SetChannels(connection, communityId, []);
+        }
+
+        var added = wanted.Except(had ?? []).ToList();
+        foreach (var channelId in added)
+        {
+            await subscriptions.AcquireAsync(ChaosProviders.ChannelNamespace, channelId);
+            registry.SetChannel(connection, communityId, channelId, held: true);
+        }
+
+        if (joining)
+        {
+            await hub.Clients.Client(connection.ConnectionId).SendAsync(GatewayEvents.CommunityJoined, view);
             await hub.Groups.AddToGroupAsync(connection.ConnectionId, GatewayGroups.Community(communityId));
             registry.IndexCommunity(communityId, connection.ConnectionId);
         }
 
-        foreach (var channelId in wanted.Except(had ?? []))
+        foreach (var channelId in added)
         {
-            await subscriptions.AcquireAsync(ChaosProviders.ChannelNamespace, channelId);
             await hub.Groups.AddToGroupAsync(connection.ConnectionId, GatewayGroups.Channel(channelId));
         }
 
@@ -205,6 +465,7 @@ public sealed class GatewayAccess(
         foreach (var channelId in hidden)
         {
             await hub.Groups.RemoveFromGroupAsync(connection.ConnectionId, GatewayGroups.Channel(channelId));
+            registry.SetChannel(connection, communityId, channelId, held: false);
             await subscriptions.ReleaseAsync(ChaosProviders.ChannelNamespace, channelId);
         }
 
@@ -216,20 +477,21 @@ public sealed class GatewayAccess(
             }
         }
 
-        if (view is null && !keepCommunity)
-        {
-            registry.ForgetChannels(connection, communityId);
-        }
-        else if (view is not null || had is not null)
-        {
-            registry.SetChannels(connection, communityId, wanted);
-        }
-
         if (view is null && had is not null && !keepCommunity)
         {
             await hub.Groups.RemoveFromGroupAsync(connection.ConnectionId, GatewayGroups.Community(communityId));
             registry.Unindex(communityId, connection.ConnectionId);
+            registry.ForgetChannels(connection, communityId);
             await subscriptions.ReleaseAsync(ChaosProviders.CommunityNamespace, communityId);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-evaluating access of connection {ConnectionId} to community {CommunityId} failed (attempt {Attempt}); access dropped until a retry succeeds")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception, string connectionId, long communityId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropping access of connection {ConnectionId} to community {CommunityId} failed")]
+    private static partial void LogDropFailed(ILogger logger, Exception exception, string connectionId, long communityId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gave up re-evaluating access of connection {ConnectionId} to community {CommunityId}; it stays without access until it reconnects")]
+    private static partial void LogGaveUp(ILogger logger, string connectionId, long communityId);
 }

@@ -130,6 +130,28 @@ public sealed class GatewayConnectionRegistry
         }
     }
 
+    /// <summary>A copy of the channels of a community a connection holds; null when it does not hold the community.</summary>
+    public HashSet<long>? ChannelsOf(ConnectionInfo connection, long communityId)
+    {
+        lock (gate)
+        {
+            return connection.Communities.TryGetValue(communityId, out var channels) ? [.. channels] : null;
+        }
+    }
+
+    /// <summary>Adds or removes one channel a connection holds in a community it holds.</summary>
+    public void SetChannel(ConnectionInfo connection, long communityId, long channelId, bool held)
+    {
+        lock (gate)
+        {
+            if (connection.Communities.TryGetValue(communityId, out var channels))
+            {
+                // Replaced, not changed in place: Viewers may be enumerating the old set under this lock only.
+                connection.Communities[communityId] = held ? [.. channels, channelId] : [.. channels.Where(c => c != channelId)];
+            }
+        }
+    }
+
     /// <summary>Forgets a connection's channels of a community (its community index entry is <see cref="Unindex"/>'s).</summary>
     public void ForgetChannels(ConnectionInfo connection, long communityId)
     {

@@ -15,6 +15,7 @@ public sealed partial class GatewayEventDispatcher(
     GatewayEventInbox inbox,
     IEnumerable<IGatewayEventHandler> handlers,
     GatewayAccess access,
+    GatewayDeliveryBarrier barrier,
     GatewayConnectionRegistry registry,
     IHubContext<GatewayHub> hub,
     Telemetry.GatewayMetrics metrics,
@@ -62,6 +63,13 @@ public sealed partial class GatewayEventDispatcher(
     {
         try
         {
+            if (evt.Payload is DeliveryMark mark)
+            {
+                // Everything before it on this stream has been dispatched (docs/architecture.md#delivery-barrier).
+                barrier.Reached(mark);
+                return;
+            }
+
             foreach (var handler in handlers)
             {
                 if (await handler.HandleAsync(ns, key, evt))
@@ -76,7 +84,7 @@ public sealed partial class GatewayEventDispatcher(
                     await access.ReevaluateAsync(change, channelsOnly: ns != ChaosProviders.CommunityNamespace);
                     return;
                 case MembershipChanged joined:
-                    await JoinedAsync(joined);
+                    await access.JoinedAsync(joined);
                     return;
                 case IGatewayControlEvent:
                     // Front-door events of features that are not wired here are never forwarded to clients.
@@ -97,23 +105,21 @@ public sealed partial class GatewayEventDispatcher(
             // writes stay in order behind its own write lock.
             Observe(hub.Clients.Group(GatewayGroups.For(ns, key)).SendAsync(evt.Name, evt.Payload), evt.Name, ns, key);
             metrics.Delivered(evt);
+
+            // After the group's write has started, so the leaver hears MemberLeft (or CommunityDeleted) first.
+            switch (evt.Payload)
+            {
+                case MemberLeft left when ns == ChaosProviders.CommunityNamespace:
+                    await access.LeftAsync(left.CommunityId, registry.OfUser(left.UserId), left.Reason);
+                    break;
+                case CommunityDeleted deleted when ns == ChaosProviders.CommunityNamespace:
+                    await access.LeftAsync(deleted.Id, registry.InCommunity(deleted.Id), CommunityLeftEvent.Deleted);
+                    break;
+            }
         }
         catch (Exception exception)
         {
             LogDeliveryFailed(logger, exception, evt.Name, ns, key);
-        }
-    }
-
-    /// <summary>The user joined a community while connected: each of their connections gets it, then hears of it.</summary>
-    private async Task JoinedAsync(MembershipChanged change)
-    {
-        foreach (var connection in registry.OfUser(change.UserId))
-        {
-            var view = await access.RefreshAsync(connection, change.CommunityId, change.Version, channelsOnly: false);
-            if (view is not null)
-            {
-                await hub.Clients.Client(connection.ConnectionId).SendAsync(GatewayEvents.CommunityUpdated, view);
-            }
         }
     }
 

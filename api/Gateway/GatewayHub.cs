@@ -27,10 +27,41 @@ public sealed partial class GatewayHub(
     public override async Task OnConnectedAsync()
     {
         var userId = Context.User!.UserId();
+        // Subscribed to the user's stream before anything is read (docs/architecture.md#access-re-evaluation).
+        var connection = await access.BeginAsync(Context.ConnectionId, userId);
+        try
+        {
+            await ConnectAsync(connection, userId);
+        }
+        catch
+        {
+            // SignalR does not call OnDisconnectedAsync when this throws: give back everything taken so far.
+            await access.DisconnectAsync(Context.ConnectionId);
+            foreach (var observer in observers)
+            {
+                try
+                {
+                    await observer.OnDisconnectedAsync(Context.ConnectionId, userId);
+                }
+                catch (Exception)
+                {
+                    // The connection failed already; what matters is that each observer gets to forget it.
+                }
+            }
+
+            throw;
+        }
+
+        await base.OnConnectedAsync();
+    }
+
+    private async Task ConnectAsync(ConnectionInfo connection, long userId)
+    {
         var cancellation = Context.ConnectionAborted;
         var profile = await GrainCalls.RetryAsync(() => grains.GetGrain<IUserGrain>(userId).GetProfileAsync(), idempotent: true, cancellation)
             ?? throw new HubException("unauthorized: the account no longer exists.");
         var communityIds = await GrainCalls.RetryAsync(() => grains.GetGrain<IUserGrain>(userId).GetCommunityIdsAsync(), idempotent: true, cancellation);
+        await access.PreholdAsync(connection, communityIds);
         var communities = new List<Community>();
         foreach (var id in communityIds)
         {
@@ -55,14 +86,12 @@ public sealed partial class GatewayHub(
         ReadyReadStates.KeepVisible(ready);
 
         var caller = Clients.Caller;
-        await access.ConnectAsync(Context.ConnectionId, userId, ready, () => caller.Ready(new ReadyEvent(
+        await access.ConnectAsync(connection, ready, () => caller.Ready(new ReadyEvent(
             UserDto.Me(profile), ready.Communities, ready.DmChannels, ready.Relationships, ready.Presences, ready.ReadStates, ready.VoiceStates)));
         foreach (var observer in observers)
         {
             await observer.OnConnectedAsync(Context.ConnectionId, userId);
         }
-
-        await base.OnConnectedAsync();
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)

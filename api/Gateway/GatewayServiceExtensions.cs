@@ -29,6 +29,8 @@ public static class GatewayServiceExtensions
         services.AddSingleton<GatewayConnectionRegistry>();
         services.AddSingleton<GatewayExtraStreams>();
         services.AddSingleton<GatewayAccess>();
+        services.AddSingleton<GatewayDeliveryBarrier>();
+        services.AddHostedService(sp => sp.GetRequiredService<GatewayDeliveryBarrier>());
         services.AddHostedService<GatewayEventDispatcher>();
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section);
         services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = TimeSpan.FromSeconds(shutdown.Value.TimeoutSeconds));
@@ -72,6 +74,9 @@ public static class GatewayServiceExtensions
             o.AllowStatefulReconnects = true;
             o.Transports = HttpTransportType.WebSockets | HttpTransportType.LongPolling;
             o.ApplicationMaxBufferSize = MaxMessageBytes;
+            // No token refresh on an open connection (API.md): it closes when its access token expires and the client
+            // reconnects with a fresh one, filling any gap by seq (docs/api.md#gateway).
+            o.CloseOnAuthenticationExpiration = true;
         });
         return endpoints;
     }

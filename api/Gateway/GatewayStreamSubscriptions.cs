@@ -57,6 +57,27 @@ public sealed partial class GatewayStreamSubscriptions(IClusterClient cluster, G
         }
     }
 
+    /// <summary>The subscription to one stream, live or still being set up; null when no local connection needs it.</summary>
+    public Task? Pending(string ns, long key)
+    {
+        lock (gate)
+        {
+            return subscriptions.GetValueOrDefault((ns, key))?.Handle;
+        }
+    }
+
+    /// <summary>Streams this front door is subscribed to (a metric, and tests that check nothing leaks).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return subscriptions.Count;
+            }
+        }
+    }
+
     /// <summary>Gives back one reference; the last one unsubscribes.</summary>
     public async Task ReleaseAsync(string ns, long key)
     {

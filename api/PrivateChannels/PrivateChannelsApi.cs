@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Chaos.Accounts;
 using Chaos.Api.Auth;
 using Chaos.Api.Errors;
+using Chaos.Api.Gateway;
 using Chaos.Communities;
 using Chaos.Errors;
 using Chaos.Ids;
@@ -26,7 +27,7 @@ public static class PrivateChannelsApi
         return api;
     }
 
-    private static async Task<Ok<Channel>> CreateAsync(PrivateChannelRequest request, ClaimsPrincipal user, IGrainFactory grains, IIdGenerator ids, CancellationToken ct)
+    private static async Task<Ok<Channel>> CreateAsync(PrivateChannelRequest request, ClaimsPrincipal user, IGrainFactory grains, IIdGenerator ids, GatewayDeliveryBarrier barrier, CancellationToken ct)
     {
         var me = user.UserId();
         var raw = request.RecipientIds ?? throw ChaosException.Validation("recipientIds", "recipientIds is required.");
@@ -47,10 +48,14 @@ public static class PrivateChannelsApi
                 throw ChaosException.Validation("recipientIds", "Name one recipient for a DM, or 2–9 for a group.");
             case 1:
                 var dm = grains.GetGrain<IDmGrain>(DmKey.Of(me, recipients[0]).ToString());
-                return TypedResults.Ok(await GrainCalls.RetryAsync(() => dm.OpenAsync(me), idempotent: true, ct));
+                var opened = await GrainCalls.RetryAsync(() => dm.OpenAsync(me), idempotent: true, ct);
+                await barrier.WaitForUsersAsync(opened.RecipientIds ?? [me, .. recipients]);
+                return TypedResults.Ok(opened);
             default:
                 var channel = grains.GetGrain<IChannelGrain>(ids.NextId());
-                return TypedResults.Ok(await GrainCalls.RetryAsync(() => channel.CreatePrivateAsync(ChannelType.Group, me, [me, .. recipients]), idempotent: true, ct));
+                var created = await GrainCalls.RetryAsync(() => channel.CreatePrivateAsync(ChannelType.Group, me, [me, .. recipients]), idempotent: true, ct);
+                await barrier.WaitForUsersAsync(created.RecipientIds ?? [me, .. recipients]);
+                return TypedResults.Ok(created);
         }
     }
 
@@ -72,12 +77,14 @@ public static class PrivateChannelsApi
         return TypedResults.Ok(channels.OfType<Channel>().ToList());
     }
 
-    private static async Task<Ok<Channel>> AddRecipientAsync(string id, string userId, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Ok<Channel>> AddRecipientAsync(string id, string userId, ClaimsPrincipal user, IGrainFactory grains, GatewayDeliveryBarrier barrier, CancellationToken ct)
     {
         var channel = grains.GetGrain<IChannelGrain>(RouteIds.Parse(id, "id"));
         var target = RouteIds.Parse(userId, "userId");
         var me = user.UserId();
-        return TypedResults.Ok(await GrainCalls.RetryAsync(() => channel.AddRecipientAsync(me, target), idempotent: true, ct));
+        var updated = await GrainCalls.RetryAsync(() => channel.AddRecipientAsync(me, target), idempotent: true, ct);
+        await barrier.WaitForUsersAsync([target]);
+        return TypedResults.Ok(updated);
     }
 
     private static async Task<NoContent> RemoveRecipientAsync(string id, string userId, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)

@@ -10,6 +10,7 @@ public static class GatewayEvents
     public const string TypingStarted = "TypingStarted";
     public const string CommunityUpdated = "CommunityUpdated";
     public const string CommunityDeleted = "CommunityDeleted";
+    public const string CommunityJoined = "CommunityJoined";
     public const string MemberJoined = "MemberJoined";
     public const string MemberUpdated = "MemberUpdated";
     public const string MemberLeft = "MemberLeft";

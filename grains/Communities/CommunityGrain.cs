@@ -62,6 +62,8 @@ internal sealed partial class CommunityGrain(
             await GrainFactory.GetGrain<IChannelGrain>(channel.Id).AttachAsync(CommunityId, channel.Type);
         }
 
+        // The owner's open connections subscribe and hear CommunityJoined, as a joiner's do (docs/architecture.md#delivery-barrier).
+        await Stream(ChaosProviders.UserNamespace, ownerId).OnNextAsync(GatewayEvent.Control(new MembershipChanged(CommunityId, ownerId, ids.NextId())));
         return await ViewForAsync(ownerId);
     }
 

@@ -86,6 +86,12 @@ public sealed class ChaosGateway : IAsyncDisposable
 
     public event Action<CommunityDeleted>? CommunityDeleted;
 
+    /// <summary>This user created or joined a community while connected: the full community, before any other event of it.</summary>
+    public event Action<Community>? CommunityJoined;
+
+    /// <summary>This user stopped being a member of a community (left, kicked, banned, or it was deleted); nothing of it follows.</summary>
+    public event Action<CommunityLeft>? CommunityLeft;
+
     public event Action<Member>? MemberJoined;
 
     public event Action<Member>? MemberUpdated;
@@ -255,6 +261,8 @@ public sealed class ChaosGateway : IAsyncDisposable
         On(hub, "RelationshipUpdated", () => RelationshipUpdated);
         On(hub, "CommunityUpdated", () => CommunityUpdated);
         On(hub, "CommunityDeleted", () => CommunityDeleted);
+        On(hub, "CommunityJoined", () => CommunityJoined);
+        On(hub, "CommunityLeft", () => CommunityLeft);
         On(hub, "MemberJoined", () => MemberJoined);
         On(hub, "MemberUpdated", () => MemberUpdated);
         On(hub, "MemberLeft", () => MemberLeft);

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { HubConnectionState } from '@microsoft/signalr';
 import { ChatService, type GatewayLike } from './service';
 import { TokenStore } from './api/http';
-import { ME, message, user } from './test/fixtures';
+import { ME, community, message, user } from './test/fixtures';
 import type { Message } from './api/types';
 
 class FakeGateway implements GatewayLike {
@@ -105,5 +105,20 @@ describe('ChatService gap filling', () => {
     await service.loadOlder('10');
     expect(service.state.messages['10'].items).toHaveLength(60);
     expect(service.state.messages['10'].hasMoreBefore).toBe(false);
+  });
+});
+
+describe('ChatService communities over the gateway', () => {
+  it('CommunityJoined adds the community and CommunityLeft removes it, without restarting the gateway', async () => {
+    const { service, gateway } = setup([]);
+    const stop = vi.spyOn(gateway, 'stop');
+    await service.connect();
+    gateway.emit('Ready', ready);
+    const joined = community({ id: '77', name: 'Joined elsewhere' });
+    gateway.emit('CommunityJoined', joined);
+    expect(service.state.communities['77']?.name).toBe('Joined elsewhere');
+    gateway.emit('CommunityLeft', { id: '77', reason: 'kicked' });
+    expect(service.state.communities['77']).toBeUndefined();
+    expect(stop).not.toHaveBeenCalled();
   });
 });

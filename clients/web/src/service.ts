@@ -139,7 +139,12 @@ export class ChatService {
       this.set(reduce.relationship(this.state, r.userId, r.type));
       void this.ensureUser(r.userId);
     });
-    on<Community>('CommunityJoined', (c) => this.set(reduce.community(this.state, c)));
+    // Created or joined on this device or another: the full community, before any other event of it.
+    on<Community>('CommunityJoined', (c) => {
+      const known = !!this.state.communities[c.id];
+      this.set(reduce.community(this.state, c));
+      if (!known) void this.loadMyRoles(c.id);
+    });
     on<Partial<Community> & { id: string }>('CommunityUpdated', (c) => {
       const existing = this.state.communities[c.id];
       // A full view of a community not in the list yet: joined on another device (or this one, racing the REST answer).
@@ -187,22 +192,6 @@ export class ChatService {
       this.set({ connection: 'reconnecting' });
       await hub.stop().catch(() => undefined);
       await new Promise((r) => setTimeout(r, ms));
-      if (this.gateway === hub && !this.stopped) await this.startWithRetry(hub);
-    } finally {
-      this.restarting = false;
-    }
-  }
-
-  /**
-   * A fresh gateway connection (its Ready subscribes to everything the user belongs to now). Used after creating a
-   * community: this server version does not yet subscribe open connections to a community their user creates.
-   */
-  async resubscribe() {
-    const hub = this.gateway;
-    if (!hub || this.restarting) return;
-    this.restarting = true;
-    try {
-      await hub.stop().catch(() => undefined);
       if (this.gateway === hub && !this.stopped) await this.startWithRetry(hub);
     } finally {
       this.restarting = false;
@@ -474,7 +463,7 @@ export class ChatService {
     const community = await this.api.createCommunity(name, description);
     this.set(reduce.community(this.state, community));
     this.set({ myRoles: { ...this.state.myRoles, [community.id]: [] } });
-    void this.resubscribe();
+    // No reconnect needed: the create call returns once every open connection hears the community (CommunityJoined).
     return community;
   }
 

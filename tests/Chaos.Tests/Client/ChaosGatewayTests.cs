@@ -76,6 +76,33 @@ public sealed class ChaosGatewayTests(ApiFixture fixture)
     [Theory]
     [InlineData(GatewayProtocol.Json)]
     [InlineData(GatewayProtocol.MessagePack)]
+    public async Task CommunityJoinedAndLeft_ArriveTyped(GatewayProtocol protocol)
+    {
+        using var owner = await SdkUsers.RegisterAsync(Door);
+        await using var gateway = new ChaosGateway(owner, new ChaosGatewayOptions { Protocol = protocol });
+        var joined = new ConcurrentQueue<Community>();
+        var left = new ConcurrentQueue<CommunityLeft>();
+        var created = new ConcurrentQueue<Message>();
+        gateway.CommunityJoined += joined.Enqueue;
+        gateway.CommunityLeft += left.Enqueue;
+        gateway.MessageCreated += created.Enqueue;
+        await gateway.StartAsync();
+
+        // Created while connected: the community and its first message arrive without reconnecting.
+        var community = await owner.CreateCommunityAsync("joined " + protocol);
+        var channelId = community.Channels.First(c => c.Type == ChannelType.Text).Id;
+        await Eventually.ReturnsAsync(() => Task.FromResult(joined.Any(c => c.Id == community.Id && c.Channels.Any(ch => ch.Id == channelId))), found => found, Timeout, "CommunityJoined");
+        var sent = await owner.SendMessageAsync(channelId, "first");
+        await Eventually.ReturnsAsync(() => Task.FromResult(created.Any(m => m.Id == sent.Id)), found => found, Timeout, "MessageCreated");
+
+        await owner.DeleteCommunityAsync(community.Id);
+        (await Eventually.ReturnsAsync(() => Task.FromResult(left.FirstOrDefault(l => l.Id == community.Id)), l => l is not null, Timeout, "CommunityLeft"))!
+            .Reason.ShouldBe("deleted");
+    }
+
+    [Theory]
+    [InlineData(GatewayProtocol.Json)]
+    [InlineData(GatewayProtocol.MessagePack)]
     public async Task SendMessage_ThroughTheGateway_ReturnsTheMessage_AndTheSameNonceReturnsTheOriginal(GatewayProtocol protocol)
     {
         using var owner = await SdkUsers.RegisterAsync(Door);

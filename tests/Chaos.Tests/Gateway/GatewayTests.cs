@@ -183,8 +183,8 @@ public sealed class GatewayTests(ApiFixture fixture)
         var general = GeneralChannel(community);
         await using var newcomerClient = await GatewayClient.ConnectAsync(Server.BaseAddress, newcomer.AccessToken);
         await JoinAsync(owner, newcomer, community);
-        await newcomerClient.WaitForAsync("CommunityUpdated", c => c.GetProperty("id").GetString() == community.GetProperty("id").GetString());
         await SendAsync(owner, general, "welcome");
+        await newcomerClient.WaitForAsync("CommunityJoined", c => c.GetProperty("id").GetString() == community.GetProperty("id").GetString());
         await newcomerClient.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "welcome");
     }
 

@@ -1,0 +1,9 @@
+namespace Chaos.Api.Gateway;
+
+/// <summary>API.md <c>CommunityLeft {id, reason}</c>: the user stopped being a member; nothing of the community follows it.</summary>
+public sealed record CommunityLeftEvent(long Id, string Reason)
+{
+    public const string Name = "CommunityLeft";
+
+    public const string Deleted = "deleted";
+}

@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Chaos.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Chaos.Tests.Gateway;
+
+/// <summary>
+/// The promise of API.md "Joining, creating, and what open connections see", on two front-door processes clustered through
+/// one database: once a create, join, new group or channel grant has answered, a message sent by anyone reaches every open
+/// connection of the user on both front doors, after <c>CommunityJoined</c> (or <c>ChannelCreated</c>); leaving or a
+/// deleted community is <c>CommunityLeft</c>. Each loop is hundreds of tries with no miss allowed.
+/// </summary>
+[StartsEarly]
+public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, ITestOutputHelper output) : IClassFixture<DeliveryOnJoinTests.FrontDoors>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    private ChaosProcess First => doors.First!;
+
+    private ChaosProcess Second => doors.Second!;
+
+    [Fact]
+    public async Task CreateAndJoin_ReachEveryConnectionOnBothFrontDoors_BeforeTheCallReturns()
+    {
+        var x = await RegisterAsync(First);
+        var xOnSecond = WithServer(x, Second);
+        var y = await RegisterAsync(Second);
+        var yCommunity = await GatewayTests.CreateCommunityAsync(y);
+        var yCommunityId = yCommunity.GetProperty("id").GetString()!;
+        var yChannel = GatewayTests.GeneralChannel(yCommunity);
+        var code = await InviteAsync(y, yCommunityId);
+
+        await using var onFirst = await GatewayClient.ConnectAsync(First.HttpAddress, x.AccessToken);
+        await using var onSecond = await GatewayClient.ConnectAsync(Second.HttpAddress, x.AccessToken, messagePack: true);
+        GatewayClient[] mine = [onFirst, onSecond];
+
+        const int rounds = 60;
+        for (var i = 0; i < rounds; i++)
+        {
+            // Create through one front door, then speak at once: both connections hear it, after CommunityJoined.
+            var creator = i % 2 == 0 ? x : xOnSecond;
+            var created = await GatewayTests.CreateCommunityAsync(creator);
+            var createdId = created.GetProperty("id").GetString()!;
+            await GatewayTests.SendAsync(creator, GatewayTests.GeneralChannel(created), $"c{i}");
+            foreach (var client in mine)
+            {
+                await HeardAfterJoinAsync(client, createdId, $"c{i}", $"create round {i}");
+            }
+
+            (await creator.Http.DeleteAsync($"/api/v1/communities/{createdId}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+            foreach (var client in mine)
+            {
+                await LeftAsync(client, createdId, "deleted", before: 0);
+            }
+
+            // Join through an invite, then someone else speaks at once.
+            var joiner = i % 2 == 0 ? xOnSecond : x;
+            var join = await joiner.Http.PostAsync($"/api/v1/invites/{code}", null);
+            join.StatusCode.ShouldBe(HttpStatusCode.OK, await join.Content.ReadAsStringAsync());
+            await GatewayTests.SendAsync(y, yChannel, $"j{i}");
+            foreach (var client in mine)
+            {
+                await HeardAfterJoinAsync(client, yCommunityId, $"j{i}", $"join round {i}");
+            }
+
+            (await joiner.Http.DeleteAsync($"/api/v1/communities/{yCommunityId}/members/@me")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+            foreach (var client in mine)
+            {
+                await LeftAsync(client, yCommunityId, "left", before: i);
+            }
+        }
+
+        // Nothing of a community arrives after its CommunityLeft: the last round's leave is followed by silence.
+        await GatewayTests.SendAsync(y, yChannel, "after-leave");
+        await using var witness = await GatewayClient.ConnectAsync(Second.HttpAddress, y.AccessToken);
+        await GatewayTests.SendAsync(y, yChannel, "witnessed");
+        await witness.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "witnessed", Deadline);
+        foreach (var client in mine)
+        {
+            client.Payloads("MessageCreated").ShouldNotContain(m => m.GetProperty("content").GetString() == "after-leave" || m.GetProperty("content").GetString() == "witnessed");
+        }
+
+        output.WriteLine($"{2 * rounds} creates and joins, each heard on both front doors");
+    }
+
+    [Fact]
+    public async Task NewGroupsAndGrantedChannels_ReachEveryConnectionOnBothFrontDoors_BeforeTheCallReturns()
+    {
+        var owner = await RegisterAsync(First);
+        var x = await RegisterAsync(Second);
+        var z = await RegisterAsync(First);
+        var community = await GatewayTests.CreateCommunityAsync(owner);
+        var communityId = community.GetProperty("id").GetString()!;
+        await GatewayTests.JoinAsync(owner, x, community);
+        await GatewayTests.JoinAsync(owner, z, community);
+
+        // A channel @everyone cannot see.
+        var secretResponse = await owner.Http.PostAsJsonAsync($"/api/v1/communities/{communityId}/channels", new { name = "secret", type = "text" });
+        secretResponse.StatusCode.ShouldBe(HttpStatusCode.Created, await secretResponse.Content.ReadAsStringAsync());
+        var secret = (await secretResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var hide = await owner.Http.PutAsJsonAsync($"/api/v1/channels/{secret}/overwrites/{communityId}", new { type = "role", allow = "0", deny = "2" });
+        hide.StatusCode.ShouldBe(HttpStatusCode.OK, await hide.Content.ReadAsStringAsync());
+
+        await using var onFirst = await GatewayClient.ConnectAsync(First.HttpAddress, x.AccessToken);
+        await using var onSecond = await GatewayClient.ConnectAsync(Second.HttpAddress, x.AccessToken);
+        GatewayClient[] mine = [onFirst, onSecond];
+
+        const int groups = 10;
+        for (var i = 0; i < groups; i++)
+        {
+            var response = await owner.Http.PostAsJsonAsync("/api/v1/users/@me/channels", new { recipientIds = new[] { x.Id, z.Id } });
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            var group = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            await GatewayTests.SendAsync(owner, group, $"g{i}");
+            foreach (var client in mine)
+            {
+                var message = await client.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == $"g{i}", Deadline);
+                var events = client.Events.ToList();
+                events.FindIndex(e => e.Name == "ChannelCreated" && e.Payload.GetProperty("id").GetString() == group)
+                    .ShouldBeLessThan(events.FindIndex(e => e.Name == "MessageCreated" && e.Payload.GetProperty("content").GetString() == $"g{i}"), $"group {i}: ChannelCreated first");
+                message.GetProperty("channelId").GetString().ShouldBe(group);
+            }
+        }
+
+        const int grants = 20;
+        for (var i = 0; i < grants; i++)
+        {
+            var grant = await owner.Http.PutAsJsonAsync($"/api/v1/channels/{secret}/overwrites/{x.Id}", new { type = "member", allow = "2", deny = "0" });
+            grant.StatusCode.ShouldBe(HttpStatusCode.OK, await grant.Content.ReadAsStringAsync());
+            await GatewayTests.SendAsync(owner, secret, $"s{i}");
+            foreach (var client in mine)
+            {
+                await client.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == $"s{i}", Deadline);
+            }
+
+            (await owner.Http.DeleteAsync($"/api/v1/channels/{secret}/overwrites/{x.Id}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+    }
+
+    [Fact]
+    public async Task JoiningWhileAConnectionIsBeingSetUp_ReachesIt()
+    {
+        var x = await RegisterAsync(First);
+        var y = await RegisterAsync(Second);
+        const int rounds = 30;
+        for (var i = 0; i < rounds; i++)
+        {
+            var community = await GatewayTests.CreateCommunityAsync(y);
+            var code = await InviteAsync(y, community.GetProperty("id").GetString()!);
+            var server = i % 2 == 0 ? First : Second;
+            var connecting = GatewayClient.ConnectAsync(server.HttpAddress, x.AccessToken);
+            var join = await WithServer(x, i % 2 == 0 ? Second : First).Http.PostAsync($"/api/v1/invites/{code}", null);
+            join.StatusCode.ShouldBe(HttpStatusCode.OK, await join.Content.ReadAsStringAsync());
+            await using var client = await connecting;
+            await GatewayTests.SendAsync(y, GatewayTests.GeneralChannel(community), $"r{i}");
+            await client.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == $"r{i}", Deadline);
+        }
+    }
+
+    /// <summary>The message arrived, and a CommunityJoined of its community came before it since the community was last left.</summary>
+    private static async Task HeardAfterJoinAsync(GatewayClient client, string communityId, string content, string because)
+    {
+        await client.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == content, Deadline);
+        var events = client.Events.ToList();
+        var message = events.FindIndex(e => e.Name == "MessageCreated" && e.Payload.GetProperty("content").GetString() == content);
+        var joined = events.FindLastIndex(message, e => e.Name == "CommunityJoined" && e.Payload.GetProperty("id").GetString() == communityId);
+        var left = events.FindLastIndex(message, e => e.Name == "CommunityLeft" && e.Payload.GetProperty("id").GetString() == communityId);
+        joined.ShouldBeGreaterThan(left, $"{because}: CommunityJoined before the community's message");
+        events[joined].Payload.GetProperty("channels").GetArrayLength().ShouldBeGreaterThan(0, because);
+    }
+
+    /// <summary>Waits for one more CommunityLeft of the community, with its reason, than <paramref name="before"/>.</summary>
+    private static Task LeftAsync(GatewayClient client, string communityId, string reason, int before) =>
+        Eventually.ReturnsAsync(
+            () => Task.FromResult(CountLeft(client, communityId, reason)), c => c > before, Deadline, $"CommunityLeft {reason} of {communityId}");
+
+    private static int CountLeft(GatewayClient client, string communityId, string reason) =>
+        client.Payloads("CommunityLeft").Count(p => p.GetProperty("id").GetString() == communityId && p.GetProperty("reason").GetString() == reason);
+
+    private static async Task<string> InviteAsync(TestUser owner, string communityId)
+    {
+        var invite = await owner.Http.PostAsJsonAsync($"/api/v1/communities/{communityId}/invites", new { maxUses = 0 });
+        invite.StatusCode.ShouldBe(HttpStatusCode.Created, await invite.Content.ReadAsStringAsync());
+        return (await invite.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()!;
+    }
+
+    private static TestUser WithServer(TestUser user, ChaosProcess server)
+    {
+        var http = new HttpClient { BaseAddress = server.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user.AccessToken);
+        return user with { Http = http };
+    }
+
+    private static async Task<TestUser> RegisterAsync(ChaosProcess server)
+    {
+        var name = TestUser.UniqueName("d");
+        using var anonymous = new HttpClient { BaseAddress = server.HttpAddress };
+        var response = await anonymous.PostAsJsonAsync("/api/v1/auth/register", new { username = name, password = "password-123" });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var auth = (await response.Content.ReadFromJsonAsync<AuthBody>())!;
+        return WithServer(new TestUser(auth.User.Id, name, "password-123", auth.AccessToken, auth.RefreshToken, null!), server);
+    }
+
+    /// <summary>Two front-door processes on one fresh database, shared by this class's tests (each uses its own users).</summary>
+    public sealed class FrontDoors : IAsyncLifetime
+    {
+        public ChaosProcess? First { get; private set; }
+
+        public ChaosProcess? Second { get; private set; }
+
+        public async Task InitializeAsync()
+        {
+            var connectionString = await PostgresServer.CreateDatabaseAsync();
+            Dictionary<string, string> Settings() => new()
+            {
+                ["ConnectionStrings:Chaos"] = connectionString,
+                ["Chaos:Passwords:MemoryKiB"] = "1024",
+                ["Chaos:Passwords:Iterations"] = "1",
+                ["Chaos:RateLimits:Enabled"] = "false",
+                ["Chaos:SiloPort"] = PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
+                ["Chaos:GatewayPort"] = PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
+                ["Logging:LogLevel:Default"] = "Warning",
+            };
+            First = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings());
+            Second = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings());
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (Second is not null)
+            {
+                await Second.DisposeAsync();
+            }
+
+            if (First is not null)
+            {
+                await First.DisposeAsync();
+            }
+        }
+    }
+}
