@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Chaos.Accounts;
 using Chaos.Api.Auth;
 using Chaos.Api.Errors;
+using Chaos.Api.RateLimits;
 using Chaos.Communities;
 using Chaos.Errors;
 using Chaos.Ids;
@@ -17,7 +18,7 @@ public static class PrivateChannelsApi
     {
         var mine = api.MapGroup("/users/@me/channels").WithTags("Direct messages").RequireAuthorization()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
-        mine.MapPost("/", CreateAsync);
+        mine.MapPost("/", CreateAsync).ProducesProblem(409).ProducesProblem(429);
         mine.MapGet("/", ListAsync);
         var recipients = api.MapGroup("/channels/{id}/recipients").WithTags("Direct messages").RequireAuthorization()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
@@ -26,7 +27,8 @@ public static class PrivateChannelsApi
         return api;
     }
 
-    private static async Task<Ok<Channel>> CreateAsync(PrivateChannelRequest request, ClaimsPrincipal user, IGrainFactory grains, IIdGenerator ids, CancellationToken ct)
+    private static async Task<Results<Ok<Channel>, ProblemHttpResult>> CreateAsync(
+        PrivateChannelRequest request, ClaimsPrincipal user, IGrainFactory grains, IIdGenerator ids, RateLimiter limiter, HttpContext http, CancellationToken ct)
     {
         var me = user.UserId();
         var raw = request.RecipientIds ?? throw ChaosException.Validation("recipientIds", "recipientIds is required.");
@@ -49,6 +51,13 @@ public static class PrivateChannelsApi
                 var dm = grains.GetGrain<IDmGrain>(DmKey.Of(me, recipients[0]).ToString());
                 return TypedResults.Ok(await GrainCalls.RetryAsync(() => dm.OpenAsync(me), idempotent: true, ct));
             default:
+                if (limiter.Enabled && await limiter.TakeAsync(RateLimiter.GroupsBucket, me) is { Allowed: false } refused)
+                {
+                    // Groups have their own, slower bucket (docs/api.md#rate-limits): putting people into groups is the spam path.
+                    RateLimiter.WriteHeaders(http.Response, refused);
+                    return Problems.From(RateLimiter.Refusal(refused), http);
+                }
+
                 var channel = grains.GetGrain<IChannelGrain>(ids.NextId());
                 return TypedResults.Ok(await GrainCalls.RetryAsync(() => channel.CreatePrivateAsync(ChannelType.Group, me, [me, .. recipients]), idempotent: true, ct));
         }
