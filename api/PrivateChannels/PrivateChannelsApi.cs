@@ -3,6 +3,7 @@ using Chaos.Accounts;
 using Chaos.Api.Auth;
 using Chaos.Api.Errors;
 using Chaos.Api.Gateway;
+using Chaos.Api.RateLimits;
 using Chaos.Communities;
 using Chaos.Errors;
 using Chaos.Ids;
@@ -18,7 +19,7 @@ public static class PrivateChannelsApi
     {
         var mine = api.MapGroup("/users/@me/channels").WithTags("Direct messages").RequireAuthorization()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
-        mine.MapPost("/", CreateAsync);
+        mine.MapPost("/", CreateAsync).ProducesProblem(409).ProducesProblem(429);
         mine.MapGet("/", ListAsync);
         var recipients = api.MapGroup("/channels/{id}/recipients").WithTags("Direct messages").RequireAuthorization()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
@@ -27,7 +28,8 @@ public static class PrivateChannelsApi
         return api;
     }
 
-    private static async Task<Ok<Channel>> CreateAsync(PrivateChannelRequest request, ClaimsPrincipal user, IGrainFactory grains, IIdGenerator ids, GatewayDeliveryBarrier barrier, CancellationToken ct)
+    private static async Task<Results<Ok<Channel>, ProblemHttpResult>> CreateAsync(
+        PrivateChannelRequest request, ClaimsPrincipal user, IGrainFactory grains, IIdGenerator ids, GatewayDeliveryBarrier barrier, RateLimiter limiter, HttpContext http, CancellationToken ct)
     {
         var me = user.UserId();
         var raw = request.RecipientIds ?? throw ChaosException.Validation("recipientIds", "recipientIds is required.");
@@ -52,6 +54,13 @@ public static class PrivateChannelsApi
                 await barrier.WaitForUsersAsync(opened.RecipientIds ?? [me, .. recipients]);
                 return TypedResults.Ok(opened);
             default:
+                if (limiter.Enabled && await limiter.TakeAsync(RateLimiter.GroupsBucket, me) is { Allowed: false } refused)
+                {
+                    // Groups have their own, slower bucket (docs/api.md#rate-limits): putting people into groups is the spam path.
+                    RateLimiter.WriteHeaders(http.Response, refused);
+                    return Problems.From(RateLimiter.Refusal(refused), http);
+                }
+
                 var channel = grains.GetGrain<IChannelGrain>(ids.NextId());
                 var created = await GrainCalls.RetryAsync(() => channel.CreatePrivateAsync(ChannelType.Group, me, [me, .. recipients]), idempotent: true, ct);
                 await barrier.WaitForUsersAsync(created.RecipientIds ?? [me, .. recipients]);

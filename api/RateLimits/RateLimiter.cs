@@ -17,15 +17,19 @@ public sealed class RateLimiter(IGrainFactory grains, IOptions<RateLimitOptions>
     private const int MaxLeases = 100_000;
     public const string AuthBucket = "auth";
     public const string InvitePreviewsBucket = "invite-previews";
+    public const string GroupsBucket = "groups";
     private readonly ConcurrentDictionary<(string Bucket, string Key), Lease> leases = new();
 
     public bool Enabled => options.Value.Enabled;
 
     public Task<RateLimitDecision> TakeAsync(string bucket, long userId)
     {
-        var (limit, window) = bucket == MessagesBucket
-            ? (options.Value.MessagesLimit, options.Value.MessagesWindowSeconds)
-            : (options.Value.RequestsLimit, options.Value.RequestsWindowSeconds);
+        var (limit, window) = bucket switch
+        {
+            MessagesBucket => (options.Value.MessagesLimit, options.Value.MessagesWindowSeconds),
+            GroupsBucket => (options.Value.GroupsLimit, options.Value.GroupsWindowSeconds),
+            _ => (options.Value.RequestsLimit, options.Value.RequestsWindowSeconds),
+        };
         return TakeAsync(bucket, userId.ToString(CultureInfo.InvariantCulture), limit, window);
     }
 

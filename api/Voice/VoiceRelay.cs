@@ -240,19 +240,27 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
         }
     }
 
+    /// <summary>
+    /// Voice states for <c>Ready</c>: one read of each community's voice index, never a room per voice channel, so a
+    /// user who sees hundreds of idle voice channels wakes nothing (docs/architecture.md#voice).
+    /// </summary>
     public async Task ContributeAsync(ReadyBuilder ready, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ready);
-        var rooms = ready.Communities.SelectMany(c => c.Channels).Where(c => c.Type == ChannelType.Voice).Select(c => c.Id).ToList();
-        var states = await Task.WhenAll(rooms.Select(async id =>
+        var communities = ready.Communities
+            .Select(c => (c.Id, Rooms: c.Channels.Where(ch => ch.Type == ChannelType.Voice).Select(ch => ch.Id).ToHashSet()))
+            .Where(c => c.Rooms.Count > 0)
+            .ToList();
+        var states = await Task.WhenAll(communities.Select(async community =>
         {
             try
             {
-                return await grains.GetGrain<IVoiceRoomGrain>(id).GetParticipantsAsync();
+                var all = await grains.GetGrain<IVoiceIndexGrain>(community.Id).GetStatesAsync();
+                return all.Where(s => s.ChannelId is { } id && community.Rooms.Contains(id)).ToList();
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                LogReadyFailed(logger, exception, id);
+                LogReadyFailed(logger, exception, community.Id);
                 return [];
             }
         }));
@@ -376,8 +384,8 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
     [LoggerMessage(Level = LogLevel.Warning, Message = "Taking user {UserId} out of voice failed")]
     private static partial void LogLeaveFailed(ILogger logger, Exception exception, long userId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading voice states of {ChannelId} for Ready failed")]
-    private static partial void LogReadyFailed(ILogger logger, Exception exception, long channelId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the voice index of community {CommunityId} for Ready failed")]
+    private static partial void LogReadyFailed(ILogger logger, Exception exception, long communityId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Refreshing the voice relay with room {ChannelId} failed (retried on the next tick)")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception, long channelId);

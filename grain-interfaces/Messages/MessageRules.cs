@@ -9,6 +9,12 @@ public static partial class MessageRules
     public const int ContentMax = 4000;
     public const int NonceMax = 64;
     public const int MaxMentions = 100;
+
+    /// <summary>
+    /// A read state's <c>mentionCount</c> counts at most this many unread mentions (docs/api.md#read-states): the count is
+    /// an index range scan over the user's mentions, and this bounds it however many mentions pile up.
+    /// </summary>
+    public const int MaxCountedMentions = 1000;
     public static readonly TimeSpan NonceWindow = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan TypingDuration = TimeSpan.FromSeconds(8);
 

@@ -11,6 +11,12 @@ public static class PrivateChannelRules
     /// <summary>Everyone in a group, owner included.</summary>
     public const int MaxGroupSize = MaxGroupRecipients + 1;
 
+    /// <summary>
+    /// Group DMs one user may be in, whoever created them (docs/api.md#limits). Checked before a group is created or someone
+    /// is added; two concurrent additions may pass it by one each.
+    /// </summary>
+    public const int MaxGroupsPerUser = 100;
+
     /// <summary>DMs and groups delivered in <c>Ready</c> and listed by <c>GET /users/@me/channels</c> (newest first).</summary>
     public const int MaxListed = 200;
 }

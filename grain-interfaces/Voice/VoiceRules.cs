@@ -38,4 +38,10 @@ public static class VoiceRules
 
     /// <summary>A speaker is no longer <c>speaking</c> after this long without frames.</summary>
     public static readonly TimeSpan SpeakingTimeout = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>A room with people in it re-sends its snapshot to its community's voice index this often.</summary>
+    public static readonly TimeSpan IndexRefresh = TimeSpan.FromSeconds(5);
+
+    /// <summary>An index entry not re-sent for this long belongs to a room that is gone (its silo failed, nobody came back).</summary>
+    public static readonly TimeSpan IndexExpiry = TimeSpan.FromSeconds(20);
 }

@@ -41,15 +41,21 @@ internal sealed partial class ChannelGrain
 
         if (type == ChannelType.Group)
         {
+            var ownerCommunities = await GrainFactory.GetGrain<IUserGrain>(ownerId).GetCommunityIdsAsync();
             foreach (var recipient in recipients.Where(r => r != ownerId))
             {
-                await EnsureNotBlockedAsync(ownerId, recipient);
+                await EnsureMayAddAsync(ownerId, ownerCommunities, recipient);
+            }
+
+            foreach (var recipient in recipients)
+            {
+                await EnsureGroupRoomAsync(recipient, recipient == ownerId);
             }
         }
 
         state.State = new ChannelState { Type = type, OwnerId = ownerId, Recipients = recipients };
         await state.WriteStateAsync();
-        await privateChannelStore.AddRecipientsAsync(ChannelId, recipients);
+        await privateChannelStore.AddRecipientsAsync(ChannelId, recipients, type == ChannelType.Group);
         var view = View();
         foreach (var recipient in recipients)
         {
@@ -84,10 +90,11 @@ internal sealed partial class ChannelGrain
             throw ChaosException.NotFound("user");
         }
 
-        await EnsureNotBlockedAsync(actorId, userId);
+        await EnsureMayAddAsync(actorId, await GrainFactory.GetGrain<IUserGrain>(actorId).GetCommunityIdsAsync(), userId);
+        await EnsureGroupRoomAsync(userId, self: false);
         state.State.Recipients.Add(userId);
         await state.WriteStateAsync();
-        await privateChannelStore.AddRecipientsAsync(ChannelId, [userId]);
+        await privateChannelStore.AddRecipientsAsync(ChannelId, [userId], group: true);
         var view = View();
         await PublishAsync(GatewayEvents.ChannelUpdated, view, null);
         await UserStream(userId).OnNextAsync(GatewayEvent.Control(new PrivateChannelAdded(view)));
@@ -159,13 +166,32 @@ internal sealed partial class ChannelGrain
         return held;
     }
 
-    private async Task EnsureNotBlockedAsync(long ownerId, long userId)
+    /// <summary>
+    /// Someone may put a user into a group only when they are friends or share a community, and neither blocked the
+    /// other (docs/api.md#direct-messages). Every refusal reads the same, so a blocked user is never told.
+    /// </summary>
+    private async Task EnsureMayAddAsync(long ownerId, IReadOnlyList<long> ownerCommunities, long userId)
     {
         // Interleaving reads: safe even while either user grain is itself waiting on something.
-        if (await GrainFactory.GetGrain<IUserGrain>(userId).GetRelationshipAsync(ownerId) == RelationshipType.Blocked
-            || await GrainFactory.GetGrain<IUserGrain>(ownerId).GetRelationshipAsync(userId) == RelationshipType.Blocked)
+        var theirs = await GrainFactory.GetGrain<IUserGrain>(userId).GetRelationshipAsync(ownerId);
+        var mine = await GrainFactory.GetGrain<IUserGrain>(ownerId).GetRelationshipAsync(userId);
+        var refused = theirs == RelationshipType.Blocked || mine == RelationshipType.Blocked
+            || (mine != RelationshipType.Friend
+                && !ownerCommunities.Intersect(await GrainFactory.GetGrain<IUserGrain>(userId).GetCommunityIdsAsync()).Any());
+        if (refused)
         {
             throw new ChaosException(ErrorCodes.Forbidden, "This user cannot be added to a group by you.");
+        }
+    }
+
+    private async Task EnsureGroupRoomAsync(long userId, bool self)
+    {
+        if (await privateChannelStore.CountGroupsOfUserAsync(userId) >= PrivateChannelRules.MaxGroupsPerUser)
+        {
+            throw new ChaosException(
+                ErrorCodes.Conflict,
+                self ? $"You are in {PrivateChannelRules.MaxGroupsPerUser} groups, the most one user may be in; leave one first."
+                     : $"This user is in {PrivateChannelRules.MaxGroupsPerUser} groups, the most one user may be in.");
         }
     }
 

@@ -28,6 +28,12 @@ public interface IMessageStore
     /// <summary>Soft delete: blanks content and mentions and keeps the row and its seq. False when missing or already deleted.</summary>
     Task<bool> DeleteAsync(long channelId, long messageId, CancellationToken ct);
 
+    /// <summary>
+    /// How many visible messages after <paramref name="afterSeq"/> mention <paramref name="userId"/>, counting at most
+    /// <paramref name="limit"/>: read from a per-user mention index, never by scanning the channel's messages.
+    /// </summary>
+    Task<int> CountMentionsAsync(long channelId, long userId, long afterSeq, int limit, CancellationToken ct);
+
     /// <summary>The highest seq in the channel, deleted messages included; 0 for an empty channel.</summary>
     Task<long> GetLastSeqAsync(long channelId, CancellationToken ct);
 

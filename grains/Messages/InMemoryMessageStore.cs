@@ -132,6 +132,28 @@ public sealed class InMemoryMessageStore : IMessageStore
         }
     }
 
+    public Task<int> CountMentionsAsync(long channelId, long userId, long afterSeq, int limit, CancellationToken ct)
+    {
+        lock (gate)
+        {
+            if (channels.GetValueOrDefault(channelId)?.MentionSeqs.GetValueOrDefault(userId) is not { Count: > 0 } seqs || afterSeq >= seqs.Max)
+            {
+                return Task.FromResult(0);
+            }
+
+            var count = 0;
+            foreach (var _ in seqs.GetViewBetween(afterSeq + 1, seqs.Max))
+            {
+                if (++count == limit)
+                {
+                    break;
+                }
+            }
+
+            return Task.FromResult(count);
+        }
+    }
+
     public Task<long> GetLastSeqAsync(long channelId, CancellationToken ct)
     {
         lock (gate)
@@ -199,6 +221,9 @@ public sealed class InMemoryMessageStore : IMessageStore
 
         public SortedSet<long> Seqs { get; } = [];
 
+        /// <summary>The seqs of visible messages mentioning each user: the in-memory twin of the message_mentions table.</summary>
+        public Dictionary<long, SortedSet<long>> MentionSeqs { get; } = [];
+
         public void Add(StoredMessage message)
         {
             // Ids grow with time, so this is an append except for the rare late arrival.
@@ -206,12 +231,40 @@ public sealed class InMemoryMessageStore : IMessageStore
             Ordered.Insert(index, message);
             ById.Add(message.Id, message);
             Seqs.Add(message.Seq);
+            IndexMentions(message, add: true);
         }
 
         public void Replace(StoredMessage message)
         {
+            IndexMentions(ById[message.Id], add: false);
             Ordered[FirstIndexAtOrAbove(message.Id)] = message;
             ById[message.Id] = message;
+            IndexMentions(message, add: true);
+        }
+
+        private void IndexMentions(StoredMessage message, bool add)
+        {
+            if (message.Deleted)
+            {
+                return;
+            }
+
+            foreach (var userId in message.Mentions)
+            {
+                if (add)
+                {
+                    if (!MentionSeqs.TryGetValue(userId, out var seqs))
+                    {
+                        MentionSeqs[userId] = seqs = [];
+                    }
+
+                    seqs.Add(message.Seq);
+                }
+                else if (MentionSeqs.TryGetValue(userId, out var seqs) && seqs.Remove(message.Seq) && seqs.Count == 0)
+                {
+                    MentionSeqs.Remove(userId);
+                }
+            }
         }
 
         /// <summary>The index of the first message whose id is greater than <paramref name="id"/>.</summary>

@@ -1,6 +1,9 @@
 namespace Chaos.Messages;
 
-/// <summary>The standalone in-memory twin of <see cref="PostgresReadStateStore"/>, counting from the in-memory messages.</summary>
+/// <summary>
+/// The standalone in-memory twin of <see cref="PostgresReadStateStore"/>: unread from the channel's highest seq, mentions
+/// from the message store's per-user mention index, both bounded however long the channel is.
+/// </summary>
 public sealed class InMemoryReadStateStore(IMessageStore messages) : IReadStateStore
 {
     private readonly Lock gate = new();
@@ -52,21 +55,9 @@ public sealed class InMemoryReadStateStore(IMessageStore messages) : IReadStateS
 
     private async Task<ReadState> CountAsync(long userId, long channelId, long messageId, long seq)
     {
+        // Both reads are indexed (the highest seq, the user's mention seqs): nothing here walks the channel's messages.
         var last = await messages.GetLastSeqAsync(channelId, CancellationToken.None);
-        var mentions = 0;
-        var after = messageId;
-        while (true)
-        {
-            var page = await messages.PageAsync(channelId, null, after, 100, CancellationToken.None);
-            mentions += page.Count(m => m.Mentions.Contains(userId));
-            if (page.Count < 100)
-            {
-                break;
-            }
-
-            after = page[^1].Id;
-        }
-
+        var mentions = await messages.CountMentionsAsync(channelId, userId, seq, MessageRules.MaxCountedMentions, CancellationToken.None);
         return new ReadState(channelId, messageId, (int)Math.Max(0, last - seq), mentions);
     }
 }

@@ -191,6 +191,17 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
+    public async Task<int> CountMentionsAsync(long channelId, long userId, long afterSeq, int limit, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT count(*)::int FROM (SELECT 1 FROM message_mentions WHERE user_id = $1 AND channel_id = $2 AND seq > $3 LIMIT $4) m");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = userId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = channelId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSeq });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        return (int)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     public async Task<long> GetLastSeqAsync(long channelId, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("SELECT coalesce(max(seq), 0) FROM messages WHERE channel_id = $1");

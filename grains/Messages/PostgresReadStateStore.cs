@@ -2,12 +2,20 @@ using Npgsql;
 
 namespace Chaos.Messages;
 
+/// <summary>
+/// Read states with their counts (docs/architecture.md#read-states). Unread is the channel's highest seq (one descent of
+/// the (channel_id, seq) index) minus the read seq; mentions are an index range scan over the user's own rows of
+/// <c>message_mentions</c>, capped at <see cref="MessageRules.MaxCountedMentions"/>. Neither reads the channel's messages,
+/// so an ack or a Ready costs the same in a channel of ten messages or of millions.
+/// </summary>
 public sealed class PostgresReadStateStore(NpgsqlDataSource dataSource) : IReadStateStore
 {
-    private const string Select = """
+    internal static readonly string Select = $"""
         SELECT rs.channel_id, rs.last_read_message_id,
                GREATEST(COALESCE((SELECT max(m.seq) FROM messages m WHERE m.channel_id = rs.channel_id), 0) - rs.last_read_seq, 0)::int,
-               (SELECT count(*) FROM messages m WHERE m.channel_id = rs.channel_id AND m.seq > rs.last_read_seq AND rs.user_id = ANY(m.mentions) AND NOT m.deleted)::int
+               (SELECT count(*) FROM (SELECT 1 FROM message_mentions mm
+                                      WHERE mm.user_id = rs.user_id AND mm.channel_id = rs.channel_id AND mm.seq > rs.last_read_seq
+                                      LIMIT {MessageRules.MaxCountedMentions}) c)::int
         FROM read_states rs
         """;
 

@@ -5,11 +5,18 @@ public sealed class InMemoryPrivateChannelStore : IPrivateChannelStore
 {
     private readonly Lock gate = new();
     private readonly Dictionary<long, SortedSet<long>> channelsByUser = [];
+    private readonly HashSet<long> groups = [];
 
-    public Task AddRecipientsAsync(long channelId, IReadOnlyCollection<long> userIds)
+    public Task AddRecipientsAsync(long channelId, IReadOnlyCollection<long> userIds, bool group)
     {
+        ArgumentNullException.ThrowIfNull(userIds);
         lock (gate)
         {
+            if (group)
+            {
+                groups.Add(channelId);
+            }
+
             foreach (var userId in userIds)
             {
                 if (!channelsByUser.TryGetValue(userId, out var set))
@@ -39,6 +46,14 @@ public sealed class InMemoryPrivateChannelStore : IPrivateChannelStore
         lock (gate)
         {
             return Task.FromResult<IReadOnlyList<long>>(channelsByUser.TryGetValue(userId, out var set) ? [.. set.Reverse().Take(limit)] : []);
+        }
+    }
+
+    public Task<int> CountGroupsOfUserAsync(long userId)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(channelsByUser.TryGetValue(userId, out var set) ? set.Count(groups.Contains) : 0);
         }
     }
 }

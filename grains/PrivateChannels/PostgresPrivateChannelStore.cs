@@ -4,13 +4,22 @@ namespace Chaos.PrivateChannels;
 
 public sealed class PostgresPrivateChannelStore(NpgsqlDataSource dataSource) : IPrivateChannelStore
 {
-    public async Task AddRecipientsAsync(long channelId, IReadOnlyCollection<long> userIds)
+    public async Task AddRecipientsAsync(long channelId, IReadOnlyCollection<long> userIds, bool group)
     {
         await using var command = dataSource.CreateCommand(
-            "INSERT INTO private_channel_recipients (user_id, channel_id) SELECT u, $2 FROM unnest($1::bigint[]) AS u ON CONFLICT DO NOTHING");
+            "INSERT INTO private_channel_recipients (user_id, channel_id, is_group) SELECT u, $2, $3 FROM unnest($1::bigint[]) AS u ON CONFLICT DO NOTHING");
         command.Parameters.AddWithValue(userIds.ToArray());
         command.Parameters.AddWithValue(channelId);
+        command.Parameters.AddWithValue(group);
         await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<int> CountGroupsOfUserAsync(long userId)
+    {
+        // An index-only count over the partial index of group rows (migration 0027): bounded by the cap itself.
+        await using var command = dataSource.CreateCommand("SELECT count(*)::int FROM private_channel_recipients WHERE user_id = $1 AND is_group");
+        command.Parameters.AddWithValue(userId);
+        return (int)(await command.ExecuteScalarAsync())!;
     }
 
     public async Task RemoveRecipientAsync(long channelId, long userId)

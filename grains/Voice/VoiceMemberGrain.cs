@@ -13,6 +13,9 @@ namespace Chaos.Voice;
 internal sealed class VoiceMemberGrain(
     [PersistentState("voice-member", ChaosProviders.GrainStorage)] IPersistentState<VoiceMemberState> state) : Grain, IVoiceMemberGrain
 {
+    private const int MuteBit = 1;
+    private const int DeafBit = 2;
+
     private long UserId => this.GetPrimaryKeyLong();
 
     private VoiceMemberState S => state.State;
@@ -25,7 +28,11 @@ internal sealed class VoiceMemberGrain(
             await Room(current).LeaveAsync(UserId, null);
         }
 
-        var joined = await Room(channelId).JoinAsync(UserId, connectionId, frontDoorId, relay, selfMute, selfDeaf, false, false, null);
+        // Server mute and deafen belong to the member of the community, not to one stay in a room (Discord keeps them
+        // across leaving and rejoining too).
+        var communityId = await GrainFactory.GetGrain<IChannelGrain>(channelId).GetCommunityIdAsync() ?? 0;
+        var moderation = S.Moderation.GetValueOrDefault(communityId);
+        var joined = await Room(channelId).JoinAsync(UserId, connectionId, frontDoorId, relay, selfMute, selfDeaf, (moderation & MuteBit) != 0, (moderation & DeafBit) != 0, null);
         S.ChannelId = channelId;
         S.ConnectionId = connectionId;
         S.FrontDoorId = frontDoorId;
@@ -47,10 +54,19 @@ internal sealed class VoiceMemberGrain(
 
     public async Task EvictAsync(long communityId)
     {
+        // Leaving the community also ends its server mute and deafen: a member who comes back starts without them.
+        var changed = S.Moderation.Remove(communityId);
         if (S.ChannelId is { } current && await GrainFactory.GetGrain<IChannelGrain>(current).GetCommunityIdAsync() == communityId)
         {
             await Room(current).LeaveAsync(UserId, null);
-            await ClearAsync();
+            S.ChannelId = null;
+            S.Relay = null;
+            changed = true;
+        }
+
+        if (changed)
+        {
+            await state.WriteStateAsync();
         }
     }
 
@@ -89,6 +105,8 @@ internal sealed class VoiceMemberGrain(
             if (mute is not null || deaf is not null)
             {
                 result = await Room(current).ModerateAsync(actorId, UserId, mute, deaf);
+                Remember(communityId, result);
+                await state.WriteStateAsync();
             }
 
             if (changeChannel && channelId != current)
@@ -121,6 +139,19 @@ internal sealed class VoiceMemberGrain(
         }
 
         return result ?? (await Room(current).GetParticipantsAsync()).FirstOrDefault(p => p.UserId == UserId);
+    }
+
+    private void Remember(long communityId, VoiceState state)
+    {
+        var flags = (state.Mute ? MuteBit : 0) | (state.Deaf ? DeafBit : 0);
+        if (flags == 0)
+        {
+            S.Moderation.Remove(communityId);
+        }
+        else
+        {
+            S.Moderation[communityId] = flags;
+        }
     }
 
     private async Task ClearAsync()

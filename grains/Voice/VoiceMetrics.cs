@@ -17,6 +17,9 @@ public sealed class VoiceMetrics
     /// <summary>The speaker is muted, suppressed or not in a room (front door).</summary>
     public const string Muted = "muted";
 
+    /// <summary>The speaker is in the room without the Speak permission (room).</summary>
+    public const string NoSpeak = "permission";
+
     /// <summary>Counted lost by the room's <see cref="FrameSequencer{T}"/>: a gap from the speaker's front door not filled in time.</summary>
     public const string RoomGap = "room_gap";
 
@@ -33,7 +36,7 @@ public sealed class VoiceMetrics
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create("Chaos");
         Forwarded = meter.CreateCounter<long>("chaos.voice.frames.forwarded", description: "Voice frames queued to local listeners");
-        dropped = meter.CreateCounter<long>("chaos.voice.frames.dropped", description: "Voice frames dropped, by reason (invalid, rate, muted, room_gap, relay_gap, queue)");
+        dropped = meter.CreateCounter<long>("chaos.voice.frames.dropped", description: "Voice frames dropped, by reason (invalid, rate, muted, permission, room_gap, relay_gap, queue)");
     }
 
     public Counter<long> Forwarded { get; }

@@ -12,14 +12,16 @@ namespace Chaos.Voice;
 /// <summary>
 /// One voice room. Everything lives in memory and is rebuilt by the front doors' periodic <see cref="RefreshRelayAsync"/>
 /// after a failover (docs/architecture.md#media-relay), so nothing is written to PostgreSQL on the media or signalling path.
-/// Placed on the silo of the first caller: in co-hosted mode that is the front door of the first participant.
+/// Placed on the silo of the first caller: in co-hosted mode that is the front door of the first participant. The room
+/// keeps its community's <see cref="IVoiceIndexGrain"/> up to date, so <c>Ready</c> never has to wake a room, and it
+/// ticks only while someone (or a relay, or a just-departed participant's guard) is in it.
 /// </summary>
 [PreferLocalPlacement]
 internal sealed partial class VoiceRoomGrain(VoiceMetrics metrics, ILogger<VoiceRoomGrain> logger) : Grain, IVoiceRoomGrain
 {
     private static readonly TimeSpan TickPeriod = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan RejoinGuard = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan EmptyLifetime = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan SpeakRecheck = TimeSpan.FromSeconds(10);
 
     private readonly Dictionary<long, Participant> participants = [];
     private readonly Dictionary<string, RelayEntry> relays = [];
@@ -28,7 +30,8 @@ internal sealed partial class VoiceRoomGrain(VoiceMetrics metrics, ILogger<Voice
     private long communityId;
     private IAsyncStream<GatewayEvent>? stream;
     private IGrainTimer? timer;
-    private long lastBusy = Now;
+    private IReadOnlyList<VoiceState>? indexed;
+    private long lastIndexed;
 
     private long ChannelId => this.GetPrimaryKeyLong();
 
@@ -39,7 +42,8 @@ internal sealed partial class VoiceRoomGrain(VoiceMetrics metrics, ILogger<Voice
         // Voice states go out on the voice channel's own stream: front doors already listen to it exactly for the
         // connections that may view the channel, and access changes are ordered on it ahead of later events.
         stream = this.GetStreamProvider(ChaosProviders.Streams).GetStream<GatewayEvent>(StreamId.Create(ChaosProviders.ChannelNamespace, ChannelId));
-        timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TickPeriod, TickPeriod));
+
+        // No timer yet: an empty room costs nothing until someone joins (docs/architecture.md#voice).
         return base.OnActivateAsync(cancellationToken);
     }
 
@@ -73,9 +77,10 @@ internal sealed partial class VoiceRoomGrain(VoiceMetrics metrics, ILogger<Voice
         }
 
         var state = new VoiceState(ChannelId, userId, selfMute, selfDeaf, existing?.State.Mute ?? serverMute, existing?.State.Deaf ?? serverDeaf, false);
-        participants[userId] = new Participant(state, connectionId, frontDoorId);
+        participants[userId] = new Participant(state, connectionId, frontDoorId) { CanSpeak = MaySpeak(joiner), SpeakCheckedAt = Now };
         recentlyLeft.Remove(userId);
         Register(frontDoorId, relay);
+        StartTicking();
         await PublishAsync(state);
         return new VoiceJoined(ChannelId, States(), VoiceCodec.Opus);
     }
@@ -135,12 +140,25 @@ internal sealed partial class VoiceRoomGrain(VoiceMetrics metrics, ILogger<Voice
 
     public async Task<IReadOnlyList<VoiceState>> GetStatesAsync(long userId)
     {
+        if (timer is null)
+        {
+            // Woken only to be read: nobody is here, so do not linger.
+            DeactivateOnIdle();
+        }
+
         var community = await CommunityAsync(userId);
         Require(await community.GetPermissionsAsync(userId, ChannelId), P.ViewChannel);
         return States();
     }
 
     public Task<IReadOnlyList<VoiceState>> GetParticipantsAsync() => Task.FromResult(States());
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        timer?.Dispose();
+        timer = null;
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
 
     public async Task RefreshRelayAsync(string frontDoorId, IVoiceRelay relay, IReadOnlyList<VoiceParticipant> held)
     {
@@ -162,10 +180,17 @@ internal sealed partial class VoiceRoomGrain(VoiceMetrics metrics, ILogger<Voice
             }
 
             // A new activation after a failover: the front door still holds this participant, so the room does too.
+            // Speak is unknown until the next tick asks the community; until then the participant's frames are dropped.
             var state = item.State with { Speaking = false };
-            participants[userId] = new Participant(state, item.ConnectionId, frontDoorId);
+            participants[userId] = new Participant(state, item.ConnectionId, frontDoorId) { CanSpeak = false, SpeakCheckedAt = 0 };
             LogRestored(logger, userId, ChannelId, frontDoorId);
+            StartTicking();
             await PublishAsync(state);
+        }
+
+        if (relays.Count > 0)
+        {
+            StartTicking();
         }
     }
 
@@ -177,8 +202,9 @@ internal sealed partial class VoiceRoomGrain(VoiceMetrics metrics, ILogger<Voice
             return Task.CompletedTask;
         }
 
+        speaker.LastAttempt = Now;
         metrics.Dropped(VoiceMetrics.RoomGap, speaker.Inbound.Push(epoch, index, packet, (this, speaker), static (s, p) => s.Item1.Relay(s.Item2, p)));
-        return speaker.State.Speaking || speaker.LastFrame == 0 || speaker.State.Silenced
+        return speaker.State.Speaking || speaker.LastFrame == 0 || speaker.State.Silenced || !speaker.CanSpeak
             ? Task.CompletedTask
             : UpdateAsync(speaker, speaker.State with { Speaking = true });
     }
@@ -187,6 +213,13 @@ internal sealed partial class VoiceRoomGrain(VoiceMetrics metrics, ILogger<Voice
     {
         if (speaker.State.Silenced)
         {
+            return;
+        }
+
+        if (!speaker.CanSpeak)
+        {
+            // In the room without the Speak permission: listening only.
+            metrics.Dropped(VoiceMetrics.NoSpeak);
             return;
         }
 
@@ -237,14 +270,93 @@ internal sealed partial class VoiceRoomGrain(VoiceMetrics metrics, ILogger<Voice
             }
         }
 
-        if (participants.Count > 0 || relays.Count > 0)
+        await CheckSpeakAsync(now);
+        if (now - lastIndexed > VoiceRules.IndexRefresh.TotalMilliseconds)
         {
-            lastBusy = now;
+            // The index lives in memory only: re-sent regularly, it is rebuilt within seconds after its silo failed.
+            indexed = null;
         }
-        else if (now - lastBusy > EmptyLifetime.TotalMilliseconds)
+
+        await IndexAsync();
+        if (participants.Count == 0 && relays.Count == 0 && recentlyLeft.Count == 0)
         {
-            // An empty room stops ticking; the next join or refresh activates it again.
+            // Empty: stop ticking and go; the next join or relay refresh activates the room again.
+            timer?.Dispose();
+            timer = null;
             DeactivateOnIdle();
+        }
+    }
+
+    /// <summary>
+    /// Speak is checked on joining and again, at most every <see cref="SpeakRecheck"/>, for participants who are sending:
+    /// a role change reaches a speaker within seconds without the room asking the community about silent listeners.
+    /// </summary>
+    private async Task CheckSpeakAsync(long now)
+    {
+        var due = participants.Values
+            .Where(p => now - p.SpeakCheckedAt > SpeakRecheck.TotalMilliseconds && (p.SpeakCheckedAt == 0 || now - p.LastAttempt < SpeakRecheck.TotalMilliseconds))
+            .ToList();
+        foreach (var participant in due)
+        {
+            var userId = participant.State.UserId;
+            try
+            {
+                participant.CanSpeak = MaySpeak(await (await CommunityAsync(userId)).GetPermissionsAsync(userId, ChannelId));
+            }
+            catch (ChaosException)
+            {
+                // No longer a member, or the channel is gone: nothing more to say here.
+                participant.CanSpeak = false;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The community did not answer (a failover): keep what was known and ask again on the next tick.
+                LogSpeakCheckFailed(logger, exception, userId, ChannelId);
+                continue;
+            }
+
+            participant.SpeakCheckedAt = now;
+            if (!participant.CanSpeak && participant.State.Speaking && participants.ContainsKey(userId))
+            {
+                await UpdateAsync(participant, participant.State with { Speaking = false });
+            }
+        }
+    }
+
+    private static bool MaySpeak(P held) => held.HasFlag(P.Administrator) || held.HasFlag(P.Speak);
+
+    private void StartTicking() => timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TickPeriod, TickPeriod));
+
+    /// <summary>
+    /// Tells the community's voice index who is here when that changed (speaking aside, which is too frequent and too
+    /// short-lived for a snapshot). Awaited, so the index sees this room's snapshots in order.
+    /// </summary>
+    private async Task IndexAsync()
+    {
+        var snapshot = participants.Values.Select(p => p.State with { Speaking = false }).OrderBy(s => s.UserId).ToList();
+        if (indexed is not null && indexed.SequenceEqual(snapshot))
+        {
+            return;
+        }
+
+        try
+        {
+            var community = await CommunityIdAsync();
+            if (community == 0)
+            {
+                return;
+            }
+
+            await GrainFactory.GetGrain<IVoiceIndexGrain>(community).SetRoomAsync(ChannelId, snapshot);
+            indexed = snapshot;
+            lastIndexed = Now;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Sent again on the next tick.
+            indexed = null;
+            LogIndexFailed(logger, exception, ChannelId);
+            StartTicking();
         }
     }
 
@@ -305,16 +417,26 @@ internal sealed partial class VoiceRoomGrain(VoiceMetrics metrics, ILogger<Voice
 
     private IReadOnlyList<VoiceState> States() => [.. participants.Values.Select(p => p.State)];
 
-    private Task PublishAsync(VoiceState state) => stream!.OnNextAsync(new GatewayEvent(GatewayEvents.VoiceStateUpdated, state, null));
+    private async Task PublishAsync(VoiceState state)
+    {
+        await stream!.OnNextAsync(new GatewayEvent(GatewayEvents.VoiceStateUpdated, state, null));
+        await IndexAsync();
+    }
 
     private async Task<ICommunityGrain> CommunityAsync(long userId)
+    {
+        var community = await CommunityIdAsync();
+        return community != 0 ? GrainFactory.GetGrain<ICommunityGrain>(community) : throw ChaosException.NotFound("channel");
+    }
+
+    private async Task<long> CommunityIdAsync()
     {
         if (communityId == 0)
         {
             communityId = await GrainFactory.GetGrain<IChannelGrain>(ChannelId).GetCommunityIdAsync() ?? 0;
         }
 
-        return communityId != 0 ? GrainFactory.GetGrain<ICommunityGrain>(communityId) : throw ChaosException.NotFound("channel");
+        return communityId;
     }
 
     private static void Require(P held, P needed)
@@ -332,6 +454,12 @@ internal sealed partial class VoiceRoomGrain(VoiceMetrics metrics, ILogger<Voice
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking the Speak permission of {UserId} in {ChannelId} failed (asked again on the next tick)")]
+    private static partial void LogSpeakCheckFailed(ILogger logger, Exception exception, long userId, long channelId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Updating the voice index with room {ChannelId} failed (sent again on the next tick)")]
+    private static partial void LogIndexFailed(ILogger logger, Exception exception, long channelId);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Restored voice participant {UserId} in {ChannelId} from front door {FrontDoorId}")]
     private static partial void LogRestored(ILogger logger, long userId, long channelId, string frontDoorId);
 
@@ -347,6 +475,14 @@ internal sealed partial class VoiceRoomGrain(VoiceMetrics metrics, ILogger<Voice
         public string FrontDoorId { get; } = frontDoorId;
 
         public long LastFrame { get; set; }
+
+        /// <summary>When a frame last arrived, relayed or not (a speaker without Speak is re-checked while sending).</summary>
+        public long LastAttempt { get; set; }
+
+        /// <summary>Whether the participant held Speak when last checked (0: not checked yet).</summary>
+        public bool CanSpeak { get; set; }
+
+        public long SpeakCheckedAt { get; set; }
 
         /// <summary>Restores the order of this speaker's frames from the front door.</summary>
         public FrameSequencer<VoicePacket> Inbound { get; } = new();

@@ -23,6 +23,8 @@ public sealed class FailingMessageStore(Exception failure) : IMessageStore
 
     public Task<bool> DeleteAsync(long channelId, long messageId, CancellationToken ct) => throw new NotSupportedException();
 
+    public Task<int> CountMentionsAsync(long channelId, long userId, long afterSeq, int limit, CancellationToken ct) => Task.FromResult(0);
+
     public Task<long> GetLastSeqAsync(long channelId, CancellationToken ct) => Task.FromResult(0L);
 
     public Task<StoredMessage?> FindByNonceAsync(long channelId, long authorId, string nonce, DateTimeOffset notBefore, CancellationToken ct) => throw new NotSupportedException();

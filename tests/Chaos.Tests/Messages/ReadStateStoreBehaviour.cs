@@ -96,6 +96,68 @@ public abstract class ReadStateStoreBehaviour
     }
 
     [Fact]
+    public async Task Mentions_FollowEdits_AndDeletes()
+    {
+        var (user, other) = (FreshId.Next(), FreshId.Next());
+        var channel = new TestChannel();
+        await Messages.AppendAsync([channel.Next(mentions: [user]), channel.Next(mentions: [other]), channel.Next(mentions: [user])], None);
+        await ReadStates.SetAsync(user, channel.Id, channel.IdFor(0), 0);
+        await ReadStates.SetAsync(other, channel.Id, channel.IdFor(0), 0);
+
+        (await Messages.UpdateContentAsync(channel.Id, channel.IdFor(1), "no longer", [], DateTimeOffset.UtcNow, None)).ShouldNotBeNull();
+        (await Messages.UpdateContentAsync(channel.Id, channel.IdFor(2), "both now", [other, user], DateTimeOffset.UtcNow, None)).ShouldNotBeNull();
+        (await ReadStates.GetAsync(user, channel.Id))!.MentionCount.ShouldBe(2);
+        (await ReadStates.GetAsync(other, channel.Id))!.MentionCount.ShouldBe(1);
+
+        (await Messages.DeleteAsync(channel.Id, channel.IdFor(2), None)).ShouldBeTrue();
+        (await ReadStates.GetAsync(user, channel.Id)).ShouldBe(new ReadState(channel.Id, channel.IdFor(0), 3, 1));
+        (await ReadStates.GetAsync(other, channel.Id)).ShouldBe(new ReadState(channel.Id, channel.IdFor(0), 3, 0));
+    }
+
+    [Fact]
+    public async Task Mentions_AreCountedUpToTheBound()
+    {
+        var user = FreshId.Next();
+        var channel = new TestChannel();
+        await Messages.AppendAsync([.. Enumerable.Range(0, MessageRules.MaxCountedMentions + 5).Select(_ => channel.Next(mentions: [user]))], None);
+
+        await ReadStates.SetAsync(user, channel.Id, channel.IdFor(1), 1);
+        (await ReadStates.GetAsync(user, channel.Id))!.MentionCount.ShouldBe(MessageRules.MaxCountedMentions);
+
+        await ReadStates.SetAsync(user, channel.Id, channel.IdFor(10), 10);
+        (await ReadStates.GetAsync(user, channel.Id))!.MentionCount.ShouldBe(MessageRules.MaxCountedMentions - 5);
+    }
+
+    [Fact]
+    public async Task Counts_StayExact_UnderConcurrentSendsAndAcks()
+    {
+        var users = FreshId.Many(6);
+        var channel = new TestChannel();
+        const int batches = 20;
+        const int perBatch = 25;
+
+        // Every third message mentions one of the users, round robin; batches are appended concurrently, in any order.
+        var all = Enumerable.Range(0, batches * perBatch).Select(i => channel.Next(mentions: i % 3 == 0 ? [users[i / 3 % users.Length]] : null)).ToList();
+        var sends = all.Chunk(perBatch).Select(batch => Task.Run(() => Messages.AppendAsync(batch, None)));
+        var acks = users.Select((user, n) => Task.Run(async () =>
+        {
+            for (var seq = 1L; seq <= all.Count; seq += 37 + n)
+            {
+                await ReadStates.SetAsync(user, channel.Id, channel.IdFor(seq), seq);
+                await ReadStates.GetAsync(user, channel.Id);
+            }
+        }));
+        await Task.WhenAll([.. sends, .. acks]);
+
+        foreach (var (user, n) in users.Select((u, n) => (u, n)))
+        {
+            var read = 1L + ((all.Count - 1) / (37 + n) * (37 + n));
+            var mentions = all.Count(m => m.Seq > read && m.Mentions.Contains(user));
+            (await ReadStates.GetAsync(user, channel.Id)).ShouldBe(new ReadState(channel.Id, channel.IdFor(read), (int)(all.Count - read), mentions));
+        }
+    }
+
+    [Fact]
     public async Task GetForUser_IsEveryReadStateOfTheUser_InChannelIdOrder()
     {
         var (first, second) = (await SeedAsync(3), await SeedAsync(2));

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Chaos.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
+using Chaos.PrivateChannels;
 using static Chaos.Tests.Personal.Personal;
 
 namespace Chaos.Tests.Personal;
@@ -105,6 +106,11 @@ public sealed class PrivateChannelTests(ApiFixture fixture)
         var bob = await Server.RegisterAsync();
         var cat = await Server.RegisterAsync();
         var dan = await Server.RegisterAsync();
+        foreach (var friend in new[] { bob, cat, dan })
+        {
+            await BefriendAsync(owner, friend);
+        }
+
         await using var catClient = await GatewayClient.ConnectAsync(Server.BaseAddress, cat.AccessToken);
         await using var danClient = await GatewayClient.ConnectAsync(Server.BaseAddress, dan.AccessToken);
 
@@ -151,6 +157,7 @@ public sealed class PrivateChannelTests(ApiFixture fixture)
         for (var i = 0; i < 10; i++)
         {
             others.Add(await Server.RegisterAsync());
+            await BefriendAsync(owner, others[^1]);
         }
 
         await Problem.ExpectAsync(await OpenChannelAsync(owner), 400, "validation_failed");
@@ -168,5 +175,72 @@ public sealed class PrivateChannelTests(ApiFixture fixture)
         await Problem.ExpectAsync(await OpenChannelAsync(owner, others[0], blocker), 403, "forbidden");
         var small = await OpenChannelOkAsync(owner, others[0], others[1]);
         await Problem.ExpectAsync(await owner.Http.PutAsync($"/api/v1/channels/{small.GetProperty("id").GetString()}/recipients/{blocker.Id}", null), 403, "forbidden");
+    }
+
+    [Fact]
+    public async Task Group_OnlyFriendsOrCommunityMembers_CanBePutIntoIt()
+    {
+        var owner = await Server.RegisterAsync();
+        var friend = await Server.RegisterAsync();
+        var other = await Server.RegisterAsync();
+        var stranger = await Server.RegisterAsync();
+        await BefriendAsync(owner, friend);
+        await BefriendAsync(owner, other);
+
+        // A stranger answers like a user who blocked you: the same refusal, nothing learnt.
+        var refused = await Problem.ExpectAsync(await OpenChannelAsync(owner, friend, stranger), 403, "forbidden");
+        refused.Detail.ShouldBe("This user cannot be added to a group by you.");
+        var group = (await OpenChannelOkAsync(owner, friend, other)).GetProperty("id").GetString()!;
+        await Problem.ExpectAsync(await owner.Http.PutAsync($"/api/v1/channels/{group}/recipients/{stranger.Id}", null), 403, "forbidden");
+        (await stranger.Http.GetFromJsonAsync<JsonElement>("/api/v1/users/@me/channels")).GetArrayLength().ShouldBe(0);
+
+        // A pending friend request is not friendship.
+        await RelateAsync(owner, stranger, "friend");
+        await Problem.ExpectAsync(await owner.Http.PutAsync($"/api/v1/channels/{group}/recipients/{stranger.Id}", null), 403, "forbidden");
+
+        // Sharing a community is enough.
+        var community = await Gateway.GatewayTests.CreateCommunityAsync(owner);
+        await Gateway.GatewayTests.JoinAsync(owner, stranger, community);
+        (await owner.Http.PutAsync($"/api/v1/channels/{group}/recipients/{stranger.Id}", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await OpenChannelAsync(owner, friend, stranger)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Groups_PerUser_AreCapped_WhoeverCreatesThem()
+    {
+        var owner = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var cat = await Server.RegisterAsync();
+        await BefriendAsync(owner, bob);
+        await BefriendAsync(owner, cat);
+        var groups = new List<string>();
+        for (var i = 0; i < PrivateChannelRules.MaxGroupsPerUser; i++)
+        {
+            groups.Add((await OpenChannelOkAsync(owner, bob, cat)).GetProperty("id").GetString()!);
+        }
+
+        await Problem.ExpectAsync(await OpenChannelAsync(owner, bob, cat), 409, "conflict");
+
+        // Someone else cannot put a full user into one more group either, by creating or by adding.
+        var dan = await Server.RegisterAsync();
+        var eve = await Server.RegisterAsync();
+        await BefriendAsync(dan, bob);
+        await BefriendAsync(dan, eve);
+        (await Problem.ExpectAsync(await OpenChannelAsync(dan, bob, eve), 409, "conflict")).Detail.ShouldNotBeNull().ShouldContain("This user");
+        var third = (await OpenChannelOkAsync(dan, eve, await FriendOfAsync(dan))).GetProperty("id").GetString()!;
+        await Problem.ExpectAsync(await dan.Http.PutAsync($"/api/v1/channels/{third}/recipients/{bob.Id}", null), 409, "conflict");
+
+        // Leaving one makes room; DMs never count.
+        (await bob.Http.DeleteAsync($"/api/v1/channels/{groups[0]}/recipients/@me")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await OpenChannelAsync(bob, dan)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await dan.Http.PutAsync($"/api/v1/channels/{third}/recipients/{bob.Id}", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await Problem.ExpectAsync(await dan.Http.PutAsync($"/api/v1/channels/{third}/recipients/{cat.Id}", null), 403, "forbidden");
+    }
+
+    private async Task<TestUser> FriendOfAsync(TestUser user)
+    {
+        var friend = await Server.RegisterAsync();
+        await BefriendAsync(user, friend);
+        return friend;
     }
 }

@@ -19,7 +19,7 @@ public abstract class PrivateChannelStoreBehaviour
     {
         var (channel, a, b) = (FreshId.Next(), FreshId.Next(), FreshId.Next());
 
-        await Store.AddRecipientsAsync(channel, [a, b]);
+        await Store.AddRecipientsAsync(channel, [a, b], group: false);
 
         (await Store.GetChannelIdsOfUserAsync(a, 10)).ShouldBe([channel]);
         (await Store.GetChannelIdsOfUserAsync(b, 10)).ShouldBe([channel]);
@@ -29,9 +29,9 @@ public abstract class PrivateChannelStoreBehaviour
     public async Task AddRecipients_Again_ListsTheChannelOnce()
     {
         var (channel, user) = (FreshId.Next(), FreshId.Next());
-        await Store.AddRecipientsAsync(channel, [user]);
+        await Store.AddRecipientsAsync(channel, [user], group: false);
 
-        await Store.AddRecipientsAsync(channel, [user, user]);
+        await Store.AddRecipientsAsync(channel, [user, user], group: false);
 
         (await Store.GetChannelIdsOfUserAsync(user, 10)).ShouldBe([channel]);
     }
@@ -43,7 +43,7 @@ public abstract class PrivateChannelStoreBehaviour
         var channels = FreshId.Many(4);
         foreach (var channel in new[] { channels[1], channels[3], channels[0], channels[2] })
         {
-            await Store.AddRecipientsAsync(channel, [user]);
+            await Store.AddRecipientsAsync(channel, [user], group: false);
         }
 
         (await Store.GetChannelIdsOfUserAsync(user, 10)).ShouldBe([channels[3], channels[2], channels[1], channels[0]]);
@@ -54,8 +54,8 @@ public abstract class PrivateChannelStoreBehaviour
     public async Task RemoveRecipient_TakesTheChannelFromThatUserOnly_AndRemovingNothingIsHarmless()
     {
         var (channel, other, a, b) = (FreshId.Next(), FreshId.Next(), FreshId.Next(), FreshId.Next());
-        await Store.AddRecipientsAsync(channel, [a, b]);
-        await Store.AddRecipientsAsync(other, [a]);
+        await Store.AddRecipientsAsync(channel, [a, b], group: false);
+        await Store.AddRecipientsAsync(other, [a], group: false);
 
         await Store.RemoveRecipientAsync(channel, a);
         await Store.RemoveRecipientAsync(channel, a);
@@ -63,5 +63,22 @@ public abstract class PrivateChannelStoreBehaviour
 
         (await Store.GetChannelIdsOfUserAsync(a, 10)).ShouldBe([other]);
         (await Store.GetChannelIdsOfUserAsync(b, 10)).ShouldBe([channel]);
+    }
+
+    [Fact]
+    public async Task CountGroups_CountsGroupsOnly_AndFollowsLeaving()
+    {
+        var user = FreshId.Next();
+        var (dm, first, second) = (FreshId.Next(), FreshId.Next(), FreshId.Next());
+        await Store.AddRecipientsAsync(dm, [user, FreshId.Next()], group: false);
+        await Store.AddRecipientsAsync(first, [user, FreshId.Next(), FreshId.Next()], group: true);
+        await Store.AddRecipientsAsync(second, [user], group: true);
+        await Store.AddRecipientsAsync(second, [user], group: true);
+
+        (await Store.CountGroupsOfUserAsync(user)).ShouldBe(2);
+        (await Store.CountGroupsOfUserAsync(FreshId.Next())).ShouldBe(0);
+
+        await Store.RemoveRecipientAsync(first, user);
+        (await Store.CountGroupsOfUserAsync(user)).ShouldBe(1);
     }
 }
