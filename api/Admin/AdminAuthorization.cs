@@ -25,10 +25,10 @@ public static class AdminAuthorization
     public static IServiceCollection AddChaosAdmin(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddChaosOptions<AdminOptions>(configuration, AdminOptions.Section);
-        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AdminBasicAuthenticationHandler>(AdminBasicAuthenticationHandler.Scheme, null);
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, AdminBasicAuthenticationHandler>(AdminBasicAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy
             // Basic first: its challenge only adds WWW-Authenticate; the bearer scheme's then writes the problem body.
-            .AddAuthenticationSchemes(AdminBasicAuthenticationHandler.Scheme, JwtBearerDefaults.AuthenticationScheme)
+            .AddAuthenticationSchemes(AdminBasicAuthenticationHandler.SchemeName, JwtBearerDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser()
             .RequireAssertion(context => IsAdministrator(context, context.Resource as HttpContext)));
         return services;

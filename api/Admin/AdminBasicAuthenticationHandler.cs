@@ -19,7 +19,7 @@ public sealed class AdminBasicAuthenticationHandler(
     UrlEncoder encoder,
     IOptions<AdminOptions> admin) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    public const string Scheme = "ChaosAdminBasic";
+    public const string SchemeName = "ChaosAdminBasic";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -50,8 +50,8 @@ public sealed class AdminBasicAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail("Wrong administrator password."));
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, colon < 0 ? "admin" : credentials[..colon]), new Claim(AdminAuthorization.AdminClaim, "token")], Scheme);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme)));
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, colon < 0 ? "admin" : credentials[..colon]), new Claim(AdminAuthorization.AdminClaim, "token")], SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

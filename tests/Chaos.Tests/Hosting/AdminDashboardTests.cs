@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Chaos.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 
 namespace Chaos.Tests.Hosting;
 
@@ -96,7 +97,7 @@ public sealed class AdminDashboardTests : IAsyncLifetime
     [InlineData("Chaos:Admin:Users:0", "alice", "not a user id")]
     public void AnUnusableAdminSection_StopsStartUp(string key, string value, string message)
     {
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Chaos:Admin:Dashboard"] = "true",
             [key] = value,
