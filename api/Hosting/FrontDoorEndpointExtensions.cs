@@ -1,4 +1,5 @@
 using Chaos.Api.Accounts;
+using Chaos.Api.Admin;
 using Chaos.Api.Communities;
 using Chaos.Api.Gateway;
 using Chaos.Api.Messages;
@@ -44,6 +45,7 @@ public static partial class FrontDoorEndpointExtensions
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs", o => o.WithTitle("CHAOS API").WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
         app.MapChaosMetrics();
+        app.MapChaosAdmin();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Chaos.Api.Admin;
 using Chaos.Api.Auth;
 using Chaos.Api.Blobs;
 using Chaos.Api.Errors;
@@ -102,6 +103,7 @@ public static class FrontDoorServiceExtensions
             };
         });
         services.AddAuthorization();
+        services.AddChaosAdmin(configuration);
         services.AddRateLimiter(_ => { });
 
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>

@@ -6,7 +6,7 @@ namespace Chaos.Api.Hosting;
 /// <summary>
 /// Serves the web client (<c>clients/web</c>, built into <c>webclient/</c> next to the assembly) at <c>/</c>: hashed
 /// assets cached for a year, <c>index.html</c> (never cached) for client-side routes such as <c>/invite/{code}</c>,
-/// and a strict Content-Security-Policy without inline scripts. API, gateway and operations paths never fall back.
+/// and a strict Content-Security-Policy without inline scripts. API, gateway, operations and admin paths never fall back.
 /// </summary>
 public static partial class WebClientExtensions
 {
@@ -18,9 +18,9 @@ public static partial class WebClientExtensions
         "connect-src 'self'; font-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; " +
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-    private const string FallbackPattern = "{*path:nonfile:regex(^(?!(api|gateway|health|metrics|docs|openapi)(/|$)))}";
+    private const string FallbackPattern = "{*path:nonfile:regex(^(?!(api|gateway|health|metrics|docs|openapi|admin)(/|$)))}";
 
-    private static readonly string[] ReservedPrefixes = ["/api", "/gateway", "/health", "/metrics", "/docs", "/openapi"];
+    private static readonly string[] ReservedPrefixes = ["/api", "/gateway", "/health", "/metrics", "/docs", "/openapi", "/admin"];
 
     public static WebApplicationBuilder AddChaosWebClient(this WebApplicationBuilder builder)
     {

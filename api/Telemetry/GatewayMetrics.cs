@@ -36,12 +36,17 @@ public sealed class GatewayMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] });
     }
 
-    /// <summary>Counts a delivery and marks it with a span (<c>chaos.gateway.deliver</c>, tagged with the event and its seq).</summary>
+    /// <summary>
+    /// Counts a delivery and marks it with a span (<c>chaos.gateway.deliver</c>, tagged with the event and its seq), a
+    /// child of the span that published the event when the event carries its trace context
+    /// (<see cref="GatewayEvent.TraceParent"/>), a trace of its own otherwise.
+    /// </summary>
     public void Delivered(GatewayEvent evt)
     {
         ArgumentNullException.ThrowIfNull(evt);
-        // Its own trace for now: the memory stream does not carry the publisher's trace context to the pulling agent.
-        using var span = ChaosTelemetry.Source.StartActivity("chaos.gateway.deliver", ActivityKind.Consumer);
+        using var span = evt.TraceParent is { } parent && ActivityContext.TryParse(parent, null, isRemote: true, out var context)
+            ? ChaosTelemetry.Source.StartActivity("chaos.gateway.deliver", ActivityKind.Consumer, context)
+            : ChaosTelemetry.Source.StartActivity("chaos.gateway.deliver", ActivityKind.Consumer);
         span?.SetTag("chaos.event", evt.Name);
         if (evt.Seq is { } seq)
         {

@@ -23,6 +23,13 @@ public sealed class ChaosOptions : IValidatableObject
     /// <summary>The address other silos use to reach this one; loopback when unset.</summary>
     public string? AdvertisedIp { get; set; }
 
+    /// <summary>
+    /// Where the silo and gateway ports listen; unset, on the advertised address only (never every interface), so the
+    /// cluster ports are not reachable from a client network the process is also on (docs/operations.md#cluster-network).
+    /// <c>0.0.0.0</c> listens everywhere, for a host whose advertised address is translated (NAT).
+    /// </summary>
+    public string? ListenIp { get; set; }
+
     /// <summary>Split mode: the front door joins the cluster as a pure Orleans client instead of co-hosting a silo.</summary>
     public bool FrontDoorOnly { get; set; }
 
@@ -31,6 +38,11 @@ public sealed class ChaosOptions : IValidatableObject
         if (!string.IsNullOrWhiteSpace(AdvertisedIp) && !IPAddress.TryParse(AdvertisedIp, out _))
         {
             yield return new ValidationResult($"'{AdvertisedIp}' is not an IP address.", [nameof(AdvertisedIp)]);
+        }
+
+        if (!string.IsNullOrWhiteSpace(ListenIp) && !IPAddress.TryParse(ListenIp, out _))
+        {
+            yield return new ValidationResult($"'{ListenIp}' is not an IP address.", [nameof(ListenIp)]);
         }
 
         if (SiloPort == GatewayPort)

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Chaos.Hosting;
 
@@ -66,6 +67,12 @@ public static class ChaosSiloBuilderExtensions
             client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (ChaosStorageExtensions.AdoInvariant, connectionString));
             client.AddMemoryStreams(ChaosProviders.Streams);
             client.AddChaosClientTelemetry(builder.Configuration);
+            client.UseChaosClusterTls(builder.Configuration);
+            if (ChaosConfiguration.Read<AdminOptions>(builder.Configuration, AdminOptions.Section).Dashboard)
+            {
+                client.AddDashboard();
+            }
+
         });
         return builder;
     }
@@ -83,14 +90,19 @@ public static class ChaosSiloBuilderExtensions
 
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
         silo.AddChaosSiloTelemetry(configuration);
+        silo.UseChaosClusterTls(configuration);
+        if (ChaosConfiguration.Read<AdminOptions>(configuration, AdminOptions.Section).Dashboard)
+        {
+            silo.AddDashboard();
+        }
+
         AddStreams(silo, configuration);
         silo.Services.Configure<GrainCollectionOptions>(configuration.GetSection("Orleans:GrainCollection"));
         if (storage.ConnectionString is { } connectionString)
         {
             if (ownsHosting)
             {
-                var advertised = string.IsNullOrWhiteSpace(options.AdvertisedIp) ? IPAddress.Loopback : IPAddress.Parse(options.AdvertisedIp);
-                silo.ConfigureEndpoints(advertised, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+                ConfigureEndpoints(silo, options);
             }
 
             silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (ChaosStorageExtensions.AdoInvariant, connectionString));
@@ -105,6 +117,25 @@ public static class ChaosSiloBuilderExtensions
         }
 
         silo.AddChaosGrainStorage(storage);
+    }
+
+    /// <summary>
+    /// The silo and gateway ports listen on the advertised address only (loopback when none is given), or on
+    /// <see cref="ChaosOptions.ListenIp"/> when set: a pod or host on both a client-facing and a cluster network keeps
+    /// Orleans' unauthenticated ports off the client one (docs/operations.md#cluster-network).
+    /// </summary>
+    internal static void ConfigureEndpoints(ISiloBuilder silo, ChaosOptions options)
+    {
+        var advertised = string.IsNullOrWhiteSpace(options.AdvertisedIp) ? IPAddress.Loopback : IPAddress.Parse(options.AdvertisedIp);
+        var listen = string.IsNullOrWhiteSpace(options.ListenIp) ? advertised : IPAddress.Parse(options.ListenIp);
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.AdvertisedIPAddress = advertised;
+            o.SiloPort = options.SiloPort;
+            o.GatewayPort = options.GatewayPort;
+            o.SiloListeningEndpoint = new IPEndPoint(listen, options.SiloPort);
+            o.GatewayListeningEndpoint = new IPEndPoint(listen, options.GatewayPort);
+        });
     }
 
     /// <summary>The memory stream provider's queues and pulling period (<see cref="ChaosStreamsOptions"/> says why they matter).</summary>

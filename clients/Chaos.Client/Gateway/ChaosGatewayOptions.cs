@@ -26,6 +26,10 @@ public sealed class ChaosGatewayOptions
     /// <summary>At most this many messages are fetched to fill one gap; older ones are left to the application's own history view.</summary>
     public int MaxGapFill { get; set; } = 5_000;
 
-    /// <summary>Skip the negotiate round trip (faster connects, but no stateful reconnect).</summary>
+    /// <summary>
+    /// Skip the negotiate round trip: WebSockets only, faster connects, no stateful reconnect (gaps are filled by <c>seq</c>
+    /// instead). Set it behind a load balancer without session affinity, such as the Helm chart's Ingress, where the
+    /// negotiate request and the WebSocket could reach different front doors (helm/chaos/README.md).
+    /// </summary>
     public bool SkipNegotiation { get; set; }
 }

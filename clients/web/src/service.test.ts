@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { HubConnectionState } from '@microsoft/signalr';
-import { ChatService, type GatewayLike } from './service';
+import { ChatService, MAX_RECONNECT_DELAY_MS, RECONNECT_JITTER_MS, type GatewayLike } from './service';
 import { TokenStore } from './api/http';
 import { ME, community, message, user } from './test/fixtures';
 import type { Message } from './api/types';
@@ -10,6 +10,7 @@ class FakeGateway implements GatewayLike {
   reconnected: () => void = () => {};
   state = HubConnectionState.Connected;
   invoked: unknown[][] = [];
+  lifecycle: string[] = [];
   on(event: string, handler: (...args: never[]) => void) {
     this.handlers.set(event, handler as (p: never) => void);
   }
@@ -18,8 +19,14 @@ class FakeGateway implements GatewayLike {
     this.reconnected = cb;
   }
   onclose() {}
-  async start() {}
-  async stop() {}
+  async start() {
+    this.lifecycle.push('start');
+    this.state = HubConnectionState.Connected;
+  }
+  async stop() {
+    this.lifecycle.push('stop');
+    this.state = HubConnectionState.Disconnected;
+  }
   async invoke<T>(...args: unknown[]) {
     this.invoked.push(args);
     return undefined as T;
@@ -120,5 +127,54 @@ describe('ChatService communities over the gateway', () => {
     gateway.emit('CommunityLeft', { id: '77', reason: 'kicked' });
     expect(service.state.communities['77']).toBeUndefined();
     expect(stop).not.toHaveBeenCalled();
+  });
+});
+
+describe('ChatService and Reconnect (a front door shutting down)', () => {
+  it('moves after retryAfterMs plus jitter, shows nothing alarming, and fills the gap by seq', async () => {
+    const history = Array.from({ length: 8 }, (_, i) => message(i + 1));
+    const { service, gateway, server } = setup(history);
+    await service.connect();
+    gateway.emit('Ready', ready);
+    service.store.setState({ messages: { '10': { items: history.slice(0, 3), hasMoreBefore: false, loadingOlder: false } } });
+    const statuses: string[] = [];
+    service.store.subscribe((s) => statuses.push(s.connection));
+
+    vi.useFakeTimers();
+    try {
+      gateway.emit('Reconnect', { reason: 'shutdown', retryAfterMs: 400 });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(gateway.lifecycle).toEqual(['start', 'stop']);
+      // Not before retryAfterMs; within it plus the jitter.
+      await vi.advanceTimersByTimeAsync(399);
+      expect(gateway.lifecycle).toEqual(['start', 'stop']);
+      await vi.advanceTimersByTimeAsync(500);
+      expect(gateway.lifecycle).toEqual(['start', 'stop', 'start']);
+    } finally {
+      vi.useRealTimers();
+    }
+
+    // Messages 4-8 were sent while moving; the new connection's Ready catches the channel up.
+    gateway.emit('Ready', ready);
+    await vi.waitFor(() => expect(service.state.messages['10'].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]));
+    expect(server.calls.some((c) => c.includes(`after=${history[2].id}`))).toBe(true);
+    expect(statuses).not.toContain('reconnecting');
+    expect(statuses).not.toContain('offline');
+    expect(service.state.connection).toBe('online');
+  });
+
+  it('caps a huge retryAfterMs and ignores a second Reconnect while moving', async () => {
+    const { service, gateway } = setup([]);
+    await service.connect();
+    gateway.emit('Ready', ready);
+    vi.useFakeTimers();
+    try {
+      gateway.emit('Reconnect', { reason: 'shutdown', retryAfterMs: 10_000_000 });
+      gateway.emit('Reconnect', { reason: 'rebalance', retryAfterMs: 0 });
+      await vi.advanceTimersByTimeAsync(MAX_RECONNECT_DELAY_MS + RECONNECT_JITTER_MS);
+      expect(gateway.lifecycle).toEqual(['start', 'stop', 'start']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
+import { HubConnection, HubConnectionBuilder, HubConnectionState, HttpTransportType, LogLevel } from '@microsoft/signalr';
 import { Api } from './api/client';
 import { ApiError, TokenStore } from './api/http';
 import type { Channel, Community, Member, Message, Presence, ReadState, Ready, RelationshipKind } from './api/types';
@@ -20,14 +20,22 @@ export interface GatewayLike {
 
 export type GatewayFactory = (url: string, token: () => Promise<string>) => GatewayLike;
 
+/**
+ * WebSockets only, without the negotiate request: behind a load balancer without session affinity (the Helm chart's
+ * Ingress) negotiate and the WebSocket could reach different front doors. That rules out SignalR's stateful reconnect
+ * (it only ever works on the same front door); every reconnect gets a fresh Ready and fills gaps by seq instead.
+ */
 export const signalRGateway: GatewayFactory = (url, token) =>
   new HubConnectionBuilder()
-    .withUrl(url, { accessTokenFactory: token })
+    .withUrl(url, { accessTokenFactory: token, transport: HttpTransportType.WebSockets, skipNegotiation: true })
     // Never give up: a restarted server comes back; the banner says what is happening meanwhile.
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => Math.min(250 * 2 ** ctx.previousRetryCount, 3000) })
-    .withStatefulReconnect()
     .configureLogging(LogLevel.None)
     .build() as unknown as GatewayLike & HubConnection;
+
+/** The longest a `Reconnect` may make the client wait (a larger `retryAfterMs` is capped), and the jitter added to it. */
+export const MAX_RECONNECT_DELAY_MS = 30_000;
+export const RECONNECT_JITTER_MS = 500;
 
 const randomNonce = () => (crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`).replace(/-/g, '').slice(0, 32);
 
@@ -171,7 +179,7 @@ export class ChatService {
     for (const e of ['RoleCreated', 'RoleUpdated', 'RoleDeleted']) {
       on<{ communityId: string }>(e, (r) => void this.refreshCommunity(r.communityId));
     }
-    on<{ retryAfterMs: number }>('Reconnect', (r) => void this.reconnectAfter(r.retryAfterMs));
+    on<{ reason?: string; retryAfterMs: number }>('Reconnect', (r) => void this.reconnectAfter(r.retryAfterMs));
     hub.onreconnecting(() => this.set({ connection: 'reconnecting' }));
     hub.onreconnected(() => {
       this.set({ connection: 'online' });
@@ -184,14 +192,19 @@ export class ChatService {
     });
   }
 
-  private async reconnectAfter(ms: number) {
+  /**
+   * The front door is going away (`Reconnect`, docs/api.md): move to another one after `retryAfterMs` plus jitter.
+   * Planned and usually quick, so nothing alarming is shown: the status stays as it is unless connecting fails, and
+   * the new connection's Ready fills every loaded channel's gap by seq, so no message is lost.
+   */
+  private async reconnectAfter(retryAfterMs: number) {
     const hub = this.gateway;
     if (!hub || this.restarting) return;
     this.restarting = true;
     try {
-      this.set({ connection: 'reconnecting' });
       await hub.stop().catch(() => undefined);
-      await new Promise((r) => setTimeout(r, ms));
+      const wait = Math.min(Math.max(0, Number(retryAfterMs) || 0), MAX_RECONNECT_DELAY_MS) + Math.random() * RECONNECT_JITTER_MS;
+      await new Promise((r) => setTimeout(r, wait));
       if (this.gateway === hub && !this.stopped) await this.startWithRetry(hub);
     } finally {
       this.restarting = false;

@@ -48,7 +48,7 @@ app.kubernetes.io/part-of: chaos
 
 {{/* The chart's own Secret exists when it has something to hold and no existing Secret is named. */}}
 {{- define "chaos.ownSecret" -}}
-{{- if and (not .Values.existingSecret) (or .Values.database.connectionString .Values.jwt.signingKey) }}true{{- end }}
+{{- if and (not .Values.existingSecret) (or .Values.database.connectionString .Values.jwt.signingKey .Values.admin.token) }}true{{- end }}
 {{- end }}
 
 {{- define "chaos.secretName" -}}
@@ -148,6 +148,25 @@ spec:
               key: {{ $root.Values.secretKeys.jwtSigningKey }}
               optional: true
         {{- end }}
+        {{- if and $isFrontDoor (or $root.Values.existingSecret $root.Values.admin.token) }}
+        - name: Chaos__Admin__Token
+          valueFrom:
+            secretKeyRef:
+              name: {{ include "chaos.secretName" $root }}
+              key: {{ $root.Values.secretKeys.adminToken }}
+              optional: true
+        {{- end }}
+        {{- if $root.Values.cluster.tls.enabled }}
+        # Mutual TLS between silos and gateways (docs/operations.md#cluster-network).
+        - name: Chaos__Cluster__Tls__CertificatePath
+          value: /etc/chaos/cluster-tls/tls.crt
+        - name: Chaos__Cluster__Tls__KeyPath
+          value: /etc/chaos/cluster-tls/tls.key
+        {{- if $root.Values.cluster.tls.trustCa }}
+        - name: Chaos__Cluster__Tls__CaPath
+          value: /etc/chaos/cluster-tls/ca.crt
+        {{- end }}
+        {{- end }}
         {{- with $c.extraEnv }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -181,9 +200,20 @@ spec:
         - name: blobs
           mountPath: /var/lib/chaos/blobs
         {{- end }}
+        {{- if $root.Values.cluster.tls.enabled }}
+        - name: cluster-tls
+          mountPath: /etc/chaos/cluster-tls
+          readOnly: true
+        {{- end }}
   volumes:
     - name: tmp
       emptyDir: {}
+    {{- if $root.Values.cluster.tls.enabled }}
+    - name: cluster-tls
+      secret:
+        secretName: {{ required "cluster.tls.secretName is required when cluster.tls.enabled" $root.Values.cluster.tls.secretName }}
+        defaultMode: 0440
+    {{- end }}
     {{- if $isFrontDoor }}
     - name: blobs
       {{- if $root.Values.blobs.persistence.enabled }}

@@ -7,18 +7,21 @@ namespace Chaos.Tests.Client;
 /// <summary>Two front doors co-hosting silos on one PostgreSQL: SDK clients on different doors see each other's messages.</summary>
 public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
+    /// <param name="skipNegotiation">WebSockets without the negotiate request: how SDK clients connect behind a load
+    /// balancer without session affinity (helm/chaos/README.md).</param>
     [Theory]
-    [InlineData(GatewayProtocol.Json)]
-    [InlineData(GatewayProtocol.MessagePack)]
-    public async Task Messages_SentOnOneDoor_ArriveOnTheOther_OnceAndInSeqOrder(GatewayProtocol protocol)
+    [InlineData(GatewayProtocol.Json, false)]
+    [InlineData(GatewayProtocol.MessagePack, false)]
+    [InlineData(GatewayProtocol.MessagePack, true)]
+    public async Task Messages_SentOnOneDoor_ArriveOnTheOther_OnceAndInSeqOrder(GatewayProtocol protocol, bool skipNegotiation)
     {
         await using var second = await ChaosServer.StartAsync(fixture.ConnectionString);
         using var sender = await SdkUsers.RegisterAsync(fixture.Server.BaseAddress);
         using var receiver = new ChaosClient(second.BaseAddress);
         await receiver.RegisterAsync(TestUser.UniqueName("sdk"), "correct horse battery");
         var (_, channelId) = await SdkUsers.CommunityAsync(sender, receiver);
-        var (senderGateway, _) = await SdkUsers.GatewayAsync(sender, protocol);
-        var (receiverGateway, received) = await SdkUsers.GatewayAsync(receiver, protocol);
+        var (senderGateway, _) = await SdkUsers.GatewayAsync(sender, new ChaosGatewayOptions { Protocol = protocol, SkipNegotiation = skipNegotiation });
+        var (receiverGateway, received) = await SdkUsers.GatewayAsync(receiver, new ChaosGatewayOptions { Protocol = protocol, SkipNegotiation = skipNegotiation });
         await using (senderGateway)
         await using (receiverGateway)
         {

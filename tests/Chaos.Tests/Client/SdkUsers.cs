@@ -38,6 +38,12 @@ public static class SdkUsers
             options.FrontDoors.Add(door);
         }
 
+        return await GatewayAsync(client, options);
+    }
+
+    /// <summary>A started gateway with the given options that records every message it raises, in order.</summary>
+    public static async Task<(ChaosGateway Gateway, RecordedMessages Messages)> GatewayAsync(ChaosClient client, ChaosGatewayOptions options)
+    {
         var gateway = new ChaosGateway(client, options);
         var recorded = new RecordedMessages();
         gateway.MessageCreated += recorded.Add;

@@ -16,7 +16,7 @@ public sealed class HelmChartTests
 
     private static readonly ConcurrentDictionary<string, Task<string>> Rendered = new();
 
-    public static TheoryData<string> ValueSets => new() { "default", "silo", "split", "ingress", "existing-secret" };
+    public static TheoryData<string> ValueSets => new() { "default", "silo", "split", "ingress", "existing-secret", "cluster" };
 
     [Theory]
     [MemberData(nameof(ValueSets))]
@@ -182,6 +182,42 @@ public sealed class HelmChartTests
         var frontDoor = objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == "chaos-front-door").Spec.Template.Spec.Containers.Single();
         frontDoor.Env.Single(e => e.Name == "Chaos__FrontDoorOnly").Value.ShouldBe("true");
         frontDoor.Ports.Select(p => p.Name).ShouldBe(["http"]);
+    }
+
+    [Fact]
+    public async Task ClusterSet_MountsTheTlsSecret_ServesTheDashboardToAdmins_AndTrustsTheProxies()
+    {
+        var objects = await LoadAsync("cluster");
+
+        var pod = objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == "chaos-front-door").Spec.Template.Spec;
+        var container = pod.Containers.Single();
+        pod.Volumes.Single(v => v.Name == "cluster-tls").Secret.SecretName.ShouldBe("chaos-cluster-tls");
+        container.VolumeMounts.Single(m => m.Name == "cluster-tls").ReadOnlyProperty.ShouldBe(true);
+        container.Env.Single(e => e.Name == "Chaos__Cluster__Tls__CertificatePath").Value.ShouldBe("/etc/chaos/cluster-tls/tls.crt");
+        container.Env.Single(e => e.Name == "Chaos__Cluster__Tls__KeyPath").Value.ShouldBe("/etc/chaos/cluster-tls/tls.key");
+        container.Env.Single(e => e.Name == "Chaos__Cluster__Tls__CaPath").Value.ShouldBe("/etc/chaos/cluster-tls/ca.crt");
+
+        // The admin password lives in the Secret, never in the ConfigMap.
+        var token = container.Env.Single(e => e.Name == "Chaos__Admin__Token").ValueFrom.SecretKeyRef;
+        token.Name.ShouldBe("chaos");
+        objects.OfType<V1Secret>().ShouldHaveSingleItem().StringData.ShouldContainKey(token.Key);
+        var config = objects.OfType<V1ConfigMap>().Single(c => c.Metadata.Name == "chaos").Data;
+        config["Chaos__Admin__Dashboard"].ShouldBe("true");
+        config["Chaos__Admin__Users__0"].ShouldBe("123456789012345678");
+        config.Values.ShouldNotContain("an-administrator-token-of-at-least-32-bytes");
+        config["Chaos__FrontDoor__KnownProxies__0"].ShouldBe("10.0.0.10");
+        config["Chaos__FrontDoor__KnownProxies__1"].ShouldBe("fd00::10");
+    }
+
+    [Theory]
+    [InlineData("frontDoor.knownProxies[0]=proxy.example.com")]
+    [InlineData("admin.token=short")]
+    [InlineData("cluster.tls.enabled=true")]
+    public async Task BadClusterOrAdminValues_AreRefusedBeforeRendering(string setting)
+    {
+        var result = await DeploymentTools.HelmAsync("template", Release, DeploymentTools.Chart, "--set", setting);
+
+        result.ExitCode.ShouldNotBe(0, result.Output);
     }
 
     [Fact]

@@ -11,9 +11,9 @@ namespace Chaos.Tests.Deployment;
 
 /// <summary>
 /// With an OTLP endpoint configured, a send is one trace from the hub call (SignalR) through the grain calls (Orleans
-/// activity propagation) and the commit (Npgsql) to the stream publish; the front door's delivery is a span of its own
-/// (the memory stream does not carry the publisher's trace context). The endpoint answers nothing; spans are read
-/// in-process.
+/// activity propagation) and the commit (Npgsql) to the stream publish and the front door's delivery: the event carries
+/// the publisher's trace context (<c>GatewayEvent.TraceParent</c>), so the delivery span is a child in the same trace.
+/// The endpoint answers nothing; spans are read in-process.
 /// </summary>
 public sealed class TracingTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -50,7 +50,7 @@ public sealed class TracingTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ASend_IsOneTrace_FromHubCallThroughGrainCallsAndCommitToPublish_AndItsDeliveryIsASpan()
+    public async Task ASend_IsOneTrace_FromHubCallThroughGrainCallsAndCommitToPublishAndDelivery()
     {
         var owner = await server!.RegisterAsync();
         var community = await GatewayTests.CreateCommunityAsync(owner);
@@ -63,19 +63,20 @@ public sealed class TracingTests(ITestOutputHelper output) : IAsyncLifetime
         var trace = await Eventually.ReturnsAsync(
             () => Task.FromResult(CompleteTrace()),
             spans => spans is not null,
-            TimeSpan.FromSeconds(20),
-            "a trace with the hub call, the grain call, the commit and the publish, and a delivery span");
-        trace!.ShouldContain(a => a.Source.Name == "Microsoft.AspNetCore.SignalR.Server");
+            TimeSpan.FromSeconds(30),
+            "one trace with the hub call, the grain call, the commit, the publish and the delivery");
+        trace.ShouldNotBeNull();
+        trace.ShouldContain(a => a.Source.Name == "Microsoft.AspNetCore.SignalR.Server");
+        var deliver = trace.Single(IsMessageDelivery);
+        deliver.ParentSpanId.ShouldNotBe(default, "the delivery span is a child of the publishing span, not a root");
     }
 
-    /// <summary>The spans of a trace that holds a SendMessage hub call, its grain call, a commit and a stream publish.</summary>
+    private static bool IsMessageDelivery(Activity a) =>
+        a.Source.Name == ChaosTelemetry.Name && a.DisplayName == "chaos.gateway.deliver" && a.GetTagItem("chaos.event") is "MessageCreated";
+
+    /// <summary>The spans of a trace that holds a SendMessage hub call, its grain call, a commit, a stream publish and the delivery.</summary>
     private List<Activity>? CompleteTrace()
     {
-        if (!stopped.Any(a => a.Source.Name == ChaosTelemetry.Name && a.DisplayName == "chaos.gateway.deliver" && a.GetTagItem("chaos.event") is "MessageCreated"))
-        {
-            return null;
-        }
-
         foreach (var trace in stopped.GroupBy(a => a.TraceId))
         {
             var spans = trace.ToList();
@@ -83,7 +84,8 @@ public sealed class TracingTests(ITestOutputHelper output) : IAsyncLifetime
             var grain = spans.Any(a => a.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) && a.DisplayName.Contains("SendMessage", StringComparison.Ordinal));
             var commit = spans.Any(a => a.Source.Name == "Npgsql");
             var publish = spans.Any(a => a.DisplayName.Contains("IMemoryStreamQueueGrain/Enqueue", StringComparison.Ordinal));
-            if (hub && grain && commit && publish)
+            var delivery = spans.Any(IsMessageDelivery);
+            if (hub && grain && commit && publish && delivery)
             {
                 return spans;
             }

@@ -25,10 +25,11 @@ public sealed class ChaosProcess : IAsyncDisposable
     public string Output => string.Join('\n', output);
 
     /// <summary>Starts <c>dotnet {project}.dll</c> from the repo's build output with configuration given as arguments.</summary>
-    public static Task<ChaosProcess> StartAsync(string project, int httpPort, IDictionary<string, string> settings) =>
-        BootLog.TimeAsync($"process ({project})", () => LaunchAsync(project, httpPort, settings));
+    /// <param name="readyTimeout">How long the process may take to answer <c>/health/ready</c> (90 s unless given).</param>
+    public static Task<ChaosProcess> StartAsync(string project, int httpPort, IDictionary<string, string> settings, TimeSpan? readyTimeout = null) =>
+        BootLog.TimeAsync($"process ({project})", () => LaunchAsync(project, httpPort, settings, readyTimeout ?? TimeSpan.FromSeconds(90)));
 
-    private static async Task<ChaosProcess> LaunchAsync(string project, int httpPort, IDictionary<string, string> settings)
+    private static async Task<ChaosProcess> LaunchAsync(string project, int httpPort, IDictionary<string, string> settings, TimeSpan readyTimeout)
     {
         var dll = FindBuildOutput(project);
         var info = new ProcessStartInfo("dotnet")
@@ -46,7 +47,7 @@ public sealed class ChaosProcess : IAsyncDisposable
         }
 
         var started = new ChaosProcess(Process.Start(info) ?? throw new InvalidOperationException($"Could not start {dll}"), new Uri($"http://127.0.0.1:{httpPort}"));
-        await started.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        await started.WaitReadyAsync(readyTimeout);
         return started;
     }
 

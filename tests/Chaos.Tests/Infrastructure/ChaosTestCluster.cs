@@ -10,16 +10,22 @@ namespace Chaos.Tests.Infrastructure;
 /// </summary>
 public static class ChaosTestCluster
 {
-    public static Task<TestCluster> StartAsync(string connectionString, short silos = 2) =>
-        BootLog.TimeAsync($"test cluster ({silos} silos)", () => DeployAsync(connectionString, silos));
+    /// <param name="properties">Extra configuration for silos and client alike (e.g. <c>Chaos:Cluster:Tls:*</c>).</param>
+    public static Task<TestCluster> StartAsync(string connectionString, short silos = 2, IReadOnlyDictionary<string, string>? properties = null) =>
+        BootLog.TimeAsync($"test cluster ({silos} silos)", () => DeployAsync(connectionString, silos, properties));
 
-    private static async Task<TestCluster> DeployAsync(string connectionString, short silos)
+    private static async Task<TestCluster> DeployAsync(string connectionString, short silos, IReadOnlyDictionary<string, string>? properties)
     {
         var builder = new TestClusterBuilder(silos);
         builder.Options.UseTestClusterMembership = false;
         builder.Properties["ConnectionStrings:Chaos"] = connectionString;
         builder.Properties["Chaos:Passwords:MemoryKiB"] = "1024";
         builder.Properties["Chaos:Passwords:Iterations"] = "1";
+        foreach (var (key, value) in properties ?? new Dictionary<string, string>())
+        {
+            builder.Properties[key] = value;
+        }
+
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
         var cluster = builder.Build();
@@ -40,10 +46,12 @@ public static class ChaosTestCluster
     private sealed class ClientConfigurator : IClientBuilderConfigurator
     {
         public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
-            clientBuilder.UseAdoNetClustering(o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = configuration.GetConnectionString("Chaos");
-            });
+            clientBuilder
+                .UseAdoNetClustering(o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = configuration.GetConnectionString("Chaos");
+                })
+                .UseChaosClusterTls(configuration);
     }
 }

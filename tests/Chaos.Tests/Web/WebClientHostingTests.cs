@@ -56,6 +56,7 @@ public sealed class WebClientHostingTests(WebClientFixture fixture) : IClassFixt
     [InlineData("/gateway/nothing")]
     [InlineData("/health/nothing")]
     [InlineData("/openapi/nothing")]
+    [InlineData("/admin/dashboard/nothing")]
     [InlineData("/assets/missing-123.js")]
     public async Task ApiAndMissingFiles_NeverFallBackToTheApp(string path)
     {
