@@ -53,6 +53,10 @@ public sealed class AiOptions : IValidatableObject
     [Range(1, 3600)]
     public int ProbeIntervalSeconds { get; set; } = 30;
 
+    /// <summary>Summaries one user may ask for per minute (REST and gateway together).</summary>
+    [Range(1, 1000)]
+    public int SummariesPerMinute { get; set; } = 5;
+
     /// <summary>A Whisper (ggml) model file for voice-message transcripts; none means no transcripts.</summary>
     public string? SpeechModelPath { get; set; }
 

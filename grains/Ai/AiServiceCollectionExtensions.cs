@@ -38,7 +38,10 @@ public static class AiServiceCollectionExtensions
         {
             var ai = sp.GetRequiredService<IOptions<AiOptions>>().Value;
             // Timeouts are per call (idle and total, in ResilientChatClient), so a long streamed answer is not cut off.
-            var http = new HttpClient { BaseAddress = new Uri(ai.OllamaUrl!), Timeout = Timeout.InfiniteTimeSpan };
+            var http = new HttpClient(new AbortOnCancelHandler(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(ai.IdleTimeoutSeconds) }))
+            {
+                BaseAddress = new Uri(ai.OllamaUrl!), Timeout = Timeout.InfiniteTimeSpan,
+            };
             return new OllamaApiClient(http, ai.ChatModel);
         });
         services.AddChatClient(sp => (IChatClient)sp.GetRequiredService<IOllamaApiClient>())

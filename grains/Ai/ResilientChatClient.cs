@@ -97,7 +97,12 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
                             LogRetry(logger, model, (int?)e.StatusCode ?? 0, attempt);
                             break;
                         }
-                        catch (Exception e) when (Classify(e, cancellationToken, model) is { } failure)
+                        catch (Exception) when (cancellationToken.IsCancellationRequested)
+                        {
+                            // The caller gave up: whatever the aborted read threw, it is a cancellation.
+                            throw new OperationCanceledException(cancellationToken);
+                        }
+                        catch (Exception e) when (Classify(e, timeout.IsCancellationRequested, model) is { } failure)
                         {
                             outcome = failure.Outcome;
                             throw failure.Exception;
@@ -163,21 +168,16 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
         }
     }
 
-    /// <summary>Turns what OllamaSharp and HttpClient throw into <c>ai_unavailable</c>; null leaves the caller's cancellation as it is.</summary>
-    private Failure? Classify(Exception e, CancellationToken cancellationToken, string model)
+    /// <summary>Turns what OllamaSharp and HttpClient throw into <c>ai_unavailable</c>; null leaves anything else as it is.</summary>
+    private Failure? Classify(Exception e, bool timedOut, string model)
     {
         if (e is ChaosException chaos)
         {
             return new Failure("failed", chaos);
         }
 
-        if (e is OperationCanceledException)
+        if (timedOut)
         {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                return null;
-            }
-
             LogTimeout(logger, model);
             return new Failure("failed", new ChaosException(ErrorCodes.AiUnavailable, "The model server did not answer in time."));
         }
@@ -189,7 +189,7 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
             return new Failure("missing_model", new ChaosException(ErrorCodes.AiUnavailable, $"The model server has no model '{model}'."));
         }
 
-        if (e is HttpRequestException or OllamaException or IOException or System.Text.Json.JsonException)
+        if (e is HttpRequestException or OllamaException or IOException or ObjectDisposedException or System.Text.Json.JsonException)
         {
             LogFailed(logger, e, model);
             var busy = e is HttpRequestException http && IsBusy(http);
