@@ -28,6 +28,7 @@ public static class AiServiceCollectionExtensions
             return new AiCircuit(ai.CircuitFailureThreshold, TimeSpan.FromSeconds(ai.CircuitBreakSeconds), sp.GetRequiredService<TimeProvider>());
         });
         services.TryAddSingleton<AiStatusMonitor>();
+        services.TryAddSingleton<ModerationClassifier>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, AiStatusMonitor>(sp => sp.GetRequiredService<AiStatusMonitor>()));
         if (!options.Enabled || services.Any(d => d.ServiceType == typeof(IOllamaApiClient)))
         {

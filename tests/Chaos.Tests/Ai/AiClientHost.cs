@@ -21,6 +21,8 @@ public sealed class AiClientHost : IAsyncDisposable
 
     public AiCircuit Circuit => services.GetRequiredService<AiCircuit>();
 
+    public ModerationClassifier Classifier => services.GetRequiredService<ModerationClassifier>();
+
     public static AiClientHost Create(Uri ollama, IDictionary<string, string?>? settings = null)
     {
         var values = new Dictionary<string, string?>
