@@ -18,6 +18,9 @@ public sealed class AiServerFixture : IAsyncLifetime
             ["Chaos:Ai:ChatModel"] = "chat-model",
             ["Chaos:Ai:ModerationModel"] = "mod-model",
             ["Chaos:Ai:RetryDelayMilliseconds"] = "1",
+            // Far beyond any test deadline: a model call that ends within one was cancelled, not timed out.
+            ["Chaos:Ai:IdleTimeoutSeconds"] = "600",
+            ["Chaos:Ai:RequestTimeoutSeconds"] = "600",
         });
     }
 

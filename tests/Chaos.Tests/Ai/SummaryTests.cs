@@ -151,12 +151,35 @@ public sealed class SummaryTests(AiServerFixture fixture) : IClassFixture<AiServ
     }
 
     [Fact]
-    public async Task HubSummarize_StreamsChunks_AndStoppingItCancelsTheModelCall()
+    public async Task HubSummarize_StreamsChunks_AndRefusesInTheHubsErrorForm()
+    {
+        var (owner, member, channelId) = await CommunityWithSummariesAsync();
+        await member.ExpectAsync(HttpMethod.Post, $"/channels/{channelId}/messages", """{"content":"hello"}""", HttpStatusCode.Created);
+        await using var gateway = await GatewayClient.ConnectAsync(Server.BaseAddress, owner.AccessToken);
+
+        var chunks = new List<string>();
+        await foreach (var chunk in gateway.Connection.StreamAsync<string>("Summarize", channelId, null))
+        {
+            chunks.Add(chunk);
+        }
+
+        chunks.ShouldBe(["All ", "quiet ", "here."]);
+        var refused = await Should.ThrowAsync<HubException>(async () =>
+        {
+            await foreach (var _ in gateway.Connection.StreamAsync<string>("Summarize", "not-an-id", null))
+            {
+            }
+        });
+        refused.Message.ShouldContain("validation_failed");
+    }
+
+    [Fact]
+    public async Task HubSummarize_ClientGoingAway_CancelsTheModelCall()
     {
         var (owner, member, channelId) = await CommunityWithSummariesAsync();
         var marker = Guid.NewGuid().ToString("N");
         await member.ExpectAsync(HttpMethod.Post, $"/channels/{channelId}/messages", JsonSerializer.Serialize(new { content = marker }), HttpStatusCode.Created);
-        await using var gateway = await GatewayClient.ConnectAsync(Server.BaseAddress, owner.AccessToken);
+        var gateway = await GatewayClient.ConnectAsync(Server.BaseAddress, owner.AccessToken);
 
         var release = new TaskCompletionSource();
         var requestSeen = new TaskCompletionSource<FakeOllamaRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -172,42 +195,29 @@ public sealed class SummaryTests(AiServerFixture fixture) : IClassFixture<AiServ
         };
         try
         {
-            using var stop = new CancellationTokenSource();
-            var received = new List<string>();
-            await Should.ThrowAsync<OperationCanceledException>(async () =>
+            var first = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var reading = Task.Run(async () =>
             {
-                await foreach (var chunk in gateway.Connection.StreamAsync<string>("Summarize", channelId, null, stop.Token))
+                await foreach (var chunk in gateway.Connection.StreamAsync<string>("Summarize", channelId, null))
                 {
-                    received.Add(chunk);
-                    await stop.CancelAsync();
+                    first.TrySetResult(chunk);
                 }
             });
 
-            received.ShouldBe(["Alice "]);
+            (await first.Task.WaitAsync(Deadline)).ShouldBe("Alice ");
             var request = await requestSeen.Task.WaitAsync(Deadline);
+            await gateway.DisposeAsync();
+
+            // The fixture's idle timeout is far beyond this deadline: only the cancellation can end the call in time.
             await request.Disconnected.Task.WaitAsync(Deadline);
+            await Should.ThrowAsync<Exception>(() => reading.WaitAsync(Deadline));
         }
         finally
         {
             release.TrySetResult();
             Ollama.DefaultReply = _ => FakeOllamaReply.Text("All ", "quiet ", "here.");
+            await gateway.DisposeAsync();
         }
-
-        // A whole stream, and a refusal in the hub's "{code}: {detail}" form.
-        var chunks = new List<string>();
-        await foreach (var chunk in gateway.Connection.StreamAsync<string>("Summarize", channelId, null))
-        {
-            chunks.Add(chunk);
-        }
-
-        string.Concat(chunks).ShouldBe("All quiet here.");
-        var refused = await Should.ThrowAsync<HubException>(async () =>
-        {
-            await foreach (var _ in gateway.Connection.StreamAsync<string>("Summarize", "not-an-id", null))
-            {
-            }
-        });
-        refused.Message.ShouldContain("validation_failed");
     }
 
     private async Task<(TestUser Owner, TestUser Member, string ChannelId)> CommunityWithSummariesAsync()

@@ -3102,6 +3102,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels/{id}/summaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": null | components["schemas"]["SummaryRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChannelSummary"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Too Many Requests */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Service Unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/@me/channels": {
         parameters: {
             query?: never;
@@ -3678,10 +3773,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ai/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AiStatus"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AiStatus: {
+            enabled: boolean;
+            reachable: boolean;
+            chatModel: null | string;
+            moderationModel: null | string;
+        };
         Attachment: {
             /** Format: int64 */
             id: string;
@@ -3743,6 +3888,8 @@ export interface components {
             position: number;
             overwrites: components["schemas"]["ChannelOverwrite"][];
             recipientIds: string[] | null;
+            /** @default false */
+            aiExcluded: boolean;
         };
         ChannelOverwrite: {
             /** Format: int64 */
@@ -3757,6 +3904,21 @@ export interface components {
             topic: null | string;
             /** Format: int32 */
             position: null | number;
+            aiExcluded?: null | boolean;
+        };
+        ChannelSummary: {
+            /** Format: int64 */
+            channelId: string;
+            /** Format: int64 */
+            fromMessageId: string;
+            /** Format: int64 */
+            toMessageId: string;
+            /** Format: int32 */
+            messageCount: number;
+            summary: string;
+            model: string;
+            /** Format: date-time */
+            generatedAt: string;
         };
         ChannelType: "text" | "voice" | "dm" | "group";
         Community: {
@@ -3772,10 +3934,20 @@ export interface components {
             memberCount: number;
             roles: components["schemas"]["Role"][];
             channels: components["schemas"]["Channel"][];
+            ai?: null | components["schemas"]["CommunityAiSettings"];
+        };
+        CommunityAiChange: {
+            moderation: null | components["schemas"]["ModerationMode"];
+            summaries: null | boolean;
+        };
+        CommunityAiSettings: {
+            moderation: components["schemas"]["ModerationMode"];
+            summaries: boolean;
         };
         CommunityRequest: {
             name: null | string;
             description: null | string;
+            ai?: null | components["schemas"]["CommunityAiChange"];
         };
         CommunitySummary: {
             /** Format: int64 */
@@ -3859,6 +4031,7 @@ export interface components {
             nonce: null | string;
             replyToId: null | string;
         };
+        ModerationMode: unknown;
         OverwriteRequest: {
             type: null | components["schemas"]["OverwriteType"];
             allow: null | components["schemas"]["Permissions"];
@@ -3929,6 +4102,9 @@ export interface components {
             /** Format: int32 */
             color: null | number;
             mentionable: null | boolean;
+        };
+        SummaryRequest: {
+            sinceMessageId: null | string;
         };
         UpdateMeRequest: {
             displayName: null | string;
