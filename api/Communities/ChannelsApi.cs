@@ -44,7 +44,7 @@ public static class ChannelsApi
             .Check("topic", CommunityRules.CheckTopic(request.Topic))
             .Check("position", request.Position is < 0 ? "position must not be negative." : null)
             .ThrowIfInvalid();
-        var change = new ChannelChange(request.Name, request.Topic, request.Position);
+        var change = new ChannelChange(request.Name, request.Topic, request.Position, request.AiExcluded);
         return CallAsync(grains, id, (g, channelId) => g.UpdateChannelAsync(user.UserId(), channelId, change), ct);
     }
 

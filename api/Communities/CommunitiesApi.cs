@@ -58,6 +58,7 @@ public static class CommunitiesApi
         new RequestValidator()
             .Check("name", CommunityRules.CheckName(request.Name))
             .Check("description", CommunityRules.CheckDescription(request.Description))
+            .Check("ai", request.Ai is null ? null : "ai is set with PATCH /communities/{id}.")
             .ThrowIfInvalid();
         var grain = grains.GetGrain<ICommunityGrain>(ids.NextId());
         var community = await GrainCalls.RetryAsync(() => grain.CreateAsync(user.UserId(), request.Name!, request.Description), idempotent: true, ct);
@@ -74,7 +75,7 @@ public static class CommunitiesApi
             .Check("name", request.Name is null ? null : CommunityRules.CheckName(request.Name))
             .Check("description", CommunityRules.CheckDescription(request.Description))
             .ThrowIfInvalid();
-        return Call(grains, id, g => g.UpdateAsync(user.UserId(), request.Name, request.Description), ct);
+        return Call(grains, id, g => g.UpdateAsync(user.UserId(), request.Name, request.Description, request.Ai), ct);
     }
 
     private static async Task<NoContent> DeleteAsync(string id, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
@@ -90,6 +91,7 @@ public static class CommunitiesApi
             .Check("type", request.Type is null ? "type is required: \"text\" or \"voice\"." : request.Type is ChannelType.Text or ChannelType.Voice ? null : "A community channel is \"text\" or \"voice\".")
             .Check("topic", CommunityRules.CheckTopic(request.Topic))
             .Check("position", request.Position is < 0 ? "position must not be negative." : null)
+            .Check("aiExcluded", request.AiExcluded is null ? null : "aiExcluded is set with PATCH /channels/{id}.")
             .ThrowIfInvalid();
         var channel = await Call(grains, id, g => g.CreateChannelAsync(user.UserId(), request.Name!, request.Type!.Value, request.Topic, request.Position), ct);
         await barrier.WaitForCommunityAsync(channel.CommunityId!.Value);

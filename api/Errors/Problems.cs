@@ -24,6 +24,7 @@ public static class Problems
         ErrorCodes.RateLimited => "Rate limited.",
         ErrorCodes.UnsupportedMedia => "Unsupported media type.",
         ErrorCodes.Unavailable => "Temporarily unavailable.",
+        ErrorCodes.AiUnavailable => "AI assistance is unavailable.",
         ErrorCodes.MethodNotAllowed => "Method not allowed.",
         _ => "Error.",
     };

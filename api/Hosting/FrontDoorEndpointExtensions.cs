@@ -1,5 +1,6 @@
 using Chaos.Api.Accounts;
 using Chaos.Api.Admin;
+using Chaos.Api.Ai;
 using Chaos.Api.Communities;
 using Chaos.Api.Gateway;
 using Chaos.Api.Messages;
@@ -39,6 +40,8 @@ public static partial class FrontDoorEndpointExtensions
         api.MapChaosPersonal();
         api.MapVoiceApi();
         api.MapVoiceMessagesApi();
+        api.MapAiApi();
+        api.MapSummariesApi();
 
         app.MapChaosGateway();
         app.MapChaosHealth();

@@ -119,6 +119,7 @@ public static class FrontDoorServiceExtensions
         services.AddChaosGateway();
         services.AddChaosPersonal();
         services.AddChaosVoice();
+        services.AddSingleton<Ai.ChannelSummarizer>();
         builder.AddChaosTelemetry();
         return builder;
     }

@@ -33,6 +33,10 @@ public sealed class RateLimiter(IGrainFactory grains, IOptions<RateLimitOptions>
         return TakeAsync(bucket, userId.ToString(CultureInfo.InvariantCulture), limit, window);
     }
 
+    /// <summary>A token of a per-user bucket whose limit a feature sets (<c>summaries</c>: docs/api.md#ai-assistance).</summary>
+    public Task<RateLimitDecision> TakeAsync(string bucket, long userId, int limit, int windowSeconds) =>
+        TakeAsync(bucket, userId.ToString(CultureInfo.InvariantCulture), limit, windowSeconds);
+
     /// <summary>A token of an anonymous bucket kept per client address (<c>X-RateLimit-Scope: ip</c>).</summary>
     public Task<RateLimitDecision> TakeForAddressAsync(string bucket, string address)
     {

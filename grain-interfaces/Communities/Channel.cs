@@ -9,4 +9,5 @@ public sealed record Channel(
     [property: Id(4)] string? Topic,
     [property: Id(5)] int Position,
     [property: Id(6)] IReadOnlyList<ChannelOverwrite> Overwrites,
-    [property: Id(7)] IReadOnlyList<long>? RecipientIds);
+    [property: Id(7)] IReadOnlyList<long>? RecipientIds,
+    [property: Id(8)] bool AiExcluded = false);

@@ -9,4 +9,5 @@ public sealed record Community(
     [property: Id(4)] DateTimeOffset CreatedAt,
     [property: Id(5)] int MemberCount,
     [property: Id(6)] IReadOnlyList<Role> Roles,
-    [property: Id(7)] IReadOnlyList<Channel> Channels);
+    [property: Id(7)] IReadOnlyList<Channel> Channels,
+    [property: Id(8)] Ai.CommunityAiSettings? Ai = null);

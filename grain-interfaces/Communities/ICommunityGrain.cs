@@ -13,7 +13,8 @@ public interface ICommunityGrain : IGrainWithIntegerKey
 
     Task<Community> GetAsync(long actorId);
 
-    Task<Community> UpdateAsync(long actorId, string? name, string? description);
+    /// <summary>Name, description and the <c>ai</c> settings (docs/api.md#ai-assistance); null leaves each as it is.</summary>
+    Task<Community> UpdateAsync(long actorId, string? name, string? description, Ai.CommunityAiChange? ai = null);
 
     Task DeleteAsync(long actorId);
 

@@ -22,6 +22,9 @@ public static class ErrorCodes
     public const string Unavailable = "unavailable";
     public const string MethodNotAllowed = "method_not_allowed";
 
+    /// <summary>AI assistance is off, or the model server did not answer (docs/api.md#ai-assistance).</summary>
+    public const string AiUnavailable = "ai_unavailable";
+
     /// <summary>The HTTP status docs/api.md#errors assigns to each code.</summary>
     public static int StatusOf(string code) => code switch
     {
@@ -34,7 +37,7 @@ public static class ErrorCodes
         PayloadTooLarge => 413,
         UnsupportedMedia => 415,
         RateLimited => 429,
-        Unavailable => 503,
+        Unavailable or AiUnavailable => 503,
         _ => 400,
     };
 }

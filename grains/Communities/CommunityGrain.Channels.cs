@@ -68,6 +68,12 @@ internal sealed partial class CommunityGrain
             updated = updated with { Topic = string.IsNullOrEmpty(change.Topic) ? null : change.Topic };
         }
 
+        if (change.AiExcluded is { } excluded && excluded != channel.AiExcluded)
+        {
+            changes["aiExcluded"] = new(channel.AiExcluded ? "true" : "false", excluded ? "true" : "false");
+            updated = updated with { AiExcluded = excluded };
+        }
+
         var list = S.Channels.Select(c => c.Id == channelId ? updated : c).ToList();
         if (change.Position is { } position && position != channel.Position)
         {

@@ -1,4 +1,5 @@
 using Chaos.Accounts;
+using Chaos.Ai;
 using Chaos.Errors;
 using Chaos.Gateway;
 using Chaos.Hosting;
@@ -74,7 +75,7 @@ internal sealed partial class CommunityGrain(
         return await ViewForAsync(actorId);
     }
 
-    public async Task<Community> UpdateAsync(long actorId, string? name, string? description)
+    public async Task<Community> UpdateAsync(long actorId, string? name, string? description, CommunityAiChange? ai = null)
     {
         EnsureExists();
         await RequirePermissionAsync(actorId, P.ManageCommunity);
@@ -95,6 +96,23 @@ internal sealed partial class CommunityGrain(
         {
             changes["description"] = new AuditChange(S.Description, description);
             S.Description = description;
+        }
+
+        if (ai is not null)
+        {
+            var before = S.Ai ?? CommunityAiSettings.Off;
+            var after = new CommunityAiSettings(ai.Moderation ?? before.Moderation, ai.Summaries ?? before.Summaries);
+            if (after.Moderation != before.Moderation)
+            {
+                changes["ai.moderation"] = new AuditChange(before.Moderation.ToString().ToLowerInvariant(), after.Moderation.ToString().ToLowerInvariant());
+            }
+
+            if (after.Summaries != before.Summaries)
+            {
+                changes["ai.summaries"] = new AuditChange(before.Summaries ? "true" : "false", after.Summaries ? "true" : "false");
+            }
+
+            S.Ai = after;
         }
 
         if (changes.Count > 0)
@@ -137,7 +155,7 @@ internal sealed partial class CommunityGrain(
         var context = Context(member);
         var visible = S.Channels.Where(c =>
             PermissionCalculator.ComputeChannel(context, c.Overwrites.Select(o => o.ToPermissionOverwrite()).ToList()).HasFlag(P.ViewChannel)).ToList();
-        return new Community(CommunityId, S.Name, S.Description, S.OwnerId, S.CreatedAt, S.MemberCount, [.. S.Roles], visible);
+        return new Community(CommunityId, S.Name, S.Description, S.OwnerId, S.CreatedAt, S.MemberCount, [.. S.Roles], visible, S.Ai ?? CommunityAiSettings.Off);
     }
 
     private Community Summary() => new(CommunityId, S.Name, S.Description, S.OwnerId, S.CreatedAt, S.MemberCount, [.. S.Roles], []);

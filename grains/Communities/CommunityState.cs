@@ -30,4 +30,8 @@ public sealed class CommunityState
 
     [Id(8)]
     public List<Invite> Invites { get; set; } = [];
+
+    /// <summary>Null in state written before AI assistance: the same as off.</summary>
+    [Id(9)]
+    public Ai.CommunityAiSettings? Ai { get; set; }
 }

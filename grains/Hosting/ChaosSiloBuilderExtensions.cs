@@ -1,5 +1,6 @@
 using System.Net;
 using Chaos.Accounts;
+using Chaos.Ai;
 using Chaos.Ids;
 using Chaos.Messages;
 using Chaos.Presence;
@@ -39,6 +40,7 @@ public static class ChaosSiloBuilderExtensions
         services.TryAddSingleton<IIdGenerator>(sp => sp.GetRequiredService<SnowflakeIdGenerator>());
         services.AddChaosStores(storage);
         services.AddChaosMessageWriter(configuration);
+        services.AddChaosAi(configuration);
         services.AddHostedService<NodeIdLeaseService>();
         return services;
     }

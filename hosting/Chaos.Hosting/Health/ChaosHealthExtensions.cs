@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Chaos.Hosting;
 
-/// <summary><c>/health/live</c> (the process serves) and <c>/health/ready</c> (cluster and database answer).</summary>
+/// <summary><c>/health/live</c> (the process serves) and <c>/health/ready</c> (cluster and database answer; the model server only degrades).</summary>
 public static class ChaosHealthExtensions
 {
     /// <summary>Checks with this tag decide <c>/health/ready</c>.</summary>
@@ -15,7 +15,8 @@ public static class ChaosHealthExtensions
     {
         services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag])
-            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
+            .AddCheck<AiHealthCheck>("ai", tags: [ReadyTag]);
         return services;
     }
 

@@ -1,0 +1,7 @@
+namespace Chaos.Ai;
+
+/// <summary>
+/// <c>GET /ai/status</c> (docs/api.md#ai-assistance): whether AI assistance is configured, whether the model server
+/// answered the last probe, and the models in use.
+/// </summary>
+public sealed record AiStatus(bool Enabled, bool Reachable, string? ChatModel, string? ModerationModel);
