@@ -68,6 +68,7 @@ public static class FrontDoorServiceExtensions
         var jwt = await ResolveJwtAsync(jwtOptions, storage);
         services.AddSingleton(jwt);
         services.AddSingleton<AccessTokenIssuer>();
+        services.AddSingleton<EdgeTags>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.MapInboundClaims = false;
