@@ -33,6 +33,7 @@ public static class FrontDoorServiceExtensions
         services.AddChaosOptions<FrontDoorOptions>(configuration, FrontDoorOptions.Section);
         services.AddChaosOptions<JwtOptions>(configuration, JwtOptions.Section);
         services.AddChaosOptions<BlobOptions>(configuration, BlobOptions.Section);
+        services.AddChaosOptions<Gateway.GatewayOptions>(configuration, Gateway.GatewayOptions.Section);
         var frontDoor = ChaosConfiguration.Read<FrontDoorOptions>(configuration, FrontDoorOptions.Section);
         var jwtOptions = ChaosConfiguration.Read<JwtOptions>(configuration, JwtOptions.Section);
 
