@@ -202,7 +202,7 @@ public sealed partial class GatewayLifetimeManager(
             return;
         }
 
-        LogSlowConsumer(logger, outbox.Connection.ConnectionId, outbox.Connection.UserIdentifier, maxPendingBytes);
+        LogSlowConsumer(logger, outbox.Connection.ConnectionId, outbox.Connection.User?.FindFirst("sub")?.Value, maxPendingBytes);
         metrics.SlowConsumerClosed();
         _ = CloseAsync(outbox.Connection);
     }
@@ -254,7 +254,7 @@ public sealed partial class GatewayLifetimeManager(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway connection {ConnectionId} of user {UserId} closed as a slow consumer: more than {MaxPendingBytes} bytes waiting")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gateway connection {ConnectionId} of user {UserId} closed as a slow consumer: more than {MaxPendingBytes} bytes waiting")]
     private static partial void LogSlowConsumer(ILogger logger, string connectionId, string? userId, long maxPendingBytes);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Writing to gateway connection {ConnectionId} failed")]

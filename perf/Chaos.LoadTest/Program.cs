@@ -89,4 +89,14 @@ var writeRate = Rate("--write-rate", "Messages per second per writer.", 20);
 Add(new Command("history", "Page latency (50-message keyset pages at random points) on a channel of N messages under concurrent writes; seeds what it needs."),
     (p, h, r) => HistoryScenario.RunAsync(h, r, p.GetValue(seedMessages), p.GetValue(readers), p.GetValue(writers), p.GetValue(writeRate)), seedMessages, readers, writers, writeRate);
 
+var hostileMembers = Int("--members", "Real members of the busy channel, each with a gateway connection.", 50);
+var hostileSenders = Int("--senders", "Members that send (over their gateway).", 5);
+var hostileRate = Rate("--rate", "Total messages per second over all senders.", 100);
+var slowSockets = Int("--slow-sockets", "Gateway connections that complete the handshake and never read (ten per user).", 200);
+var floodLanes = Int("--flood-lanes", "Concurrent loops posting logins with random usernames.", 16);
+var reconnectors = Int("--reconnectors", "Users that connect, wait for Ready and disconnect in a loop.", 20);
+Add(new Command("hostile", "Members chat while logins with random usernames, guessed tokens and invites, non-reading sockets and a reconnect storm hit the edge: real logins, lost/duplicated/out-of-order by seq, slow consumers closed, server memory."),
+    (p, h, r) => HostileScenario.RunAsync(h, r, p.GetValue(hostileMembers), p.GetValue(hostileSenders), p.GetValue(hostileRate), p.GetValue(slowSockets), p.GetValue(floodLanes), p.GetValue(reconnectors)),
+    hostileMembers, hostileSenders, hostileRate, slowSockets, floodLanes, reconnectors);
+
 return await root.Parse(args).InvokeAsync();
