@@ -8,9 +8,9 @@ namespace Chaos.Api.Auth;
 /// Keyed tags that let the front door tell its own refresh tokens and invite codes from guesses before any grain is
 /// called (docs/architecture.md#cheap-checks-before-grains). A refresh token travels as <c>{grain token}.{tag}</c>; an
 /// invite code is <see cref="RandomChars"/> random characters followed by <see cref="TagChars"/> tag characters. Both
-/// keys are derived from the JWT signing key, the one secret every front door of a cluster already shares.
+/// keys are derived from one secret that every front door of a cluster shares (see <c>FrontDoorServiceExtensions</c>).
 /// </summary>
-public sealed class EdgeTags(JwtSettings settings)
+public sealed class EdgeTags(byte[] secret)
 {
     /// <summary>The random part of an invite code (as many characters as codes had before they were tagged).</summary>
     public const int RandomChars = 10;
@@ -23,8 +23,8 @@ public sealed class EdgeTags(JwtSettings settings)
 
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-    private readonly byte[] refreshKey = Derive(settings, "chaos/refresh-token-tag/v1");
-    private readonly byte[] inviteKey = Derive(settings, "chaos/invite-code-tag/v1");
+    private readonly byte[] refreshKey = Derive(secret, "chaos/refresh-token-tag/v1");
+    private readonly byte[] inviteKey = Derive(secret, "chaos/invite-code-tag/v1");
 
     /// <summary>The token handed to the client: the grain's token and its tag.</summary>
     public string TagRefreshToken(string grainToken) => grainToken + "." + Base64Url(RefreshTag(grainToken));
@@ -84,8 +84,7 @@ public sealed class EdgeTags(JwtSettings settings)
         });
     }
 
-    private static byte[] Derive(JwtSettings settings, string label) =>
-        HMACSHA256.HashData(settings.SigningKey.Key, Encoding.ASCII.GetBytes(label));
+    private static byte[] Derive(byte[] secret, string label) => HMACSHA256.HashData(secret, Encoding.ASCII.GetBytes(label));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

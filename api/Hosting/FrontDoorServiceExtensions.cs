@@ -68,8 +68,13 @@ public static class FrontDoorServiceExtensions
 
         var jwt = await ResolveJwtAsync(jwtOptions, storage);
         services.AddSingleton(jwt);
+        // The secret behind refresh-token and invite-code tags: shared through PostgreSQL apart from the JWT key, so
+        // rotating that key ends no login and no invite (docs/architecture.md#cheap-checks-before-grains).
+        var edgeSecret = storage.ConnectionString is { } edgeStore
+            ? Convert.FromBase64String(await DatabaseBootstrap.GetOrCreateSecretAsync(edgeStore, "edge-tag-key", 32, CancellationToken.None))
+            : jwt.SigningKey.Key;
+        services.AddSingleton(new EdgeTags(edgeSecret));
         services.AddSingleton<AccessTokenIssuer>();
-        services.AddSingleton<EdgeTags>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.MapInboundClaims = false;

@@ -203,7 +203,8 @@ internal static class HostileScenario
                 var text = await http.GetStringAsync(new Uri(server, "/metrics"));
                 foreach (var line in text.Split('\n').Where(l => l.StartsWith("chaos_gateway_slow_consumers", StringComparison.Ordinal)))
                 {
-                    total += (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+                    // "name{labels} value [timestamp]"
+                    total += (long)double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
                 }
             }
             catch (HttpRequestException)
