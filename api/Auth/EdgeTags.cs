@@ -40,8 +40,8 @@ public sealed class EdgeTags(byte[] secret)
         }
 
         var inner = tagged[..dot];
-        Span<byte> presented = stackalloc byte[RefreshTagBytes];
-        if (!TryDecodeBase64Url(tagged.AsSpan(dot + 1), presented) || !CryptographicOperations.FixedTimeEquals(presented, RefreshTag(inner)))
+        // Compared as canonical text: a tag whose unused trailing bits differ is not the same tag.
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Base64Url(RefreshTag(inner))), Encoding.ASCII.GetBytes(tagged[(dot + 1)..])))
         {
             return false;
         }
@@ -87,33 +87,4 @@ public sealed class EdgeTags(byte[] secret)
     private static byte[] Derive(byte[] secret, string label) => HMACSHA256.HashData(secret, Encoding.ASCII.GetBytes(label));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static bool TryDecodeBase64Url(ReadOnlySpan<char> text, Span<byte> destination)
-    {
-        // 16 bytes are exactly 22 base64url characters without padding.
-        if (text.Length != 22)
-        {
-            return false;
-        }
-
-        Span<char> padded = stackalloc char[24];
-        for (var i = 0; i < text.Length; i++)
-        {
-            padded[i] = text[i] switch
-            {
-                '-' => '+',
-                '_' => '/',
-                var c and ((>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')) => c,
-                _ => '\0',
-            };
-            if (padded[i] == '\0')
-            {
-                return false;
-            }
-        }
-
-        padded[22] = '=';
-        padded[23] = '=';
-        return Convert.TryFromBase64Chars(padded, destination, out var written) && written == RefreshTagBytes;
-    }
 }
