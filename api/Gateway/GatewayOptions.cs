@@ -19,7 +19,7 @@ public sealed class GatewayOptions
     [Range(64 * 1024, 64L * 1024 * 1024)]
     public long MaxPendingBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>SignalR's stateful-reconnect buffer: events kept until the client acknowledges them (about one second's worth).</summary>
+    /// <summary>SignalR's stateful-reconnect buffer: events kept until the client acknowledges them (about once a second).</summary>
     [Range(64 * 1024, 64L * 1024 * 1024)]
-    public long ReconnectBufferBytes { get; set; } = 1024 * 1024;
+    public long ReconnectBufferBytes { get; set; } = 2 * 1024 * 1024;
 }
