@@ -28,7 +28,7 @@ public static class AuthApi
     }
 
     private static async Task<Created<AuthResponse>> RegisterAsync(
-        RegisterRequest request, IGrainFactory grains, IIdGenerator ids, AccessTokenIssuer tokens, CancellationToken cancellationToken)
+        RegisterRequest request, IGrainFactory grains, IIdGenerator ids, AccessTokenIssuer tokens, EdgeTags tags, CancellationToken cancellationToken)
     {
         var displayName = request.DisplayName ?? request.Username;
         new RequestValidator()
@@ -41,11 +41,11 @@ public static class AuthApi
         var nameGrain = grains.GetGrain<IUsernameGrain>(UsernameKey.For(username));
         var userId = ids.NextId();
         var session = await GrainCalls.RetryAsync(() => nameGrain.RegisterAsync(userId, displayName!, request.Password!), idempotent: true, cancellationToken);
-        return TypedResults.Created($"/api/v1/users/{session.User.Id}", Respond(session, tokens));
+        return TypedResults.Created($"/api/v1/users/{session.User.Id}", Respond(session, tokens, tags));
     }
 
     private static async Task<Ok<AuthResponse>> LoginAsync(
-        LoginRequest request, IGrainFactory grains, AccessTokenIssuer tokens, CancellationToken cancellationToken)
+        LoginRequest request, IGrainFactory grains, AccessTokenIssuer tokens, EdgeTags tags, CancellationToken cancellationToken)
     {
         new RequestValidator()
             .Check("username", request.Username is null ? "Username is required." : null)
@@ -60,14 +60,15 @@ public static class AuthApi
 
         var nameGrain = grains.GetGrain<IUsernameGrain>(UsernameKey.For(AccountRules.NormalizeUsername(request.Username!)));
         var session = await GrainCalls.RetryAsync(() => nameGrain.LoginAsync(request.Password!), idempotent: true, cancellationToken);
-        return TypedResults.Ok(Respond(session, tokens));
+        return TypedResults.Ok(Respond(session, tokens, tags));
     }
 
     private static async Task<Ok<AuthResponse>> RefreshAsync(
-        RefreshRequest request, IGrainFactory grains, AccessTokenIssuer tokens, CancellationToken cancellationToken)
+        RefreshRequest request, IGrainFactory grains, AccessTokenIssuer tokens, EdgeTags tags, CancellationToken cancellationToken)
     {
         new RequestValidator().Check("refreshToken", request.RefreshToken is null ? "Refresh token is required." : null).ThrowIfInvalid();
-        if (!RefreshToken.TryParse(request.RefreshToken, out var token))
+        // A token this cluster did not issue fails its tag before any grain is activated (docs/architecture.md#cheap-checks-before-grains).
+        if (!tags.TryUntagRefreshToken(request.RefreshToken, out var grainToken) || !RefreshToken.TryParse(grainToken, out var token))
         {
             throw new ChaosException(ErrorCodes.Unauthorized, "The refresh token is not valid.");
         }
@@ -75,13 +76,13 @@ public static class AuthApi
         var user = grains.GetGrain<IUserGrain>(token.Value.UserId);
         // Not idempotent: a rotation that ran but whose answer was lost must not be replayed into reuse detection.
         var session = await GrainCalls.RetryAsync(() => user.RefreshAsync(token.Value.SessionId, token.Value.Secret), idempotent: false, cancellationToken);
-        return TypedResults.Ok(Respond(session, tokens));
+        return TypedResults.Ok(Respond(session, tokens, tags));
     }
 
-    private static async Task<NoContent> LogoutAsync(RefreshRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<NoContent> LogoutAsync(RefreshRequest request, IGrainFactory grains, EdgeTags tags, CancellationToken cancellationToken)
     {
         new RequestValidator().Check("refreshToken", request.RefreshToken is null ? "Refresh token is required." : null).ThrowIfInvalid();
-        if (RefreshToken.TryParse(request.RefreshToken, out var token))
+        if (tags.TryUntagRefreshToken(request.RefreshToken, out var grainToken) && RefreshToken.TryParse(grainToken, out var token))
         {
             var user = grains.GetGrain<IUserGrain>(token.Value.UserId);
             await GrainCalls.RetryAsync(() => user.LogoutAsync(token.Value.SessionId, token.Value.Secret), idempotent: true, cancellationToken);
@@ -90,9 +91,9 @@ public static class AuthApi
         return TypedResults.NoContent();
     }
 
-    private static AuthResponse Respond(IssuedSession session, AccessTokenIssuer tokens)
+    private static AuthResponse Respond(IssuedSession session, AccessTokenIssuer tokens, EdgeTags tags)
     {
         var (accessToken, expiresAt) = tokens.Issue(session.User, session.SessionId);
-        return new AuthResponse(UserDto.Me(session.User), accessToken, session.RefreshToken, expiresAt);
+        return new AuthResponse(UserDto.Me(session.User), accessToken, tags.TagRefreshToken(session.RefreshToken), expiresAt);
     }
 }

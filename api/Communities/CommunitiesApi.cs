@@ -165,9 +165,11 @@ public static class CommunitiesApi
         return Call(grains, id, g => g.GetBansAsync(user.UserId(), afterId, size), ct);
     }
 
-    private static async Task<Created<Invite>> CreateInviteAsync(string id, [FromBody] InviteRequest? request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Created<Invite>> CreateInviteAsync(string id, [FromBody] InviteRequest? request, ClaimsPrincipal user, IGrainFactory grains, EdgeTags tags, CancellationToken ct)
     {
-        var invite = await Call(grains, id, g => g.CreateInviteAsync(user.UserId(), request?.MaxUses ?? 0, request?.MaxAgeSeconds ?? CommunityRules.DefaultInviteAgeSeconds), ct);
+        // One code for every retry, so a retried creation cannot leave a second invite behind.
+        var code = tags.NewInviteCode();
+        var invite = await Call(grains, id, g => g.CreateInviteAsync(user.UserId(), request?.MaxUses ?? 0, request?.MaxAgeSeconds ?? CommunityRules.DefaultInviteAgeSeconds, code), ct);
         return TypedResults.Created($"/api/v1/invites/{invite.Code}", invite);
     }
 

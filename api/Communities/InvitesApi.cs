@@ -21,26 +21,27 @@ public static class InvitesApi
         return api;
     }
 
-    private static Task<InvitePreview> PreviewAsync(string code, IGrainFactory grains, CancellationToken ct) =>
-        CallAsync(grains, code, (g, c) => g.PreviewInviteAsync(c), ct);
+    private static Task<InvitePreview> PreviewAsync(string code, IGrainFactory grains, EdgeTags tags, CancellationToken ct) =>
+        CallAsync(grains, tags, code, (g, c) => g.PreviewInviteAsync(c), ct);
 
-    private static async Task<Community> AcceptAsync(string code, ClaimsPrincipal user, IGrainFactory grains, GatewayDeliveryBarrier barrier, CancellationToken ct)
+    private static async Task<Community> AcceptAsync(string code, ClaimsPrincipal user, IGrainFactory grains, EdgeTags tags, GatewayDeliveryBarrier barrier, CancellationToken ct)
     {
-        var community = await CallAsync(grains, code, (g, c) => g.AcceptInviteAsync(user.UserId(), c), ct);
+        var community = await CallAsync(grains, tags, code, (g, c) => g.AcceptInviteAsync(user.UserId(), c), ct);
         await barrier.WaitForUsersAsync([user.UserId()]);
         return community;
     }
 
-    private static async Task<NoContent> RevokeAsync(string code, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
+    private static async Task<NoContent> RevokeAsync(string code, ClaimsPrincipal user, IGrainFactory grains, EdgeTags tags, CancellationToken ct)
     {
-        await CallAsync(grains, code, async (g, c) => { await g.RevokeInviteAsync(user.UserId(), c); return true; }, ct);
+        await CallAsync(grains, tags, code, async (g, c) => { await g.RevokeInviteAsync(user.UserId(), c); return true; }, ct);
         return TypedResults.NoContent();
     }
 
-    private static async Task<T> CallAsync<T>(IGrainFactory grains, string code, Func<ICommunityGrain, string, Task<T>> call, CancellationToken ct)
+    private static async Task<T> CallAsync<T>(IGrainFactory grains, EdgeTags tags, string code, Func<ICommunityGrain, string, Task<T>> call, CancellationToken ct)
     {
         var invalid = new ChaosException(ErrorCodes.InviteInvalid, "This invite is unknown, expired, used up or revoked.");
-        if (!InviteKey.IsWellFormed(code))
+        // A guessed code fails its tag here, before any grain is activated (docs/architecture.md#cheap-checks-before-grains).
+        if (!tags.IsGenuineInviteCode(code))
         {
             throw invalid;
         }

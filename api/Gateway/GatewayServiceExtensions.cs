@@ -31,6 +31,10 @@ public static class GatewayServiceExtensions
         services.AddSingleton<GatewayAccess>();
         services.AddSingleton<GatewayDeliveryBarrier>();
         services.AddHostedService(sp => sp.GetRequiredService<GatewayDeliveryBarrier>());
+        // Closed generic: preferred over SignalR's open DefaultHubLifetimeManager<> registration (docs/architecture.md#slow-consumers).
+        services.AddSingleton<HubLifetimeManager<GatewayHub>, GatewayLifetimeManager>();
+        services.AddSingleton<GatewayConnectionCap>();
+        services.AddOptions<HubOptions>().Configure<IOptions<GatewayOptions>>((hub, gateway) => hub.StatefulReconnectBufferSize = gateway.Value.ReconnectBufferBytes);
         services.AddHostedService<GatewayEventDispatcher>();
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section);
         services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = TimeSpan.FromSeconds(shutdown.Value.TimeoutSeconds));
@@ -43,7 +47,7 @@ public static class GatewayServiceExtensions
                 o.EnableDetailedErrors = false;
                 // A client may pipeline sends (the channel keeps their arrival order); streams do not count here.
                 o.MaximumParallelInvocationsPerClient = MaxParallelInvocations;
-                o.StatefulReconnectBufferSize = 2 * 1024 * 1024;
+                o.AddFilter<GatewayConnectionCap>();
                 o.AddFilter<ChaosHubFilter>();
                 o.AddFilter<HubRateLimitFilter>();
             })

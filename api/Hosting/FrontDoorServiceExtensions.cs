@@ -34,6 +34,7 @@ public static class FrontDoorServiceExtensions
         services.AddChaosOptions<FrontDoorOptions>(configuration, FrontDoorOptions.Section);
         services.AddChaosOptions<JwtOptions>(configuration, JwtOptions.Section);
         services.AddChaosOptions<BlobOptions>(configuration, BlobOptions.Section);
+        services.AddChaosOptions<Gateway.GatewayOptions>(configuration, Gateway.GatewayOptions.Section);
         var frontDoor = ChaosConfiguration.Read<FrontDoorOptions>(configuration, FrontDoorOptions.Section);
         var jwtOptions = ChaosConfiguration.Read<JwtOptions>(configuration, JwtOptions.Section);
 
@@ -68,6 +69,12 @@ public static class FrontDoorServiceExtensions
 
         var jwt = await ResolveJwtAsync(jwtOptions, storage);
         services.AddSingleton(jwt);
+        // The secret behind refresh-token and invite-code tags: shared through PostgreSQL apart from the JWT key, so
+        // rotating that key ends no login and no invite (docs/architecture.md#cheap-checks-before-grains).
+        var edgeSecret = storage.ConnectionString is { } edgeStore
+            ? Convert.FromBase64String(await DatabaseBootstrap.GetOrCreateSecretAsync(edgeStore, "edge-tag-key", 32, CancellationToken.None))
+            : jwt.SigningKey.Key;
+        services.AddSingleton(new EdgeTags(edgeSecret));
         services.AddSingleton<AccessTokenIssuer>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {

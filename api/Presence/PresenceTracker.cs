@@ -30,7 +30,45 @@ public sealed partial class PresenceTracker(IClusterClient cluster, IOptions<Pre
         await stripe.WaitAsync();
         try
         {
-            await ConnectCoreAsync(connectionId, userId);
+            if (!Tracks(connectionId, userId))
+            {
+                await ConnectCoreAsync(connectionId, userId);
+            }
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
+
+    /// <summary>
+    /// Counts a new connection only if the user has fewer than <paramref name="maxConnections"/> across the cluster
+    /// (the gateway's per-user cap, docs/architecture.md#connection-limits); false refuses it and changes nothing.
+    /// </summary>
+    public async Task<bool> TryAdmitAsync(string connectionId, long userId, int maxConnections)
+    {
+        var stripe = Stripe(userId);
+        await stripe.WaitAsync();
+        try
+        {
+            if (!await cluster.GetGrain<IPresenceGrain>(userId).TryConnectAsync(FrontDoorId, connectionId, maxConnections))
+            {
+                return false;
+            }
+
+            lock (gate)
+            {
+                if (!users.TryGetValue(userId, out var entry))
+                {
+                    users[userId] = entry = new Entry();
+                }
+
+                entry.Connections.Add(connectionId);
+                entry.LastActivity = time.GetUtcNow();
+                entry.Idle = false;
+            }
+
+            return true;
         }
         finally
         {
@@ -49,6 +87,14 @@ public sealed partial class PresenceTracker(IClusterClient cluster, IOptions<Pre
         finally
         {
             stripe.Release();
+        }
+    }
+
+    private bool Tracks(string connectionId, long userId)
+    {
+        lock (gate)
+        {
+            return users.TryGetValue(userId, out var entry) && entry.Connections.Contains(connectionId);
         }
     }
 

@@ -16,8 +16,10 @@ namespace Chaos.Api.Telemetry;
 public sealed class GatewayMetrics
 {
     private readonly Counter<long> deliveries;
+    private readonly Counter<long> slowConsumers;
     private readonly Histogram<double> fanoutLag;
     private readonly TimeProvider time;
+    private long slowConsumersClosed;
 
     public GatewayMetrics(IMeterFactory meters, IServiceProvider services, TimeProvider time)
     {
@@ -28,12 +30,23 @@ public sealed class GatewayMetrics
         // Resolved when observed: the fan-out itself depends on these metrics.
         meter.CreateObservableUpDownCounter("chaos.gateway.connections", () => services.GetService<GatewayConnectionRegistry>()?.Count ?? 0, "{connection}", "Gateway connections open on this front door.");
         deliveries = meter.CreateCounter<long>("chaos.gateway.deliveries", "{event}", "Stream events delivered to this front door's connections, by event.");
+        slowConsumers = meter.CreateCounter<long>("chaos.gateway.slow_consumers", "{connection}", "Gateway connections closed because they did not read what they were sent.");
         fanoutLag = meter.CreateHistogram<double>(
             "chaos.fanout.lag",
             "ms",
             "From a message's acceptance by its channel to its delivery by this front door.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] });
+    }
+
+    /// <summary>Connections closed as slow consumers on this front door (also a metric).</summary>
+    public long SlowConsumersClosed => Interlocked.Read(ref slowConsumersClosed);
+
+    /// <summary>A connection was closed with <c>slow_consumer</c>.</summary>
+    public void SlowConsumerClosed()
+    {
+        Interlocked.Increment(ref slowConsumersClosed);
+        slowConsumers.Add(1);
     }
 
     /// <summary>

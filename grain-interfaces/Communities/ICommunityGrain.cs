@@ -54,7 +54,8 @@ public interface ICommunityGrain : IGrainWithIntegerKey
 
     Task<IReadOnlyList<Ban>> GetBansAsync(long actorId, long? after, int limit);
 
-    Task<Invite> CreateInviteAsync(long actorId, int maxUses, int maxAgeSeconds);
+    /// <summary>Creates an invite under <paramref name="code"/>, which the front door generates (docs/architecture.md#cheap-checks-before-grains).</summary>
+    Task<Invite> CreateInviteAsync(long actorId, int maxUses, int maxAgeSeconds, string code);
 
     Task<IReadOnlyList<Invite>> GetInvitesAsync(long actorId);
 

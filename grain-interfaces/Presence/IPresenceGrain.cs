@@ -11,6 +11,12 @@ public interface IPresenceGrain : IGrainWithIntegerKey
 {
     Task ConnectAsync(string frontDoorId, string connectionId);
 
+    /// <summary>
+    /// Counts the connection only if the user holds fewer than <paramref name="maxConnections"/> on all live front doors;
+    /// false refuses it (docs/architecture.md#connection-limits).
+    /// </summary>
+    Task<bool> TryConnectAsync(string frontDoorId, string connectionId, int maxConnections);
+
     Task DisconnectAsync(string frontDoorId, string connectionId);
 
     /// <summary>The lease: the whole set of this user's connections on one front door and its latest activity; true while idle.</summary>

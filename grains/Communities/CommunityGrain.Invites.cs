@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Chaos.Errors;
 using Chaos.Gateway;
 using Chaos.Hosting;
@@ -9,11 +8,11 @@ namespace Chaos.Communities;
 /// <summary>The community's invites: create, list, revoke, preview, and joining through one.</summary>
 internal sealed partial class CommunityGrain
 {
-    private const string InviteAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
-    public async Task<Invite> CreateInviteAsync(long actorId, int maxUses, int maxAgeSeconds)
+    public async Task<Invite> CreateInviteAsync(long actorId, int maxUses, int maxAgeSeconds, string code)
     {
         EnsureExists();
+        // The front door makes the code (random characters and a tag only it can compute: docs/architecture.md#cheap-checks-before-grains).
+        ChaosException.ThrowIfInvalid("code", InviteKey.IsWellFormed(code) ? null : $"An invite code is {InviteKey.CodeLength} characters of [A-Za-z0-9].");
         await RequirePermissionAsync(actorId, P.CreateInvites);
         if (maxUses is < 0 or > CommunityRules.MaxInviteUses)
         {
@@ -25,6 +24,11 @@ internal sealed partial class CommunityGrain
             throw ChaosException.Validation("maxAgeSeconds", $"maxAgeSeconds is 0 (never expires) to {CommunityRules.MaxInviteAgeSeconds}.");
         }
 
+        if (S.Invites.Find(i => i.Code == code) is { } retried)
+        {
+            return retried;
+        }
+
         var now = time.GetUtcNow();
         S.Invites.RemoveAll(i => !IsUsable(i, now));
         if (S.Invites.Count >= CommunityRules.MaxInvites)
@@ -32,8 +36,14 @@ internal sealed partial class CommunityGrain
             throw ChaosException.Validation("maxUses", $"A community has at most {CommunityRules.MaxInvites} active invites.");
         }
 
-        var invite = new Invite(RandomNumberGenerator.GetString(InviteAlphabet, InviteKey.CodeLength), CommunityId, actorId, maxUses, 0, maxAgeSeconds == 0 ? null : now.AddSeconds(maxAgeSeconds), now);
-        await GrainFactory.GetGrain<IInviteGrain>(InviteKey.For(invite.Code)).SetCommunityAsync(CommunityId);
+        var invite = new Invite(code, CommunityId, actorId, maxUses, 0, maxAgeSeconds == 0 ? null : now.AddSeconds(maxAgeSeconds), now);
+        var inviteGrain = GrainFactory.GetGrain<IInviteGrain>(InviteKey.For(invite.Code));
+        if (await inviteGrain.GetCommunityIdAsync() is { } taken && taken != CommunityId)
+        {
+            throw new ChaosException(ErrorCodes.Conflict, "This invite code is taken; try again.");
+        }
+
+        await inviteGrain.SetCommunityAsync(CommunityId);
         S.Invites.Add(invite);
         await CommitAsync(
             new(actorId, "invite.create", null, new() { ["code"] = new(null, invite.Code), ["maxUses"] = new(null, Str(maxUses)), ["maxAgeSeconds"] = new(null, Str(maxAgeSeconds)) }),

@@ -81,6 +81,19 @@ internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceM
         await ChangedAsync();
     }
 
+    public async Task<bool> TryConnectAsync(string frontDoorId, string connectionId, int maxConnections)
+    {
+        var now = time.GetUtcNow();
+        var known = frontDoors.TryGetValue(frontDoorId, out var lease) && lease.Connections.Contains(connectionId);
+        if (!known && frontDoors.Values.Where(l => l.ExpiresAt > now).Sum(l => l.Connections.Count) >= maxConnections)
+        {
+            return false;
+        }
+
+        await ConnectAsync(frontDoorId, connectionId);
+        return true;
+    }
+
     public async Task DisconnectAsync(string frontDoorId, string connectionId)
     {
         if (frontDoors.TryGetValue(frontDoorId, out var lease) && lease.Connections.Remove(connectionId) && lease.Connections.Count == 0)

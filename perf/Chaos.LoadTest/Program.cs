@@ -96,4 +96,14 @@ var searchReaders = Int("--readers", "Concurrent searchers (closed loop).", 4);
 Add(new Command("search", "Search latency (GET /communities/{id}/messages/search) on a community of N bulk-inserted messages: rare, common, two-word, prefix and non-Latin queries."),
     (p, h, r) => SearchScenario.RunAsync(h, r, p.GetValue(searchDatabase)!, p.GetValue(searchMessages), p.GetValue(searchChannels), p.GetValue(searchReaders)), searchDatabase, searchMessages, searchChannels, searchReaders);
 
+var hostileMembers = Int("--members", "Real members of the busy channel, each with a gateway connection.", 50);
+var hostileSenders = Int("--senders", "Members that send (over their gateway).", 5);
+var hostileRate = Rate("--rate", "Total messages per second over all senders.", 100);
+var slowSockets = Int("--slow-sockets", "Gateway connections that complete the handshake and never read (ten per user).", 200);
+var floodLanes = Int("--flood-lanes", "Concurrent loops posting logins with random usernames.", 16);
+var reconnectors = Int("--reconnectors", "Users that connect, wait for Ready and disconnect in a loop.", 20);
+Add(new Command("hostile", "Members chat while logins with random usernames, guessed tokens and invites, non-reading sockets and a reconnect storm hit the edge: real logins, lost/duplicated/out-of-order by seq, slow consumers closed, server memory."),
+    (p, h, r) => HostileScenario.RunAsync(h, r, p.GetValue(hostileMembers), p.GetValue(hostileSenders), p.GetValue(hostileRate), p.GetValue(slowSockets), p.GetValue(floodLanes), p.GetValue(reconnectors)),
+    hostileMembers, hostileSenders, hostileRate, slowSockets, floodLanes, reconnectors);
+
 return await root.Parse(args).InvokeAsync();

@@ -37,8 +37,8 @@ public sealed class CommunityClusterTests
             var role = await community.CreateRoleAsync(owner, new RoleChange("keeper", P.KickMembers | P.ViewAuditLog, null, 0x00FF00, true));
             var channel = await community.CreateChannelAsync(owner, "vault", ChannelType.Text, "kept", 0);
             await community.SetOverwriteAsync(owner, channel.Id, new ChannelOverwrite(communityId, OverwriteType.Role, P.None, P.SendMessages));
-            var invite = await community.CreateInviteAsync(owner, 10, 3600);
-            var spare = await community.CreateInviteAsync(owner, 0, 0);
+            var invite = await community.CreateInviteAsync(owner, 10, 3600, CommunityGrainKit.NewInviteCode());
+            var spare = await community.CreateInviteAsync(owner, 0, 0, CommunityGrainKit.NewInviteCode());
             foreach (var user in users.Take(3))
             {
                 await community.AcceptInviteAsync(user, invite.Code);

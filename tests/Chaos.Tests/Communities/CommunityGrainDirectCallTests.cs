@@ -23,7 +23,7 @@ public sealed class CommunityGrainDirectCallTests(ApiFixture fixture)
         var communityId = CommunityGrainKit.NewId();
         var community = client.GetGrain<ICommunityGrain>(communityId);
         var created = await community.CreateAsync(owner, "Guarded", null);
-        var invite = await community.CreateInviteAsync(owner, 0, 0);
+        var invite = await community.CreateInviteAsync(owner, 0, 0, CommunityGrainKit.NewInviteCode());
         foreach (var user in new[] { member, other, admin, banned })
         {
             await community.AcceptInviteAsync(user, invite.Code);
@@ -70,7 +70,7 @@ public sealed class CommunityGrainDirectCallTests(ApiFixture fixture)
         {
             (ErrorCodes.NotAMember, () => community.GetAsync(outsider)),
             (ErrorCodes.NotAMember, () => community.GetMembersAsync(outsider, null, 10)),
-            (ErrorCodes.NotAMember, () => community.CreateInviteAsync(outsider, 0, 0)),
+            (ErrorCodes.NotAMember, () => community.CreateInviteAsync(outsider, 0, 0, CommunityGrainKit.NewInviteCode())),
             (ErrorCodes.NotAMember, () => community.GetChannelAsync(outsider, channelId)),
             (ErrorCodes.NotAMember, () => community.LeaveAsync(outsider)),
             (ErrorCodes.NotAMember, () => community.GetPermissionsAsync(outsider, null)),

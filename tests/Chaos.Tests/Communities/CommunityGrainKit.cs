@@ -9,6 +9,10 @@ internal static class CommunityGrainKit
 {
     public static long NewId() => Random.Shared.NextInt64(1L << 40, long.MaxValue);
 
+    /// <summary>A well-formed invite code for direct grain calls (the front door would make a tagged one).</summary>
+    public static string NewInviteCode() =>
+        System.Security.Cryptography.RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", Chaos.Communities.InviteKey.CodeLength);
+
     /// <summary>Users must exist in the user directory for member and ban listings, exactly as registration makes them.</summary>
     public static async Task<long> RegisterAsync(IGrainFactory grains, string prefix)
     {

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Chaos.Api.Gateway;
+using Chaos.Api.Telemetry;
+using Chaos.Tests.Communities;
+using Chaos.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Chaos.Tests.Gateway;
+
+/// <summary>
+/// 200 gateway connections that complete the SignalR handshake (with stateful reconnect) and then never read again, while
+/// a channel they are in is busy: each is closed as a slow consumer once it owes more than
+/// <c>Chaos:Gateway:MaxPendingBytes</c>, the managed heap does not grow with the traffic, and a connection that does read
+/// receives every message in <c>seq</c> order (issue 11, item 5; docs/architecture.md#slow-consumers).
+/// </summary>
+public sealed class SlowConsumerTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Users = 20;
+    private const int ConnectionsPerUser = 10;
+    private const int Messages = 3000;
+
+    /// <summary>Generous on purpose (other test classes share this process); before the fix the heap kept every queued write.</summary>
+    private const long HeapGrowthBound = 256L * 1024 * 1024;
+
+    private ChaosServer? server;
+
+    private ChaosServer Server => server ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync() => server = await ChaosServer.StartAsync(null);
+
+    public async Task DisposeAsync()
+    {
+        if (server is not null)
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ConnectionsThatNeverRead_AreClosedAsSlowConsumers_AndTheHeapStaysFlat()
+    {
+        var sender = await Server.RegisterAsync();
+        var community = (await sender.CreateCommunityAsync("busy hall")).GetProperty("id").GetString()!;
+        var channel = (await sender.GetAsync($"/communities/{community}")).GetProperty("channels").EnumerateArray().First(c => c.GetProperty("type").GetString() == "text").GetProperty("id").GetString()!;
+        var members = new List<TestUser>();
+        for (var i = 0; i < Users; i++)
+        {
+            members.Add(await Server.AddMemberAsync(sender, community));
+        }
+
+        await using var reader = await GatewayClient.ConnectAsync(Server.BaseAddress, sender.AccessToken);
+        var registry = Server.Services.GetRequiredService<GatewayConnectionRegistry>();
+        var metrics = Server.Services.GetRequiredService<GatewayMetrics>();
+        var before = Heap();
+
+        // A tiny receive buffer makes TCP push back at once, so what the client does not read stays on the server's side.
+        using var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellation) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveBufferSize = 4096 };
+                await socket.ConnectAsync(context.DnsEndPoint, cancellation);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        using var invoker = new HttpMessageInvoker(handler);
+        var sockets = new List<ClientWebSocket>();
+        try
+        {
+            foreach (var member in members)
+            {
+                for (var i = 0; i < ConnectionsPerUser; i++)
+                {
+                    sockets.Add(await OpenNonReadingAsync(member.AccessToken, invoker));
+                }
+            }
+
+            await Eventually.ReturnsAsync(() => Task.FromResult(registry.Count), n => n == 1 + (Users * ConnectionsPerUser), TimeSpan.FromSeconds(60), "every connection to be set up");
+
+            var content = new string('x', 4000);
+            var sends = Enumerable.Range(0, Messages).Chunk(Messages / 8).Select(async batch =>
+            {
+                foreach (var i in batch)
+                {
+                    var response = await sender.Http.PostAsJsonAsync($"/api/v1/channels/{channel}/messages", new { content, nonce = i.ToString(CultureInfo.InvariantCulture) });
+                    response.EnsureSuccessStatusCode();
+                }
+            });
+            await Task.WhenAll(sends);
+
+            await Eventually.ReturnsAsync(() => Task.FromResult(metrics.SlowConsumersClosed), n => n >= Users * ConnectionsPerUser, TimeSpan.FromSeconds(120), "every non-reading connection to be closed as a slow consumer");
+            await Eventually.ReturnsAsync(() => Task.FromResult(registry.Count), n => n == 1, TimeSpan.FromSeconds(60), "the slow consumers to be gone");
+
+            // The connection that reads got everything, in order: nothing acknowledged was lost to it.
+            await reader.WaitForAsync("MessageCreated", m => m.GetProperty("seq").GetInt64() == Messages, TimeSpan.FromSeconds(120));
+            var seqs = reader.Payloads("MessageCreated").Where(m => m.GetProperty("channelId").GetString() == channel).Select(m => m.GetProperty("seq").GetInt64()).ToList();
+            seqs.ShouldBe(Enumerable.Range(1, Messages).Select(i => (long)i).ToList());
+
+            var after = Heap();
+            output.WriteLine($"managed heap: {before / 1048576.0:0.0} MiB before, {after / 1048576.0:0.0} MiB after {Users * ConnectionsPerUser} non-reading connections and {Messages} messages of 4,000 characters (growth {(after - before) / 1048576.0:0.0} MiB)");
+            (after - before).ShouldBeLessThan(HeapGrowthBound);
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Abort();
+                socket.Dispose();
+            }
+        }
+    }
+
+    private static long Heap() => GC.GetTotalMemory(forceFullCollection: true);
+
+    /// <summary>Negotiates stateful reconnect, opens the WebSocket, completes the JSON handshake, and then never reads again.</summary>
+    private async Task<ClientWebSocket> OpenNonReadingAsync(string accessToken, HttpMessageInvoker invoker)
+    {
+        using var negotiate = new HttpRequestMessage(HttpMethod.Post, "/gateway/negotiate?negotiateVersion=1&useStatefulReconnect=true");
+        negotiate.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        var answer = await Server.Http.SendAsync(negotiate);
+        answer.EnsureSuccessStatusCode();
+        var negotiation = await answer.Content.ReadFromJsonAsync<JsonElement>();
+        negotiation.GetProperty("useStatefulReconnect").GetBoolean().ShouldBeTrue();
+        var token = negotiation.GetProperty("connectionToken").GetString()!;
+
+        var socket = new ClientWebSocket();
+        var uri = new UriBuilder(Server.BaseAddress) { Scheme = "ws", Path = "/gateway", Query = $"id={Uri.EscapeDataString(token)}&access_token={Uri.EscapeDataString(accessToken)}" }.Uri;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await socket.ConnectAsync(uri, invoker, timeout.Token);
+        await socket.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e"), WebSocketMessageType.Text, true, timeout.Token);
+        var buffer = new byte[64];
+        var received = await socket.ReceiveAsync(buffer, timeout.Token);
+        Encoding.UTF8.GetString(buffer, 0, received.Count).ShouldStartWith("{}");
+        return socket;
+    }
+}
