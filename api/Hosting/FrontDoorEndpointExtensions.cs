@@ -1,4 +1,5 @@
 using Chaos.Api.Accounts;
+using Chaos.Api.Attachments;
 using Chaos.Api.Communities;
 using Chaos.Api.Gateway;
 using Chaos.Api.Messages;
@@ -36,6 +37,7 @@ public static partial class FrontDoorEndpointExtensions
         api.MapChaosPersonal();
         api.MapVoiceApi();
         api.MapVoiceMessagesApi();
+        api.MapAttachmentsApi();
 
         app.MapChaosGateway();
         app.MapChaosHealth();

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Chaos.Api.Attachments;
 using Chaos.Api.Auth;
 using Chaos.Api.Blobs;
 using Chaos.Api.Errors;
@@ -33,6 +34,7 @@ public static class FrontDoorServiceExtensions
         services.AddChaosOptions<FrontDoorOptions>(configuration, FrontDoorOptions.Section);
         services.AddChaosOptions<JwtOptions>(configuration, JwtOptions.Section);
         services.AddChaosOptions<BlobOptions>(configuration, BlobOptions.Section);
+        services.AddChaosOptions<AttachmentOptions>(configuration, AttachmentOptions.Section);
         var frontDoor = ChaosConfiguration.Read<FrontDoorOptions>(configuration, FrontDoorOptions.Section);
         var jwtOptions = ChaosConfiguration.Read<JwtOptions>(configuration, JwtOptions.Section);
 
@@ -117,6 +119,7 @@ public static class FrontDoorServiceExtensions
         services.AddChaosGateway();
         services.AddChaosPersonal();
         services.AddChaosVoice();
+        services.AddChaosAttachments();
         builder.AddChaosTelemetry();
         return builder;
     }
