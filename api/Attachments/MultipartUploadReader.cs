@@ -48,7 +48,7 @@ public static class MultipartUploadReader
             Directory.CreateDirectory(upload.Directory);
             while (await reader.ReadNextSectionAsync(ct) is { } section)
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                 {
                     throw Malformed("Every part needs a Content-Disposition: form-data header.");
                 }
