@@ -5,6 +5,7 @@ import { channelTitle, displayName } from '../format';
 import { channelPermissions, has } from '../permissions';
 import { MessageList } from './MessageList';
 import { Composer } from './Composer';
+import { AttachDropZone } from './AttachButton';
 
 export function ChatView({ channel, community, onBack }: { channel: Channel; community?: Community; onBack?: () => void }) {
   const service = useService();
@@ -82,6 +83,7 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
         {typers.length > 2 && 'Several people are typing…'}
       </div>
       {canSend ? (
+        <AttachDropZone channelId={channel.id} replyToId={replyTo?.id}>
         <Composer
           label={isDm ? `Message ${dmName}` : `Message #${channel.name}`}
           candidates={candidates}
@@ -101,6 +103,7 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
             setEditing(null);
           }}
         />
+        </AttachDropZone>
       ) : (
         <p className="composer muted">You do not have permission to send messages in this channel.</p>
       )}

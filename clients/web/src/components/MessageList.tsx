@@ -3,6 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Message, User } from '../api/types';
 import type { ChannelMessages } from '../store';
 import { contentParts, time } from '../format';
+import { AttachmentList } from './Attachments';
 
 export interface MessageListProps {
   label: string;
@@ -145,6 +146,7 @@ function MessageItem(props: MessageListProps & { message: Message; replyTo?: Mes
           )
         )}
       </p>
+      {!deleted && <AttachmentList attachments={m.attachments} />}
       {!deleted && (
         <div className="message-actions">
           <button type="button" onClick={() => props.onReply(m)} aria-label={`Reply to ${m.author.displayName}`}>
