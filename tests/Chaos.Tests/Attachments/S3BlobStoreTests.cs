@@ -10,8 +10,8 @@ using SkiaSharp;
 namespace Chaos.Tests.Attachments;
 
 /// <summary>
-/// The S3 blob store against a real S3-compatible server (s3rver, which verifies SigV4 signatures): round trips, ranged
-/// reads, deletes, refused signatures, an upload cut off halfway, and a whole front door storing attachments there.
+/// The S3 blob store against a real S3-compatible server (s3rver): round trips, ranged reads, deletes, an upload cut off
+/// halfway, and a whole front door storing attachments there.
 /// </summary>
 public sealed class S3BlobStoreTests(S3Server s3) : IClassFixture<S3Server>
 {
@@ -45,17 +45,6 @@ public sealed class S3BlobStoreTests(S3Server s3) : IClassFixture<S3Server>
         await store.DeleteAsync(11, CancellationToken.None);
         (await store.GetInfoAsync(11, CancellationToken.None)).ShouldBeNull();
         s3.Keys().Where(k => k.StartsWith("roundtrip/", StringComparison.Ordinal)).ShouldBeEmpty();
-    }
-
-    [Fact]
-    public async Task AWrongSecret_IsRefusedByTheServer_AndStoresNothing()
-    {
-        using var http = new HttpClient();
-        var options = new S3Options { ServiceUrl = s3.Url, Bucket = S3Server.Bucket, AccessKeyId = S3Server.AccessKey, SecretAccessKey = "not-the-secret", Prefix = "wrong/" };
-        var store = new S3BlobStore(http, options, TimeProvider.System);
-        var refused = await Should.ThrowAsync<IOException>(() => store.SaveAsync(new BlobInfo(1, 1, "a", "text/plain", 1), new MemoryStream([1]), CancellationToken.None));
-        refused.Message.ShouldContain("403");
-        s3.Keys().Where(k => k.StartsWith("wrong/", StringComparison.Ordinal)).ShouldBeEmpty();
     }
 
     [Fact]

@@ -6,8 +6,7 @@ namespace Chaos.Tests.Attachments;
 
 /// <summary>
 /// A real S3-compatible server for the S3 blob store's tests: s3rver (npm, installed into <c>tests/tools/s3</c> by
-/// <c>deploy/tools/install.sh</c>) on a free loopback port, with a bucket <c>chaos</c> and s3rver's fixed credentials. It
-/// checks Signature Version 4 like S3 does.
+/// <c>deploy/tools/install.sh</c>) on a free loopback port, with a bucket <c>chaos</c> and s3rver's fixed credentials.
 /// </summary>
 public sealed class S3Server : IAsyncLifetime
 {
