@@ -90,10 +90,16 @@ public sealed class LocalBlobStore : IBlobStore
         return JsonSerializer.Deserialize<BlobInfo>(await File.ReadAllTextAsync(meta, cancellationToken), Json);
     }
 
-    public Stream? OpenRead(long id)
+    public Task<Stream?> OpenReadAsync(long id, CancellationToken cancellationToken)
     {
-        var data = PathOf(id, "blob");
-        return File.Exists(data) ? new FileStream(data, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true) : null;
+        try
+        {
+            return Task.FromResult<Stream?>(new FileStream(PathOf(id, "blob"), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync: true));
+        }
+        catch (FileNotFoundException)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
     }
 
     public Task DeleteAsync(long id, CancellationToken cancellationToken)

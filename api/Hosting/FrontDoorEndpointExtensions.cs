@@ -1,6 +1,7 @@
 using Chaos.Api.Accounts;
 using Chaos.Api.Admin;
 using Chaos.Api.Ai;
+using Chaos.Api.Attachments;
 using Chaos.Api.Communities;
 using Chaos.Api.Gateway;
 using Chaos.Api.Messages;
@@ -42,6 +43,7 @@ public static partial class FrontDoorEndpointExtensions
         api.MapVoiceMessagesApi();
         api.MapAiApi();
         api.MapSummariesApi();
+        api.MapAttachmentsApi();
 
         app.MapChaosGateway();
         app.MapChaosHealth();

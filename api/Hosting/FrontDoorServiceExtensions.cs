@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Chaos.Api.Admin;
+using Chaos.Api.Attachments;
 using Chaos.Api.Auth;
 using Chaos.Api.Blobs;
 using Chaos.Api.Errors;
@@ -35,6 +36,7 @@ public static class FrontDoorServiceExtensions
         services.AddChaosOptions<JwtOptions>(configuration, JwtOptions.Section);
         services.AddChaosOptions<BlobOptions>(configuration, BlobOptions.Section);
         services.AddChaosOptions<Gateway.GatewayOptions>(configuration, Gateway.GatewayOptions.Section);
+        services.AddChaosOptions<AttachmentOptions>(configuration, AttachmentOptions.Section);
         var frontDoor = ChaosConfiguration.Read<FrontDoorOptions>(configuration, FrontDoorOptions.Section);
         var jwtOptions = ChaosConfiguration.Read<JwtOptions>(configuration, JwtOptions.Section);
 
@@ -127,6 +129,7 @@ public static class FrontDoorServiceExtensions
         services.AddChaosPersonal();
         services.AddChaosVoice();
         services.AddSingleton<Ai.ChannelSummarizer>();
+        services.AddChaosAttachments();
         builder.AddChaosTelemetry();
         return builder;
     }

@@ -87,7 +87,7 @@ public static class MessagesApi
         {
             // The message row is gone first, so a crash here leaves bytes nobody can reach through a message; their
             // download still needs ViewChannel (docs/architecture.md#blobs).
-            await blobs.DeleteAsync(attachment, CancellationToken.None);
+            await blobs.DeleteWithThumbnailAsync(attachment, CancellationToken.None);
         }
 
         return TypedResults.NoContent();

@@ -15,7 +15,7 @@ using P = Chaos.Permissions.Permissions;
 namespace Chaos.Api.Voice;
 
 /// <summary>
-/// <c>POST /channels/{id}/voice-messages</c> and <c>GET /attachments/{id}/{filename}</c>. Uploads stream to a temp file
+/// <c>POST /channels/{id}/voice-messages</c> (downloads are <see cref="Attachments.AttachmentsApi"/>'s). Uploads stream to a temp file
 /// under a running byte limit (never buffered whole), are checked and measured by libopus (WAV is encoded to Ogg Opus),
 /// stored in the blob store, and become a message through the channel grain's durable path.
 /// </summary>
@@ -36,7 +36,6 @@ public static partial class VoiceMessagesApi
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404);
         group.MapPost("/channels/{id}/voice-messages", UploadAsync).ProducesProblem(413).ProducesProblem(415).ProducesProblem(429)
             .WithMetadata(new RateLimitBucket(RateLimiter.MessagesBucket));
-        group.MapGet("/attachments/{id}/{filename}", DownloadAsync);
         return api;
     }
 
@@ -121,23 +120,6 @@ public static partial class VoiceMessagesApi
             File.Delete(upload);
             File.Delete(encoded);
         }
-    }
-
-    private static async Task<IResult> DownloadAsync(string id, string filename, ClaimsPrincipal user, IGrainFactory grains, IBlobStore blobs, CancellationToken ct)
-    {
-        var attachmentId = RouteIds.Parse(id, "id");
-        var info = await blobs.GetInfoAsync(attachmentId, ct);
-        if (info is null || !string.Equals(info.Filename, filename, StringComparison.Ordinal))
-        {
-            throw ChaosException.NotFound("attachment");
-        }
-
-        var me = user.UserId();
-        var communityId = await GrainCalls.RetryAsync(grains.GetGrain<IChannelGrain>(info.ChannelId).GetCommunityIdAsync, idempotent: true, ct)
-            ?? throw ChaosException.NotFound("attachment");
-        Require(await GrainCalls.RetryAsync(() => grains.GetGrain<ICommunityGrain>(communityId).GetPermissionsAsync(me, info.ChannelId), idempotent: true, ct), P.ViewChannel);
-        var stream = blobs.OpenRead(attachmentId) ?? throw ChaosException.NotFound("attachment");
-        return TypedResults.File(stream, info.ContentType, info.Filename, enableRangeProcessing: true);
     }
 
     /// <summary>True for WAV, false for Ogg; anything else is unsupported_media.</summary>

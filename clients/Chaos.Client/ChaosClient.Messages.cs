@@ -29,18 +29,33 @@ public sealed partial class ChaosClient
         SendAsync(HttpMethod.Put, $"channels/{Id(channelId)}/read-state", new { lastReadMessageId }, cancellation);
 
     /// <summary>Uploads a file as a message with one attachment (multipart, AttachFiles).</summary>
-    public Task<Message> UploadAttachmentAsync(string channelId, Func<Stream> open, string filename, string contentType, string? content = null, CancellationToken cancellation = default)
+    public Task<Message> UploadAttachmentAsync(string channelId, Func<Stream> open, string filename, string contentType, string? content = null, CancellationToken cancellation = default) =>
+        SendAttachmentsAsync(channelId, [new FileUpload(filename, open, contentType)], content, cancellation: cancellation);
+
+    /// <summary>
+    /// Sends a message with 1–10 files (each at most 25 MiB, together at most 50 MiB) and optional text, streamed as
+    /// <c>multipart/form-data</c> (docs/api.md#attachments). With a <paramref name="nonce"/>, a retry answers the original
+    /// message instead of a duplicate.
+    /// </summary>
+    public Task<Message> SendAttachmentsAsync(string channelId, IReadOnlyList<FileUpload> files, string? content = null, string? nonce = null, string? replyToId = null, CancellationToken cancellation = default)
     {
-        ArgumentNullException.ThrowIfNull(open);
+        ArgumentNullException.ThrowIfNull(files);
         return SendContentAsync<Message>(HttpMethod.Post, $"channels/{Id(channelId)}/attachments", () =>
         {
             var form = new MultipartFormDataContent();
-            var file = new StreamContent(open());
-            file.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-            form.Add(file, "file", filename);
-            if (content is not null)
+            foreach (var upload in files)
             {
-                form.Add(new StringContent(content), "content");
+                var file = new StreamContent(upload.Open());
+                file.Headers.ContentType = new MediaTypeHeaderValue(upload.ContentType);
+                form.Add(file, "files", upload.Filename);
+            }
+
+            foreach (var (name, value) in new[] { ("content", content), ("nonce", nonce), ("replyToId", replyToId) })
+            {
+                if (value is not null)
+                {
+                    form.Add(new StringContent(value), name);
+                }
             }
 
             return form;

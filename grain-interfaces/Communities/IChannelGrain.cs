@@ -31,6 +31,21 @@ public interface IChannelGrain : IGrainWithIntegerKey
     [AlwaysInterleave]
     Task<Message> SendVoiceMessageAsync(long authorId, Attachment attachment);
 
+    /// <summary>
+    /// A message with 1–10 uploaded files whose bytes are already in the blob store (needs SendMessages and AttachFiles;
+    /// <paramref name="content"/> may be empty). Ordered, durable and nonce-idempotent like a text send: a repeated nonce
+    /// answers the original message, whose attachments are then not these (docs/api.md#attachments).
+    /// </summary>
+    [AlwaysInterleave]
+    Task<Message> SendAttachmentsAsync(long authorId, string content, string? nonce, long? replyToId, IReadOnlyList<Attachment> attachments);
+
+    /// <summary>
+    /// Throws <c>missing_permission</c> (or <c>not_a_member</c>, <c>banned</c>, <c>not_found</c>) unless
+    /// <paramref name="userId"/> holds <paramref name="needed"/> here: the front door asks before it reads an upload's
+    /// body and before it serves an attachment. Works for DMs and groups too.
+    /// </summary>
+    Task RequirePermissionsAsync(long userId, Chaos.Permissions.Permissions needed);
+
     Task<Message> GetMessageAsync(long userId, long messageId);
 
     Task<IReadOnlyList<Message>> GetMessagesAsync(long userId, long? before, long? after, int limit);

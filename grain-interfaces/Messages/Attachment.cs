@@ -1,6 +1,9 @@
 namespace Chaos.Messages;
 
-/// <summary>The Attachment object (docs/api.md#attachment); voice messages carry a duration and a base64 waveform of at most 256 samples.</summary>
+/// <summary>
+/// The Attachment object (docs/api.md#attachment); voice messages carry a duration and a base64 waveform of at most 256
+/// samples, images (PNG, JPEG, GIF, WebP) their dimensions and a thumbnail of at most 256 px.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("chaos.Attachment")]
 public sealed record Attachment(
     [property: Id(0)] long Id,
@@ -9,4 +12,7 @@ public sealed record Attachment(
     [property: Id(3)] int Size,
     [property: Id(4)] string Url,
     [property: Id(5)] int? DurationMs,
-    [property: Id(6)] string? Waveform);
+    [property: Id(6)] string? Waveform,
+    [property: Id(7)] int? Width = null,
+    [property: Id(8)] int? Height = null,
+    [property: Id(9)] string? ThumbnailUrl = null);

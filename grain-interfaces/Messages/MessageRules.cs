@@ -18,6 +18,9 @@ public static partial class MessageRules
     public static readonly TimeSpan NonceWindow = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan TypingDuration = TimeSpan.FromSeconds(8);
 
+    /// <summary>docs/api.md#attachments: a message carries at most 10 uploaded files.</summary>
+    public const int MaxAttachments = 10;
+
     public static string? CheckContent(string? content)
     {
         if (content is null)

@@ -14,7 +14,7 @@ namespace Chaos.Communities;
 /// </summary>
 internal sealed partial class ChannelGrain
 {
-    private const P RecipientPermissions = P.ViewChannel | P.SendMessages | P.ReadMessageHistory | P.AddReactions;
+    private const P RecipientPermissions = P.ViewChannel | P.SendMessages | P.ReadMessageHistory | P.AddReactions | P.AttachFiles;
 
     private bool IsPrivate => state.State.Type is ChannelType.Dm or ChannelType.Group;
 

@@ -58,10 +58,13 @@ internal sealed partial class ChannelGrain
         return await result;
     }
 
-    /// <summary>The checks of a text send; answers the send's completion once it is queued (or the original of a repeated nonce).</summary>
-    private async Task<Task<Message>> AdmitAsync(AdmissionTurn turn, long authorId, string content, string? nonce, long? replyToId)
+    /// <summary>
+    /// The checks of a text send (or one with uploaded files); answers the send's completion once it is queued (or the
+    /// original of a repeated nonce).
+    /// </summary>
+    private async Task<Task<Message>> AdmitAsync(AdmissionTurn turn, long authorId, string content, string? nonce, long? replyToId, IReadOnlyList<Attachment>? attachments, P needed)
     {
-        await RequireAsync(authorId, P.ViewChannel | P.SendMessages);
+        await RequireAsync(authorId, needed);
         if (nonce is not null)
         {
             if (sending.TryGetValue((authorId, nonce), out var inFlight))
@@ -81,7 +84,7 @@ internal sealed partial class ChannelGrain
         }
 
         await turn.WaitAsync();
-        return SubmitAsync(new PendingSend(authorId, content, nonce, replyToId, null));
+        return SubmitAsync(new PendingSend(authorId, content, nonce, replyToId, attachments));
     }
 
     /// <summary>Queues a checked send (synchronously, so its place in line is fixed) and completes once it is published.</summary>

@@ -89,7 +89,7 @@ internal sealed partial class ChannelGrain(
         EnsureExists();
         ChaosException.ThrowIfInvalid("content", MessageRules.CheckContent(content));
         ChaosException.ThrowIfInvalid("nonce", MessageRules.CheckNonce(nonce));
-        return InLineAsync(turn => AdmitAsync(turn, authorId, content, nonce, replyToId));
+        return InLineAsync(turn => AdmitAsync(turn, authorId, content, nonce, replyToId, null, P.ViewChannel | P.SendMessages));
     }
 
     public Task<Message> SendVoiceMessageAsync(long authorId, Attachment attachment)
@@ -102,6 +102,35 @@ internal sealed partial class ChannelGrain(
             await turn.WaitAsync();
             return SubmitAsync(new PendingSend(authorId, string.Empty, null, null, [attachment]));
         });
+    }
+
+    public Task<Message> SendAttachmentsAsync(long authorId, string content, string? nonce, long? replyToId, IReadOnlyList<Attachment> attachments)
+    {
+        ArgumentNullException.ThrowIfNull(attachments);
+        EnsureExists();
+        content ??= string.Empty;
+        if (content.Trim().Length > 0)
+        {
+            ChaosException.ThrowIfInvalid("content", MessageRules.CheckContent(content));
+        }
+        else
+        {
+            content = string.Empty;
+        }
+
+        ChaosException.ThrowIfInvalid("nonce", MessageRules.CheckNonce(nonce));
+        if (attachments.Count is 0 or > MessageRules.MaxAttachments)
+        {
+            throw ChaosException.Validation("files", $"A message carries 1–{MessageRules.MaxAttachments} files.");
+        }
+
+        return InLineAsync(turn => AdmitAsync(turn, authorId, content, nonce, replyToId, attachments, P.ViewChannel | P.SendMessages | P.AttachFiles));
+    }
+
+    public async Task RequirePermissionsAsync(long userId, P needed)
+    {
+        EnsureExists();
+        await RequireAsync(userId, needed);
     }
 
     public async Task<Message> GetMessageAsync(long userId, long messageId)

@@ -155,7 +155,7 @@ public sealed class VoiceMessageTests(ApiFixture fixture, ITestOutputHelper outp
 
         await Problem.ExpectAsync(await room.Members[0].Http.GetAsync(url), 404, "not_found");
         (await blobs.GetInfoAsync(attachmentId, CancellationToken.None)).ShouldBeNull();
-        blobs.OpenRead(attachmentId).ShouldBeNull("the bytes are gone, not merely hidden");
+        (await blobs.OpenReadAsync(attachmentId, CancellationToken.None)).ShouldBeNull("the bytes are gone, not merely hidden");
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public sealed class VoiceMessageTests(ApiFixture fixture, ITestOutputHelper outp
         await store.SaveAsync(info, new MemoryStream([1, 2, 3]), CancellationToken.None);
 
         await Should.ThrowAsync<IOException>(() => store.SaveAsync(info, new MemoryStream([9, 9, 9]), CancellationToken.None));
-        await using (var read = store.OpenRead(7)!)
+        await using (var read = (await store.OpenReadAsync(7, CancellationToken.None))!)
         {
             var bytes = new byte[3];
             await read.ReadExactlyAsync(bytes);

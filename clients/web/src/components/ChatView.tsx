@@ -11,6 +11,7 @@ import { NotificationMenu } from './NotificationMenu';
 import { PinnedMessages } from './PinnedMessages';
 import { SearchPanel } from './SearchPanel';
 import { navigate } from '../router';
+import { AttachDropZone } from './AttachButton';
 
 export function ChatView({ channel, community, onBack }: { channel: Channel; community?: Community; onBack?: () => void }) {
   const service = useService();
@@ -114,6 +115,7 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
         {typers.length > 2 && 'Several people are typing…'}
       </div>
       {canSend ? (
+        <AttachDropZone channelId={channel.id} replyToId={replyTo?.id}>
         <Composer
           label={isDm ? `Message ${dmName}` : `Message #${channel.name}`}
           candidates={candidates}
@@ -133,6 +135,7 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
             setEditing(null);
           }}
         />
+        </AttachDropZone>
       ) : (
         <p className="composer muted">You do not have permission to send messages in this channel.</p>
       )}

@@ -6,6 +6,7 @@ import { contentParts, time } from '../format';
 import { VoiceMessagePlayer, isVoiceMessage } from '../voice/VoiceMessagePlayer';
 import { isPinned } from '../notifications';
 import { Reactions } from './Reactions';
+import { AttachmentList } from './Attachments';
 
 export interface MessageListProps {
   label: string;
@@ -168,6 +169,7 @@ function MessageItem(props: MessageListProps & { message: Message; replyTo?: Mes
       {!deleted && props.onReact && (
         <Reactions message={m} canAdd={props.canAddReactions ?? true} onToggle={(emoji, add) => props.onReact!(m, emoji, add)} />
       )}
+      {!deleted && <AttachmentList attachments={m.attachments} />}
       {!deleted && (
         <div className="message-actions">
           <button type="button" onClick={() => props.onReply(m)} aria-label={`Reply to ${m.author.displayName}`}>
