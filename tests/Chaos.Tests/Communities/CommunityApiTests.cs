@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Chaos.Communities;
 using Chaos.Tests.Infrastructure;
 using P = Chaos.Permissions.Permissions;
 
@@ -39,7 +40,7 @@ public sealed class CommunityApiTests(ApiFixture fixture)
         everyone.Str("id").ShouldBe(id);
         everyone.Str("name").ShouldBe("@everyone");
         everyone.Str("permissions").ShouldBe(CommunityTestApi.Bits(
-            P.ViewChannel | P.SendMessages | P.ReadMessageHistory | P.CreateInvites | P.AttachFiles | P.Connect | P.Speak | P.SendVoiceMessages));
+            P.ViewChannel | P.SendMessages | P.ReadMessageHistory | P.CreateInvites | P.AttachFiles | P.Connect | P.Speak | P.SendVoiceMessages | P.AddReactions));
         everyone.GetProperty("position").GetInt32().ShouldBe(0);
         everyone.GetProperty("color").GetInt32().ShouldBe(0);
         everyone.GetProperty("mentionable").GetBoolean().ShouldBeFalse();
@@ -318,7 +319,7 @@ public sealed class CommunityApiTests(ApiFixture fixture)
         }
 
         var code = invite.Str("code");
-        code.Length.ShouldBe(10);
+        code.Length.ShouldBe(InviteKey.CodeLength);
         code.ShouldAllBe(c => char.IsAsciiLetterOrDigit(c));
         created.Headers.Location!.ToString().ShouldBe($"/api/v1/invites/{code}");
         (invite.Str("communityId"), invite.Str("inviterId"), invite.GetProperty("maxUses").GetInt32(), invite.GetProperty("uses").GetInt32()).ShouldBe((id, owner.Id, 5, 0));
