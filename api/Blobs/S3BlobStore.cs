@@ -46,10 +46,26 @@ public sealed class S3BlobStore : IBlobStore
             hash = SigV4Signer.UnsignedPayload;
         }
 
-        using (var body = new StreamContent(content))
+        try
         {
+            using var body = new StreamContent(content);
             body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             await SendAsync(HttpMethod.Put, Key(info.Id, "blob"), body, hash, null, cancellationToken);
+        }
+        catch
+        {
+            // A real S3 never stores a PUT cut off before its Content-Length; a lenient S3-compatible server may keep the
+            // part it got. Without the metadata object the blob is unreachable either way; this removes the bytes too.
+            try
+            {
+                await DeleteObjectAsync(Key(info.Id, "blob"), CancellationToken.None);
+            }
+            catch (HttpRequestException)
+            {
+                // Best effort: the upload's own failure is what the caller needs to see.
+            }
+
+            throw;
         }
 
         var meta = JsonSerializer.SerializeToUtf8Bytes(info, Json);
