@@ -110,6 +110,8 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
 
                         if (!more)
                         {
+                            // A read aborted by the caller's cancellation can also end the stream quietly (no exception).
+                            cancellationToken.ThrowIfCancellationRequested();
                             if (!finished)
                             {
                                 outcome = "failed";
