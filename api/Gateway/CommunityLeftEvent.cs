@@ -1,6 +1,6 @@
 namespace Chaos.Api.Gateway;
 
-/// <summary>API.md <c>CommunityLeft {id, reason}</c>: the user stopped being a member; nothing of the community follows it.</summary>
+/// <summary>docs/api.md <c>CommunityLeft {id, reason}</c>: the user stopped being a member; nothing of the community follows it.</summary>
 public sealed record CommunityLeftEvent(long Id, string Reason)
 {
     public const string Name = "CommunityLeft";

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Chaos.Api.Gateway;
 
 /// <summary>
-/// Graceful shutdown of the gateway (API.md "Shutdown and moving between front doors"). When the host starts stopping
+/// Graceful shutdown of the gateway (docs/api.md `Reconnect`; docs/operations.md, graceful shutdown). When the host starts stopping
 /// (SIGTERM, or a programmatic stop) the door refuses new gateway connections and reports not ready, sends
 /// <c>Reconnect</c> to every connection, then waits — bounded by <see cref="ShutdownOptions.DrainSeconds"/> — until no
 /// send is in flight and the clients have left. Only then does SignalR close what is left and the host stop the web

@@ -78,7 +78,7 @@ public static class GatewayServiceExtensions
             o.AllowStatefulReconnects = true;
             o.Transports = HttpTransportType.WebSockets | HttpTransportType.LongPolling;
             o.ApplicationMaxBufferSize = MaxMessageBytes;
-            // No token refresh on an open connection (API.md): it closes when its access token expires and the client
+            // No token refresh on an open connection (docs/api.md): it closes when its access token expires and the client
             // reconnects with a fresh one, filling any gap by seq (docs/api.md#gateway).
             o.CloseOnAuthenticationExpiration = true;
         });

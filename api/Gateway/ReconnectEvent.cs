@@ -1,6 +1,6 @@
 namespace Chaos.Api.Gateway;
 
-/// <summary>API.md <c>Reconnect</c>: the front door is about to close this connection; reconnect (anywhere) after <c>retryAfterMs</c>.</summary>
+/// <summary>docs/api.md <c>Reconnect</c>: the front door is about to close this connection; reconnect (anywhere) after <c>retryAfterMs</c>.</summary>
 public sealed record ReconnectEvent(string Reason, int RetryAfterMs)
 {
     public const string Name = "Reconnect";

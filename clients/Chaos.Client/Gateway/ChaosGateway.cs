@@ -120,7 +120,7 @@ public sealed class ChaosGateway : IAsyncDisposable
 
     public event Action<ChannelPinsUpdated>? ChannelPinsUpdated;
 
-    /// <summary>The front door asked to move (API.md <c>Reconnect</c>); the gateway is already moving to the next front door.</summary>
+    /// <summary>The front door asked to move (docs/api.md <c>Reconnect</c>); the gateway is already moving to the next front door.</summary>
     public event Action<ReconnectRequest>? ReconnectRequested;
 
     /// <summary>The connection was lost (the exception says why); the gateway is already reconnecting.</summary>

@@ -1,7 +1,7 @@
 namespace Chaos.Client.Gateway;
 
 /// <summary>
-/// API.md <c>Reconnect</c>: the front door is about to close the connection (<c>shutdown</c>, <c>rebalance</c>). The gateway
+/// docs/api.md <c>Reconnect</c>: the front door is about to close the connection (<c>shutdown</c>, <c>rebalance</c>). The gateway
 /// lets the sends already on it finish, waits <see cref="RetryAfterMs"/> and moves to the next front door; sends made
 /// meanwhile wait for the new connection.
 /// </summary>

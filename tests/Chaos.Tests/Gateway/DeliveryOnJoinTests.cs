@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Chaos.Tests.Gateway;
 
 /// <summary>
-/// The promise of API.md "Joining, creating, and what open connections see", on two front-door processes clustered through
+/// The promise of docs/architecture.md#delivery-barrier, on two front-door processes clustered through
 /// one database: once a create, join, new group or channel grant has answered, a message sent by anyone reaches every open
 /// connection of the user on both front doors, after <c>CommunityJoined</c> (or <c>ChannelCreated</c>); leaving or a
 /// deleted community is <c>CommunityLeft</c>. Each loop is hundreds of tries with no miss allowed.

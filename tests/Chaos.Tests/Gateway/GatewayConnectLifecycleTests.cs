@@ -11,7 +11,7 @@ namespace Chaos.Tests.Gateway;
 
 /// <summary>
 /// The edges of a connection's life on its own front door: a connect that fails part way leaves nothing registered or
-/// subscribed, and a connection ends when its access token expires (API.md has no refresh on an open connection).
+/// subscribed, and a connection ends when its access token expires (docs/api.md has no refresh on an open connection).
 /// </summary>
 public sealed class GatewayConnectLifecycleTests : IAsyncLifetime
 {
