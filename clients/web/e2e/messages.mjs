@@ -187,7 +187,7 @@ try {
     await target.hover();
     await target.getByRole('button', { name: 'Pin message' }).click();
     await article(B, general, 'pin me please').getByText('pinned').waitFor();
-    await B.getByRole('button', { name: 'Pinned messages' }).click();
+    await B.getByRole('button', { name: 'Pinned messages', exact: true }).click();
     await B.getByRole('region', { name: 'Pinned messages' }).getByRole('article', { name: 'Alice: pin me please' }).waitFor();
     await shot(B, '03-pins');
     await B.getByRole('button', { name: 'Close pinned messages' }).click();
@@ -236,8 +236,8 @@ try {
   });
 
   await step('the mention is in the inbox; opening it clears the badge', async () => {
-    await B.getByRole('button', { name: 'Mentions' }).click();
-    const item = B.getByRole('region', { name: 'Mentions' }).getByRole('button', { name: /^Alice in #general: / });
+    await B.getByRole('button', { name: 'Mentions', exact: true }).click();
+    const item = B.getByRole('region', { name: 'Mentions' }).getByRole('button', { name: /^Alice in #general in Message Club: / });
     await item.waitFor();
     await shot(B, '09-mentions-inbox');
     await item.click();
