@@ -127,10 +127,20 @@ async function setCommunityLevel(page, label) {
   const toggle = page.getByRole('button', { name: `Notification settings for ${community.name}` });
   const menu = page.getByRole('group', { name: `Notifications for ${community.name}` });
   if (!(await menu.isVisible())) await toggle.click();
-  await menu.getByLabel(label).check();
-  await menu.getByLabel(label).waitFor();
+  // The radio is controlled: it shows checked once the server has saved the setting, not on the click itself.
+  const radio = menu.getByLabel(label);
+  await radio.click();
+  await until(() => radio.isChecked(), `"${label}" saved`);
   await toggle.click();
   await menu.waitFor({ state: 'detached' });
+}
+/** Waits for a condition with a deadline (never a fixed sleep): polls every 100 ms for up to T. */
+async function until(condition, what) {
+  const deadline = Date.now() + T;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 async function step(name, f) {
   log(name);
