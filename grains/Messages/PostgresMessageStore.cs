@@ -295,18 +295,18 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
         return list;
     }
 
-    private static StoredMessage Read(NpgsqlDataReader reader) => new(
-        Id: reader.GetInt64(1),
-        ChannelId: reader.GetInt64(0),
-        Seq: reader.GetInt64(2),
-        AuthorId: reader.GetInt64(3),
-        Content: reader.GetString(4),
-        CreatedAt: reader.GetFieldValue<DateTimeOffset>(5),
-        EditedAt: reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
-        ReplyToId: reader.IsDBNull(7) ? null : reader.GetInt64(7),
-        Nonce: reader.IsDBNull(8) ? null : reader.GetString(8),
-        Mentions: reader.GetFieldValue<long[]>(9),
-        Flags: reader.GetInt32(10),
-        Deleted: reader.GetBoolean(11),
-        Attachments: reader.IsDBNull(12) ? null : AttachmentJson.Read(reader.GetString(12)));
+    internal static StoredMessage Read(NpgsqlDataReader reader, int offset = 0) => new(
+        Id: reader.GetInt64(offset + 1),
+        ChannelId: reader.GetInt64(offset + 0),
+        Seq: reader.GetInt64(offset + 2),
+        AuthorId: reader.GetInt64(offset + 3),
+        Content: reader.GetString(offset + 4),
+        CreatedAt: reader.GetFieldValue<DateTimeOffset>(offset + 5),
+        EditedAt: reader.IsDBNull(offset + 6) ? null : reader.GetFieldValue<DateTimeOffset>(offset + 6),
+        ReplyToId: reader.IsDBNull(offset + 7) ? null : reader.GetInt64(offset + 7),
+        Nonce: reader.IsDBNull(offset + 8) ? null : reader.GetString(offset + 8),
+        Mentions: reader.GetFieldValue<long[]>(offset + 9),
+        Flags: reader.GetInt32(offset + 10),
+        Deleted: reader.GetBoolean(offset + 11),
+        Attachments: reader.IsDBNull(offset + 12) ? null : AttachmentJson.Read(reader.GetString(offset + 12)));
 }

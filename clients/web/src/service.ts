@@ -3,7 +3,7 @@ import { Api } from './api/client';
 import { ApiError, TokenStore } from './api/http';
 import type { Channel, Community, Member, Message, Presence, ReadState, Ready, RelationshipKind } from './api/types';
 import { createChatStore, findChannel, reduce, type ChatState, type ChatStore } from './store';
-import { applyReaction, effectiveSetting, keepMine, mentionsMe, shouldNotify, type NotificationLevel, type ReactionEvent } from './notifications';
+import { applyReaction, effectiveSetting, isPinned, keepMine, mentionsMe, shouldNotify, type NotificationLevel, type ReactionEvent } from './notifications';
 
 const PAGE = 50;
 
@@ -136,7 +136,10 @@ export class ChatService {
     );
     on<ReactionEvent>('ReactionAdded', (e) => this.onReaction(e, true));
     on<ReactionEvent>('ReactionRemoved', (e) => this.onReaction(e, false));
-    on<{ channelId: string }>('ChannelPinsUpdated', (e) => this.pinListeners.forEach((l) => l(e.channelId)));
+    on<{ channelId: string }>('ChannelPinsUpdated', (e) => {
+      this.pinListeners.forEach((l) => l(e.channelId));
+      void this.refreshPinned(e.channelId);
+    });
     on<{ channelId: string; messageId: string }>('MessageDeleted', (d) => this.set(reduce.messageDeleted(this.state, d.channelId, d.messageId)));
     on<{ channelId: string; userId: string; expiresAt: string }>('TypingStarted', (t) =>
       this.set(reduce.typing(this.state, t.channelId, t.userId, new Date(t.expiresAt).getTime())),
@@ -280,6 +283,17 @@ export class ChatService {
       const items = loaded.items.map((m) => (m.id === messageId ? ({ ...m, pinned: pin } as Message) : m));
       this.set({ messages: { ...this.state.messages, [channelId]: { ...loaded, items } } });
     }
+  }
+
+  /** After ChannelPinsUpdated: marks the loaded messages of the channel from its pin list (at most 50 pins). */
+  private async refreshPinned(channelId: string) {
+    if (!this.state.messages[channelId]) return;
+    const pins = await this.api.pins(channelId).catch(() => null);
+    const loaded = this.state.messages[channelId];
+    if (!pins || !loaded) return;
+    const pinned = new Set(pins.map((m) => m.id));
+    const items = loaded.items.map((m) => (isPinned(m) === pinned.has(m.id) ? m : ({ ...m, pinned: pinned.has(m.id) } as Message)));
+    this.set({ messages: { ...this.state.messages, [channelId]: { ...loaded, items } } });
   }
 
   async loadNotificationSettings() {

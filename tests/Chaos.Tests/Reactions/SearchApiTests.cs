@@ -109,10 +109,12 @@ public sealed class SearchApiTests(ApiFixture fixture)
         await room.SendAsync(other, "@everyone from someone without MentionEveryone");
         await room.SendAsync(room.Owner, $"hidden <@{room.Member.Id}>", hidden);
         await room.SendAsync(room.Owner, $"not you <@{room.Owner.Id}>");
+        await room.SendAsync(room.Owner, $"gone <@{room.Banned.Id}>");
 
         var inbox = await room.Member.GetAsync("/users/@me/mentions");
         Ids(inbox).ShouldBe([everyone, role, direct]);
         Ids(await room.Member.GetAsync($"/users/@me/mentions?before={everyone}&limit=1")).ShouldBe([role]);
+        Ids(await room.Banned.GetAsync("/users/@me/mentions")).ShouldBeEmpty("a banned user sees no mention of a community they are banned from");
 
         await room.Owner.ExpectAsync(HttpMethod.Delete, $"/communities/{room.CommunityId}/members/{room.Member.Id}", null, HttpStatusCode.NoContent);
         Ids(await room.Member.GetAsync("/users/@me/mentions")).ShouldBeEmpty();

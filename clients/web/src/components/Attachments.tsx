@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { attachmentObjectUrl, formatSize, type Attachment } from '../api/attachments';
 import { useService } from '../context';
+import { PaperclipIcon } from './Icons';
 
 /** A message's attachments: image thumbnails inline (click opens the original), everything else as a download link. */
 export function AttachmentList({ attachments }: { attachments: readonly Attachment[] }) {
@@ -49,7 +50,7 @@ function FileAttachment({ attachment }: { attachment: Attachment }) {
   const service = useService();
   return (
     <button type="button" className="attachment-file" onClick={() => void download(service.api, attachment, false)} aria-label={`Download ${attachment.filename}`}>
-      📎 {attachment.filename} <span className="muted">({formatSize(attachment.size)})</span>
+      <PaperclipIcon /> {attachment.filename} <span className="muted">({formatSize(attachment.size)})</span>
     </button>
   );
 }

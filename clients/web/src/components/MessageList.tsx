@@ -7,6 +7,7 @@ import { VoiceMessagePlayer, isVoiceMessage } from '../voice/VoiceMessagePlayer'
 import { isPinned } from '../notifications';
 import { Reactions } from './Reactions';
 import { AttachmentList } from './Attachments';
+import { PinIcon } from './Icons';
 
 export interface MessageListProps {
   label: string;
@@ -148,7 +149,10 @@ function MessageItem(props: MessageListProps & { message: Message; replyTo?: Mes
       <header>
         <span className="author">{m.author.displayName}</span> <time dateTime={m.createdAt}>{time(m.createdAt)}</time>
         {m.editedAt && !deleted && <span className="edited"> (edited)</span>}
-        {isPinned(m) && !deleted && <span className="pinned"> 📌 pinned</span>}
+        {isPinned(m) && !deleted && <span className="pinned">
+            {' '}
+            <PinIcon /> pinned
+          </span>}
       </header>
       <p className="content">
         {deleted ? (

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useChatState, useService } from '../context';
 import type { NotificationLevel } from '../notifications';
 import { ErrorText } from './ErrorText';
+import { BellIcon } from './Icons';
 
 const levels: { value: NotificationLevel; label: string }[] = [
   { value: 'all', label: 'All messages' },
@@ -36,7 +37,7 @@ export function NotificationMenu({ targetId, name }: { targetId: string; name: s
   return (
     <div className="notification-menu">
       <button type="button" aria-label={`Notification settings for ${name}`} aria-expanded={open} onClick={() => setOpen(!open)}>
-        {muted || level === 'none' ? '🔕' : '🔔'}
+        <BellIcon off={muted || level === 'none'} />
       </button>
       {open && (
         <div className="menu" role="group" aria-label={`Notifications for ${name}`}>
