@@ -160,6 +160,39 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
         }
     }
 
+    [Fact]
+    public async Task NewDmsAndGroupsWhileAConnectionIsBeingSetUp_ReachIt()
+    {
+        var x = await RegisterAsync(First);
+        var y = await RegisterAsync(Second);
+        var z = await RegisterAsync(Second);
+        // A group needs its members to share a community (or be friends).
+        var community = await GatewayTests.CreateCommunityAsync(y);
+        await GatewayTests.JoinAsync(y, x, community);
+        await GatewayTests.JoinAsync(y, z, community);
+        const int rounds = 30;
+        for (var i = 0; i < rounds; i++)
+        {
+            // Even rounds: a new DM (with a new partner); odd rounds: a new group. Created on one front door while x's
+            // connection is being set up on either; the create returns only once that connection hears the channel.
+            var creator = i % 2 == 0 ? await RegisterAsync(i % 4 == 0 ? Second : First) : y;
+            string[] recipients = i % 2 == 0 ? [x.Id] : [x.Id, z.Id];
+            var server = i % 4 < 2 ? First : Second;
+            var connecting = GatewayClient.ConnectAsync(server.HttpAddress, x.AccessToken);
+            var response = await creator.Http.PostAsJsonAsync("/api/v1/users/@me/channels", new { recipientIds = recipients });
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            var channel = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            await using var client = await connecting;
+            await GatewayTests.SendAsync(creator, channel, $"p{i}");
+            var message = await client.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == $"p{i}", Deadline);
+            message.GetProperty("channelId").GetString().ShouldBe(channel, $"round {i}");
+            var ready = client.Payloads("Ready").Single();
+            var inReady = ready.GetProperty("dmChannels").EnumerateArray().Any(c => c.GetProperty("id").GetString() == channel);
+            var announced = client.Payloads("ChannelCreated").Count(c => c.GetProperty("id").GetString() == channel);
+            (inReady ? 0 : 1).ShouldBe(announced, $"round {i}: the channel is in Ready or announced once, never both");
+        }
+    }
+
     /// <summary>The message arrived, and a CommunityJoined of its community came before it since the community was last left.</summary>
     private static async Task HeardAfterJoinAsync(GatewayClient client, string communityId, string content, string because)
     {
