@@ -306,8 +306,9 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
                 ["Chaos:GatewayPort"] = PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Warning",
             };
-            First = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings());
-            Second = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings());
+            // A generous start deadline: on a loaded 2-core machine a process joining a cluster took more than 90 s.
+            First = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings(), TimeSpan.FromMinutes(4));
+            Second = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings(), TimeSpan.FromMinutes(4));
         }
 
         public async Task DisposeAsync()

@@ -76,7 +76,7 @@ public sealed class GracefulShutdownTests(ApiFixture fixture) : IClassFixture<Ap
             ["Chaos:Shutdown:ReconnectSpreadMilliseconds"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Chaos.Api.Gateway"] = "Information",
-        });
+        }, TimeSpan.FromMinutes(4));
         try
         {
             using var http = new HttpClient { BaseAddress = door.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
