@@ -42,6 +42,12 @@ public sealed class ConnectionInfo(string connectionId, long userId)
     /// <summary>Community streams taken before the snapshot (so no change in between is missed), given back once set up.</summary>
     public List<long> Preheld { get; } = [];
 
+    /// <summary>
+    /// Changes from the user's own stream (a new DM or group, a removal from a group) that arrived while the connection was
+    /// being set up; applied right after its <c>Ready</c>, before it settles (<see cref="GatewayAccess.ForUserAsync"/>).
+    /// </summary>
+    public List<Func<ConnectionInfo, Task>> Deferred { get; } = [];
+
     /// <summary>Streams beyond communities and channels (friends' presence, DMs, voice), as (namespace, key).</summary>
     public HashSet<(string Namespace, long Key)> ExtraStreams { get; } = [];
 }

@@ -126,6 +126,7 @@ public sealed partial class GatewayAccess(
 
             await ReleasePreheldAsync(connection);
             connection.Ready = true;
+            await RunDeferredAsync(connection);
         }
         finally
         {
@@ -141,6 +142,60 @@ public sealed partial class GatewayAccess(
             pending.TryRemove(connectionId, out _);
             connection.Settled.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// Applies a change from the user's own stream (a new DM or group, a removal from a group) to each of their connections
+    /// on this front door, under the connection's lock: at once to a connection that is set up; to one still being set up
+    /// (listed from <see cref="BeginAsync"/> on, when it already listens to the user stream) right after its <c>Ready</c>,
+    /// before it settles. So a snapshot read before the change never leaves the connection without it, and the delivery
+    /// barrier, which waits for connections to settle, covers it (docs/architecture.md#access-re-evaluation).
+    /// </summary>
+    public async Task ForUserAsync(long userId, Func<ConnectionInfo, Task> apply)
+    {
+        var connections = registry.OfUser(userId).Concat(pending.Values.Where(c => c.UserId == userId)).Distinct().ToList();
+        foreach (var connection in connections)
+        {
+            await connection.Sync.WaitAsync();
+            try
+            {
+                if (connection.Closed)
+                {
+                    continue;
+                }
+
+                if (!connection.Ready)
+                {
+                    connection.Deferred.Add(apply);
+                    continue;
+                }
+
+                await apply(connection);
+            }
+            finally
+            {
+                connection.Sync.Release();
+            }
+        }
+    }
+
+    /// <summary>Runs what <see cref="ForUserAsync"/> kept for a connection being set up; the caller holds its lock.</summary>
+    private async Task RunDeferredAsync(ConnectionInfo connection)
+    {
+        foreach (var apply in connection.Deferred)
+        {
+            try
+            {
+                await apply(connection);
+            }
+            catch (Exception exception)
+            {
+                // As on a set-up connection, where the dispatcher logs it: the connection itself is fine.
+                LogDeferredFailed(logger, exception, connection.ConnectionId);
+            }
+        }
+
+        connection.Deferred.Clear();
     }
 
     /// <summary>
@@ -488,6 +543,9 @@ public sealed partial class GatewayAccess(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Re-evaluating access of connection {ConnectionId} to community {CommunityId} failed (attempt {Attempt}); access dropped until a retry succeeds")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception, string connectionId, long communityId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Applying a change of its user's stream to connection {ConnectionId} after its Ready failed")]
+    private static partial void LogDeferredFailed(ILogger logger, Exception exception, string connectionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropping access of connection {ConnectionId} to community {CommunityId} failed")]
     private static partial void LogDropFailed(ILogger logger, Exception exception, string connectionId, long communityId);

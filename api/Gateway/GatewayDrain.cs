@@ -5,29 +5,29 @@ using Microsoft.Extensions.Options;
 namespace Chaos.Api.Gateway;
 
 /// <summary>
-/// Graceful shutdown of the gateway (docs/api.md `Reconnect`; docs/operations.md, graceful shutdown). When the host starts stopping
-/// (SIGTERM, or a programmatic stop) the door refuses new gateway connections and reports not ready, sends
-/// <c>Reconnect</c> to every connection, then waits — bounded by <see cref="ShutdownOptions.DrainSeconds"/> — until no
-/// send is in flight and the clients have left. Only then does SignalR close what is left and the host stop the web
-/// server and the silo, whose grains move to the other silos.
+/// Graceful shutdown of the gateway (docs/api.md `Reconnect`; docs/operations.md, graceful shutdown). When the door starts
+/// leaving it refuses new gateway connections and reports not ready, sends <c>Reconnect</c> to every connection, then
+/// waits — bounded by <see cref="ShutdownOptions.DrainSeconds"/> — until no send is in flight and the clients have left.
+/// Only then does SignalR close what is left and the host stop the web server and the silo, whose grains move to the
+/// other silos.
 /// <para>
-/// The drain runs inside <c>ApplicationStopping</c>, because SIGTERM signals that token before the host stops any
-/// service and SignalR closes every connection from its own <c>ApplicationStopping</c> callback. Callbacks run last
-/// registered first, and this one is registered when the host has started, after SignalR's.
+/// Nothing blocks a thread for it. SignalR closes every connection from its <c>ApplicationStopping</c> callback, so the
+/// drain must end before that token fires: a host stop runs it in <see cref="StoppingAsync"/>, which the host awaits
+/// before it signals <c>ApplicationStopping</c>; a signal (SIGTERM, SIGINT) runs it in <see cref="DrainingHostLifetime"/>,
+/// which stops the application only once it is done.
 /// </para>
 /// </summary>
 public sealed partial class GatewayDrain(
     IHubContext<GatewayHub> hub,
     GatewayConnectionRegistry registry,
-    IHostApplicationLifetime lifetime,
     IOptions<ShutdownOptions> options,
-    ILogger<GatewayDrain> logger) : IHostedService
+    ILogger<GatewayDrain> logger) : IHostedLifecycleService
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
     private readonly Lock gate = new();
     private int inFlight;
     private volatile bool draining;
-    private CancellationTokenRegistration registration;
+    private Task? drain;
 
     /// <summary>True from the moment the door started leaving: no new gateway connections, not ready.</summary>
     public bool IsDraining => draining;
@@ -44,17 +44,18 @@ public sealed partial class GatewayDrain(
         }
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        registration = lifetime.ApplicationStopping.Register(() => DrainAsync().GetAwaiter().GetResult());
-        return Task.CompletedTask;
-    }
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        registration.Dispose();
-        return Task.CompletedTask;
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>A host stop drains before <c>ApplicationStopping</c> fires (a signal has drained already: this waits for it).</summary>
+    public Task StoppingAsync(CancellationToken cancellationToken) => DrainAsync().WaitAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Counts a send from its arrival until its acknowledgement is handed to SignalR.</summary>
     public async ValueTask<object?> TrackAsync(Func<ValueTask<object?>> send)
@@ -86,19 +87,24 @@ public sealed partial class GatewayDrain(
         }
     }
 
-    /// <summary>Runs the drain once; later calls (a second signal) return at once.</summary>
-    public async Task DrainAsync()
+    /// <summary>Runs the drain once; later calls (a second signal, the host stop after a signal) get the same drain.</summary>
+    public Task DrainAsync()
     {
         lock (gate)
         {
-            if (draining)
+            if (!draining)
             {
-                return;
+                draining = true;
+                drain = Task.Run(RunDrainAsync);
             }
 
-            draining = true;
+            // Abandoned (a crash): nothing to wait for.
+            return drain ?? Task.CompletedTask;
         }
+    }
 
+    private async Task RunDrainAsync()
+    {
         var settings = options.Value;
         var clock = Stopwatch.StartNew();
         var ids = registry.ConnectionIds();

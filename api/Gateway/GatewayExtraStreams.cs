@@ -34,6 +34,39 @@ public sealed class GatewayExtraStreams(GatewayConnectionRegistry registry, Gate
         }
     }
 
+    /// <summary>
+    /// Adds a stream to a connection whose lock the caller holds (<see cref="GatewayAccess.ForUserAsync"/>): subscribed, then
+    /// <paramref name="announce"/>, then its group, so the announcement comes before anything of the stream. False, with
+    /// nothing announced, when the connection has the stream already (its <c>Ready</c> had it).
+    /// </summary>
+    public async Task<bool> AddHeldAsync(ConnectionInfo connection, string ns, long key, Func<Task> announce)
+    {
+        if (connection.Closed || connection.ExtraStreams.Contains((ns, key)))
+        {
+            return false;
+        }
+
+        await subscriptions.AcquireAsync(ns, key);
+        connection.ExtraStreams.Add((ns, key));
+        await announce();
+        await hub.Groups.AddToGroupAsync(connection.ConnectionId, GatewayGroups.For(ns, key));
+        return true;
+    }
+
+    /// <summary>Removes a stream from a connection whose lock the caller holds, then announces it; false when it had none.</summary>
+    public async Task<bool> RemoveHeldAsync(ConnectionInfo connection, string ns, long key, Func<Task> announce)
+    {
+        if (!connection.ExtraStreams.Remove((ns, key)))
+        {
+            return false;
+        }
+
+        await hub.Groups.RemoveFromGroupAsync(connection.ConnectionId, GatewayGroups.For(ns, key));
+        await subscriptions.ReleaseAsync(ns, key);
+        await announce();
+        return true;
+    }
+
     /// <summary>Removes a stream added with <see cref="AddAsync"/>.</summary>
     public async Task RemoveAsync(string connectionId, string ns, long key)
     {

@@ -40,6 +40,8 @@ public static class GatewayServiceExtensions
         services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = TimeSpan.FromSeconds(shutdown.Value.TimeoutSeconds));
         services.AddSingleton<GatewayDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<GatewayDrain>());
+        // In place of the console lifetime: a signal drains before the application stops (docs/operations.md#graceful-shutdown).
+        services.AddSingleton<IHostLifetime, DrainingHostLifetime>();
         services.AddHealthChecks().AddCheck<DrainingHealthCheck>("draining", tags: [ChaosHealthExtensions.ReadyTag]);
         services.AddSignalR(o =>
             {

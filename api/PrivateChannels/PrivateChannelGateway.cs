@@ -15,7 +15,7 @@ namespace Chaos.Api.PrivateChannels;
 /// </summary>
 public sealed class PrivateChannelGateway(
     IClusterClient cluster,
-    GatewayConnectionRegistry connections,
+    GatewayAccess access,
     GatewayExtraStreams streams,
     IHubContext<GatewayHub> hub) : IReadyContributor, IGatewayEventHandler
 {
@@ -45,21 +45,22 @@ public sealed class PrivateChannelGateway(
         switch (evt.Payload)
         {
             case PrivateChannelAdded { Channel: var channel } when ns == ChaosProviders.UserNamespace:
-                foreach (var connectionId in connections.ConnectionsOf(key))
-                {
-                    // Subscribe first, then announce: nothing sent in the channel after this is missed.
-                    await streams.AddAsync(connectionId, ChaosProviders.ChannelNamespace, channel.Id);
-                    await hub.Clients.Client(connectionId).SendAsync(GatewayEvents.ChannelCreated, channel);
-                }
-
+                // Every connection of the user, a connection still being set up included (right after its Ready): the create
+                // returns only once all of them hear the channel (docs/architecture.md#delivery-barrier).
+                await access.ForUserAsync(key, connection => streams.AddHeldAsync(
+                    connection,
+                    ChaosProviders.ChannelNamespace,
+                    channel.Id,
+                    () => hub.Clients.Client(connection.ConnectionId).SendAsync(GatewayEvents.ChannelCreated, channel)));
                 return true;
             case RecipientRemoved removed:
-                foreach (var connectionId in connections.ConnectionsOf(removed.UserId))
-                {
-                    await streams.RemoveAsync(connectionId, ChaosProviders.ChannelNamespace, removed.ChannelId);
-                    await hub.Clients.Client(connectionId).SendAsync(GatewayEvents.ChannelDeleted, new PrivateChannelDeleted(removed.ChannelId, null));
-                }
-
+                // Published on the channel's stream (delivery stops before anything said afterwards) and on the user's (a
+                // connection being set up hears it too); whichever comes second finds nothing left to remove.
+                await access.ForUserAsync(removed.UserId, connection => streams.RemoveHeldAsync(
+                    connection,
+                    ChaosProviders.ChannelNamespace,
+                    removed.ChannelId,
+                    () => hub.Clients.Client(connection.ConnectionId).SendAsync(GatewayEvents.ChannelDeleted, new PrivateChannelDeleted(removed.ChannelId, null))));
                 return true;
             default:
                 return false;

@@ -12,8 +12,8 @@ public static class PrivateChannelRules
     public const int MaxGroupSize = MaxGroupRecipients + 1;
 
     /// <summary>
-    /// Group DMs one user may be in, whoever created them (docs/api.md#limits). Checked before a group is created or someone
-    /// is added; two concurrent additions may pass it by one each.
+    /// Group DMs one user may be in, whoever created them (docs/api.md#limits). Checked and taken in one step when a group
+    /// is created or someone is added, so concurrent additions never pass it.
     /// </summary>
     public const int MaxGroupsPerUser = 100;
 

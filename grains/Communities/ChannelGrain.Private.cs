@@ -47,15 +47,27 @@ internal sealed partial class ChannelGrain
                 await EnsureMayAddAsync(ownerId, ownerCommunities, recipient);
             }
 
-            foreach (var recipient in recipients)
-            {
-                await EnsureGroupRoomAsync(recipient, recipient == ownerId);
-            }
+            // Taken before the state is written: the cap check and the rows are one step (docs/api.md#limits).
+            await TakeGroupRoomAsync(recipients, ownerId);
         }
 
         state.State = new ChannelState { Type = type, OwnerId = ownerId, Recipients = recipients };
-        await state.WriteStateAsync();
-        await privateChannelStore.AddRecipientsAsync(ChannelId, recipients, type == ChannelType.Group);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State = new ChannelState();
+            await GiveBackRoomAsync(type == ChannelType.Group ? recipients : []);
+            throw;
+        }
+
+        if (type != ChannelType.Group)
+        {
+            await privateChannelStore.AddRecipientsAsync(ChannelId, recipients, group: false);
+        }
+
         var view = View();
         foreach (var recipient in recipients)
         {
@@ -91,10 +103,19 @@ internal sealed partial class ChannelGrain
         }
 
         await EnsureMayAddAsync(actorId, await GrainFactory.GetGrain<IUserGrain>(actorId).GetCommunityIdsAsync(), userId);
-        await EnsureGroupRoomAsync(userId, self: false);
+        await TakeGroupRoomAsync([userId], actorId);
         state.State.Recipients.Add(userId);
-        await state.WriteStateAsync();
-        await privateChannelStore.AddRecipientsAsync(ChannelId, [userId], group: true);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State.Recipients.Remove(userId);
+            await GiveBackRoomAsync([userId]);
+            throw;
+        }
+
         var view = View();
         await PublishAsync(GatewayEvents.ChannelUpdated, view, null);
         await UserStream(userId).OnNextAsync(GatewayEvent.Control(new PrivateChannelAdded(view)));
@@ -129,6 +150,9 @@ internal sealed partial class ChannelGrain
         await privateChannelStore.RemoveRecipientAsync(ChannelId, userId);
         // On the channel stream first: front doors stop the removed user's delivery before anything said afterwards.
         await stream!.OnNextAsync(GatewayEvent.Control(new RecipientRemoved(ChannelId, userId)));
+        // And on the user's stream, which a connection still being set up already listens to: one whose snapshot has the
+        // group loses it even when no connection on its front door held the channel stream yet (docs/architecture.md#access-re-evaluation).
+        await UserStream(userId).OnNextAsync(GatewayEvent.Control(new RecipientRemoved(ChannelId, userId)));
         await PublishAsync(GatewayEvents.ChannelUpdated, View(), null);
     }
 
@@ -184,14 +208,34 @@ internal sealed partial class ChannelGrain
         }
     }
 
-    private async Task EnsureGroupRoomAsync(long userId, bool self)
+    /// <summary>
+    /// Puts the users into this group's rows unless one is in <see cref="PrivateChannelRules.MaxGroupsPerUser"/> groups
+    /// already; the store makes the check and the insert one step, so racing additions in other groups cannot pass the cap.
+    /// </summary>
+    private async Task TakeGroupRoomAsync(IReadOnlyCollection<long> userIds, long actorId)
     {
-        if (await privateChannelStore.CountGroupsOfUserAsync(userId) >= PrivateChannelRules.MaxGroupsPerUser)
+        if (await privateChannelStore.AddGroupRecipientsAsync(ChannelId, userIds, PrivateChannelRules.MaxGroupsPerUser) is { } full)
         {
             throw new ChaosException(
                 ErrorCodes.Conflict,
-                self ? $"You are in {PrivateChannelRules.MaxGroupsPerUser} groups, the most one user may be in; leave one first."
+                full == actorId ? $"You are in {PrivateChannelRules.MaxGroupsPerUser} groups, the most one user may be in; leave one first."
                      : $"This user is in {PrivateChannelRules.MaxGroupsPerUser} groups, the most one user may be in.");
+        }
+    }
+
+    /// <summary>Takes back rows of <see cref="TakeGroupRoomAsync"/> whose state write failed (best effort: a retry re-adds them).</summary>
+    private async Task GiveBackRoomAsync(IReadOnlyCollection<long> userIds)
+    {
+        foreach (var userId in userIds)
+        {
+            try
+            {
+                await privateChannelStore.RemoveRecipientAsync(ChannelId, userId);
+            }
+            catch (Exception)
+            {
+                // The write failed already; that error is the one the caller hears.
+            }
         }
     }
 

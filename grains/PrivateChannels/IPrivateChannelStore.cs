@@ -6,6 +6,13 @@ public interface IPrivateChannelStore
     /// <summary>Adds the users to the channel; <paramref name="group"/> marks a group DM (counted by <see cref="CountGroupsOfUserAsync"/>).</summary>
     Task AddRecipientsAsync(long channelId, IReadOnlyCollection<long> userIds, bool group);
 
+    /// <summary>
+    /// Adds the users to a group DM unless one of them is in <paramref name="cap"/> other groups already: all or nothing, and
+    /// exact however many additions race for the same user (docs/api.md#limits). Answers the first user found at the cap
+    /// (nothing added), or null.
+    /// </summary>
+    Task<long?> AddGroupRecipientsAsync(long channelId, IReadOnlyCollection<long> userIds, int cap);
+
     Task RemoveRecipientAsync(long channelId, long userId);
 
     /// <summary>Newest first.</summary>

@@ -31,6 +31,24 @@ public sealed class InMemoryPrivateChannelStore : IPrivateChannelStore
         return Task.CompletedTask;
     }
 
+    public Task<long?> AddGroupRecipientsAsync(long channelId, IReadOnlyCollection<long> userIds, int cap)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        lock (gate)
+        {
+            foreach (var userId in userIds)
+            {
+                if (channelsByUser.TryGetValue(userId, out var set) && set.Count(c => c != channelId && groups.Contains(c)) >= cap)
+                {
+                    return Task.FromResult<long?>(userId);
+                }
+            }
+
+            AddRecipientsAsync(channelId, userIds, group: true);
+            return Task.FromResult<long?>(null);
+        }
+    }
+
     public Task RemoveRecipientAsync(long channelId, long userId)
     {
         lock (gate)

@@ -55,8 +55,10 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
             return started;
         }
 
-        var doors = await Task.WhenAll(Enumerable.Range(0, 3).Select(StartAsync));
-        var addresses = doors.Select(d => d.HttpAddress).ToList();
+        // Every process started is in doors from the moment it is ready, so the finally block kills it whatever fails;
+        // one that never became ready was killed by ChaosProcess.StartAsync itself.
+        var doors = new ChaosProcess?[3];
+        var addresses = ports.Select(p => new Uri($"http://127.0.0.1:{p.Http}")).ToList();
         var clients = new List<ChaosClient>();
         var gateways = new List<ChaosGateway>();
         var received = Enumerable.Range(0, Members).Select(_ => new RecordedMessages()).ToList();
@@ -68,6 +70,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
         var load = new List<Task>();
         try
         {
+            await Task.WhenAll(Enumerable.Range(0, 3).Select(async d => doors[d] = await StartAsync(d)));
             for (var i = 0; i < Members; i++)
             {
                 var client = new ChaosClient(new ChaosClientOptions { BaseAddress = addresses[i % 3], Handler = new FailoverHandler(addresses, i % 3) });
@@ -128,10 +131,12 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
             for (var d = 0; d < 3; d++)
             {
                 Volatile.Write(ref phase, "rolling restart");
-                var took = await doors[d].TerminateAsync(TimeSpan.FromSeconds(60));
-                var drained = doors[d].Output.Split('\n').LastOrDefault(l => l.Contains("Gateway drained", StringComparison.Ordinal));
-                output.WriteLine($"door {d}: SIGTERM → exit {doors[d].ExitCode} in {took.TotalSeconds:0.0} s ({drained?.Trim()})");
-                await doors[d].DisposeAsync();
+                var door = doors[d]!;
+                var took = await door.TerminateAsync(TimeSpan.FromSeconds(60));
+                var drained = door.Output.Split('\n').LastOrDefault(l => l.Contains("Gateway drained", StringComparison.Ordinal));
+                output.WriteLine($"door {d}: SIGTERM → exit {door.ExitCode} in {took.TotalSeconds:0.0} s ({drained?.Trim()})");
+                await door.DisposeAsync();
+                doors[d] = null;
                 await MoreAcknowledgedAsync(10, $"sends while door {d} is down");
                 doors[d] = await StartAsync(d);
                 await MoreAcknowledgedAsync(20, $"sends after door {d} restarted");
@@ -188,16 +193,22 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
         }
         finally
         {
-            await stop.CancelAsync();
-            foreach (var gateway in gateways)
+            try
             {
-                await gateway.DisposeAsync();
-            }
+                await stop.CancelAsync();
+                foreach (var gateway in gateways)
+                {
+                    await gateway.DisposeAsync();
+                }
 
-            clients.ForEach(c => c.Dispose());
-            foreach (var door in doors)
+                clients.ForEach(c => c.Dispose());
+            }
+            finally
             {
-                await door.DisposeAsync();
+                foreach (var door in doors.OfType<ChaosProcess>())
+                {
+                    await door.DisposeAsync();
+                }
             }
         }
     }

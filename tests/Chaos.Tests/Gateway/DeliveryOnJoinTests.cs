@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -9,13 +10,18 @@ namespace Chaos.Tests.Gateway;
 
 /// <summary>
 /// The promise of docs/architecture.md#delivery-barrier, on two front-door processes clustered through
-/// one database: once a create, join, new group or channel grant has answered, a message sent by anyone reaches every open
-/// connection of the user on both front doors, after <c>CommunityJoined</c> (or <c>ChannelCreated</c>); leaving or a
-/// deleted community is <c>CommunityLeft</c>. Each loop is hundreds of tries with no miss allowed.
+/// one database: once a create, join, new DM or group, or channel grant (by a member overwrite or a role) has answered,
+/// a message sent by anyone reaches every open connection of the user on both front doors, after <c>CommunityJoined</c>
+/// (or <c>ChannelCreated</c>); leaving or a deleted community is <c>CommunityLeft</c>. The same holds for a connection
+/// that is still being set up when the change happens. Several hundred tries in all, run in parallel lanes (each with
+/// users of its own), with no miss allowed; each test prints how many it made and how long they took.
 /// </summary>
 [StartsEarly]
 public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, ITestOutputHelper output) : IClassFixture<DeliveryOnJoinTests.FrontDoors>
 {
+    /// <summary>Independent users doing their rounds at the same time: more tries in the same wall time, and more interleaving.</summary>
+    private const int Lanes = 4;
+
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     private ChaosProcess First => doors.First!;
@@ -24,6 +30,14 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
 
     [Fact]
     public async Task CreateAndJoin_ReachEveryConnectionOnBothFrontDoors_BeforeTheCallReturns()
+    {
+        const int rounds = 40;
+        var clock = Stopwatch.StartNew();
+        await InLanesAsync(_ => CreateAndJoinLaneAsync(rounds));
+        output.WriteLine($"{Lanes * 2 * rounds} creates and joins in {Lanes} lanes, each heard on both front doors, in {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    private async Task CreateAndJoinLaneAsync(int rounds)
     {
         var x = await RegisterAsync(First);
         var xOnSecond = WithServer(x, Second);
@@ -37,7 +51,6 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
         await using var onSecond = await GatewayClient.ConnectAsync(Second.HttpAddress, x.AccessToken, messagePack: true);
         GatewayClient[] mine = [onFirst, onSecond];
 
-        const int rounds = 60;
         for (var i = 0; i < rounds; i++)
         {
             // Create through one front door, then speak at once: both connections hear it, after CommunityJoined.
@@ -82,12 +95,20 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
         {
             client.Payloads("MessageCreated").ShouldNotContain(m => m.GetProperty("content").GetString() == "after-leave" || m.GetProperty("content").GetString() == "witnessed");
         }
-
-        output.WriteLine($"{2 * rounds} creates and joins, each heard on both front doors");
     }
 
     [Fact]
-    public async Task NewGroupsAndGrantedChannels_ReachEveryConnectionOnBothFrontDoors_BeforeTheCallReturns()
+    public async Task NewDmsGroupsAndGrantedChannels_ReachEveryConnectionOnBothFrontDoors_BeforeTheCallReturns()
+    {
+        const int groups = 12;
+        const int dms = 8;
+        const int grants = 20;
+        var clock = Stopwatch.StartNew();
+        await InLanesAsync(_ => PrivateAndGrantLaneAsync(groups, dms, grants));
+        output.WriteLine($"{Lanes * (groups + dms + grants)} new groups, DMs and grants (member overwrites and roles) in {Lanes} lanes, each heard on both front doors, in {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    private async Task PrivateAndGrantLaneAsync(int groups, int dms, int grants)
     {
         var owner = await RegisterAsync(First);
         var x = await RegisterAsync(Second);
@@ -97,38 +118,49 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
         await GatewayTests.JoinAsync(owner, x, community);
         await GatewayTests.JoinAsync(owner, z, community);
 
-        // A channel @everyone cannot see.
+        // A channel @everyone cannot see, and a role that may see it.
         var secretResponse = await owner.Http.PostAsJsonAsync($"/api/v1/communities/{communityId}/channels", new { name = "secret", type = "text" });
         secretResponse.StatusCode.ShouldBe(HttpStatusCode.Created, await secretResponse.Content.ReadAsStringAsync());
         var secret = (await secretResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         var hide = await owner.Http.PutAsJsonAsync($"/api/v1/channels/{secret}/overwrites/{communityId}", new { type = "role", allow = "0", deny = "2" });
         hide.StatusCode.ShouldBe(HttpStatusCode.OK, await hide.Content.ReadAsStringAsync());
+        var roleResponse = await owner.Http.PostAsJsonAsync($"/api/v1/communities/{communityId}/roles", new { name = "seer", permissions = "0" });
+        roleResponse.StatusCode.ShouldBe(HttpStatusCode.Created, await roleResponse.Content.ReadAsStringAsync());
+        var role = (await roleResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var seer = await owner.Http.PutAsJsonAsync($"/api/v1/channels/{secret}/overwrites/{role}", new { type = "role", allow = "2", deny = "0" });
+        seer.StatusCode.ShouldBe(HttpStatusCode.OK, await seer.Content.ReadAsStringAsync());
 
         await using var onFirst = await GatewayClient.ConnectAsync(First.HttpAddress, x.AccessToken);
         await using var onSecond = await GatewayClient.ConnectAsync(Second.HttpAddress, x.AccessToken);
         GatewayClient[] mine = [onFirst, onSecond];
 
-        const int groups = 10;
-        for (var i = 0; i < groups; i++)
+        for (var i = 0; i < groups + dms; i++)
         {
-            var response = await owner.Http.PostAsJsonAsync("/api/v1/users/@me/channels", new { recipientIds = new[] { x.Id, z.Id } });
+            // A new group of the owner's, or a DM from someone new (one DM per pair), created on either front door.
+            var dm = i >= groups;
+            var creator = dm ? await RegisterAsync(i % 2 == 0 ? First : Second) : owner;
+            string[] recipients = dm ? [x.Id] : [x.Id, z.Id];
+            var response = await creator.Http.PostAsJsonAsync("/api/v1/users/@me/channels", new { recipientIds = recipients });
             response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-            var group = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-            await GatewayTests.SendAsync(owner, group, $"g{i}");
+            var channel = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            await GatewayTests.SendAsync(creator, channel, $"g{i}");
             foreach (var client in mine)
             {
                 var message = await client.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == $"g{i}", Deadline);
                 var events = client.Events.ToList();
-                events.FindIndex(e => e.Name == "ChannelCreated" && e.Payload.GetProperty("id").GetString() == group)
-                    .ShouldBeLessThan(events.FindIndex(e => e.Name == "MessageCreated" && e.Payload.GetProperty("content").GetString() == $"g{i}"), $"group {i}: ChannelCreated first");
-                message.GetProperty("channelId").GetString().ShouldBe(group);
+                events.FindIndex(e => e.Name == "ChannelCreated" && e.Payload.GetProperty("id").GetString() == channel)
+                    .ShouldBeLessThan(events.FindIndex(e => e.Name == "MessageCreated" && e.Payload.GetProperty("content").GetString() == $"g{i}"), $"{(dm ? "DM" : "group")} {i}: ChannelCreated first");
+                message.GetProperty("channelId").GetString().ShouldBe(channel);
             }
         }
 
-        const int grants = 20;
         for (var i = 0; i < grants; i++)
         {
-            var grant = await owner.Http.PutAsJsonAsync($"/api/v1/channels/{secret}/overwrites/{x.Id}", new { type = "member", allow = "2", deny = "0" });
+            // Even rounds: a member overwrite grants the channel; odd rounds: a role whose overwrite grants it.
+            var byRole = i % 2 == 1;
+            var grant = byRole
+                ? await owner.Http.PutAsync($"/api/v1/communities/{communityId}/members/{x.Id}/roles/{role}", null)
+                : await owner.Http.PutAsJsonAsync($"/api/v1/channels/{secret}/overwrites/{x.Id}", new { type = "member", allow = "2", deny = "0" });
             grant.StatusCode.ShouldBe(HttpStatusCode.OK, await grant.Content.ReadAsStringAsync());
             await GatewayTests.SendAsync(owner, secret, $"s{i}");
             foreach (var client in mine)
@@ -136,13 +168,18 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
                 await client.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == $"s{i}", Deadline);
             }
 
-            (await owner.Http.DeleteAsync($"/api/v1/channels/{secret}/overwrites/{x.Id}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+            var revoke = byRole
+                ? await owner.Http.DeleteAsync($"/api/v1/communities/{communityId}/members/{x.Id}/roles/{role}")
+                : await owner.Http.DeleteAsync($"/api/v1/channels/{secret}/overwrites/{x.Id}");
+            revoke.StatusCode.ShouldBe(HttpStatusCode.OK, await revoke.Content.ReadAsStringAsync());
         }
     }
 
     [Fact]
     public async Task JoiningWhileAConnectionIsBeingSetUp_ReachesIt()
     {
+        // One lane, as before lanes were added: with four lanes at a load average near 100 one round timed out once
+        // (CommunityJoined arrived, its message not within 30 s); not investigated yet, so this test stays as it was.
         var x = await RegisterAsync(First);
         var y = await RegisterAsync(Second);
         const int rounds = 30;
@@ -159,6 +196,48 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
             await client.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == $"r{i}", Deadline);
         }
     }
+
+    [Fact]
+    public async Task NewDmsAndGroupsWhileAConnectionIsBeingSetUp_ReachIt()
+    {
+        const int rounds = 16;
+        var clock = Stopwatch.StartNew();
+        await InLanesAsync(_ => DmsAndGroupsWhileSettingUpLaneAsync(rounds));
+        output.WriteLine($"{Lanes * rounds} new DMs and groups while a connection was being set up, in {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    private async Task DmsAndGroupsWhileSettingUpLaneAsync(int rounds)
+    {
+        var x = await RegisterAsync(First);
+        var y = await RegisterAsync(Second);
+        var z = await RegisterAsync(Second);
+        // A group needs its members to share a community (or be friends).
+        var community = await GatewayTests.CreateCommunityAsync(y);
+        await GatewayTests.JoinAsync(y, x, community);
+        await GatewayTests.JoinAsync(y, z, community);
+        for (var i = 0; i < rounds; i++)
+        {
+            // Even rounds: a new DM (with a new partner); odd rounds: a new group. Created on one front door while x's
+            // connection is being set up on either; the create returns only once that connection hears the channel.
+            var creator = i % 2 == 0 ? await RegisterAsync(i % 4 == 0 ? Second : First) : y;
+            string[] recipients = i % 2 == 0 ? [x.Id] : [x.Id, z.Id];
+            var server = i % 4 < 2 ? First : Second;
+            var connecting = GatewayClient.ConnectAsync(server.HttpAddress, x.AccessToken);
+            var response = await creator.Http.PostAsJsonAsync("/api/v1/users/@me/channels", new { recipientIds = recipients });
+            response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            var channel = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            await using var client = await connecting;
+            await GatewayTests.SendAsync(creator, channel, $"p{i}");
+            var message = await client.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == $"p{i}", Deadline);
+            message.GetProperty("channelId").GetString().ShouldBe(channel, $"round {i}");
+            var ready = client.Payloads("Ready").Single();
+            var inReady = ready.GetProperty("dmChannels").EnumerateArray().Any(c => c.GetProperty("id").GetString() == channel);
+            var announced = client.Payloads("ChannelCreated").Count(c => c.GetProperty("id").GetString() == channel);
+            announced.ShouldBe(inReady ? 0 : 1, $"round {i}: the channel is in Ready or announced once, never both");
+        }
+    }
+
+    private static Task InLanesAsync(Func<int, Task> lane) => Task.WhenAll(Enumerable.Range(0, Lanes).Select(l => Task.Run(() => lane(l))));
 
     /// <summary>The message arrived, and a CommunityJoined of its community came before it since the community was last left.</summary>
     private static async Task HeardAfterJoinAsync(GatewayClient client, string communityId, string content, string because)
@@ -224,8 +303,9 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
                 ["Chaos:GatewayPort"] = PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Warning",
             };
-            First = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings());
-            Second = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings());
+            // A generous start deadline: on a loaded 2-core machine a process joining a cluster took more than 90 s.
+            First = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings(), TimeSpan.FromMinutes(4));
+            Second = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings(), TimeSpan.FromMinutes(4));
         }
 
         public async Task DisposeAsync()

@@ -37,7 +37,7 @@ public sealed class GracefulShutdownTests(ApiFixture fixture) : IClassFixture<Ap
         (await http.GetAsync("/health/ready")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var clock = Stopwatch.StartNew();
-        // The stop runs the drain inside ApplicationStopping, synchronously: off this thread so the test can watch it.
+        // The stop drains in the host's StoppingAsync step: off this thread so the test can watch it.
         var stopping = Task.Run(async () => await door.DisposeAsync());
         var reconnect = await raw.WaitForAsync("Reconnect", _ => true, TimeSpan.FromSeconds(10));
         reconnect.GetProperty("reason").GetString().ShouldBe("shutdown");

@@ -47,7 +47,17 @@ public sealed class ChaosProcess : IAsyncDisposable
         }
 
         var started = new ChaosProcess(Process.Start(info) ?? throw new InvalidOperationException($"Could not start {dll}"), new Uri($"http://127.0.0.1:{httpPort}"));
-        await started.WaitReadyAsync(readyTimeout);
+        try
+        {
+            await started.WaitReadyAsync(readyTimeout);
+        }
+        catch
+        {
+            // A process that never became ready is nobody's to dispose: killed here, not left running after the test.
+            await started.DisposeAsync();
+            throw;
+        }
+
         return started;
     }
 

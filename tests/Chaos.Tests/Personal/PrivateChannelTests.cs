@@ -237,6 +237,49 @@ public sealed class PrivateChannelTests(ApiFixture fixture)
         await Problem.ExpectAsync(await dan.Http.PutAsync($"/api/v1/channels/{third}/recipients/{cat.Id}", null), 403, "forbidden");
     }
 
+    [Fact]
+    public async Task Groups_PerUser_CapIsExact_UnderConcurrentCreatesAndAddsAtTheBoundary()
+    {
+        var bob = await Server.RegisterAsync();
+        var owner = await Server.RegisterAsync();
+        var cat = await Server.RegisterAsync();
+        await BefriendAsync(owner, bob);
+        await BefriendAsync(owner, cat);
+        for (var i = 0; i < PrivateChannelRules.MaxGroupsPerUser - 1; i++)
+        {
+            await OpenChannelOkAsync(owner, bob, cat);
+        }
+
+        // Bob is in 99 groups. Six others, each a friend of bob with a group of their own ready, race to put bob into
+        // one more: three by creating a group with him, three by adding him to an existing one. Exactly one may win.
+        var racers = new List<Func<Task<HttpResponseMessage>>>();
+        for (var i = 0; i < 6; i++)
+        {
+            var racer = await Server.RegisterAsync();
+            await BefriendAsync(racer, bob);
+            var (f1, f2) = (await FriendOfAsync(racer), await FriendOfAsync(racer));
+            if (i % 2 == 0)
+            {
+                racers.Add(() => OpenChannelAsync(racer, bob, f1));
+            }
+            else
+            {
+                var group = (await OpenChannelOkAsync(racer, f1, f2)).GetProperty("id").GetString()!;
+                racers.Add(() => racer.Http.PutAsync($"/api/v1/channels/{group}/recipients/{bob.Id}", null));
+            }
+        }
+
+        var answers = await Task.WhenAll(racers.Select(r => Task.Run(r)));
+        answers.Count(a => a.StatusCode == HttpStatusCode.OK).ShouldBe(1, string.Join(", ", answers.Select(a => (int)a.StatusCode)));
+        foreach (var refused in answers.Where(a => a.StatusCode != HttpStatusCode.OK))
+        {
+            await Problem.ExpectAsync(refused, 409, "conflict");
+        }
+
+        var mine = await bob.Http.GetFromJsonAsync<JsonElement>("/api/v1/users/@me/channels");
+        mine.EnumerateArray().Count(c => c.GetProperty("type").GetString() == "group").ShouldBe(PrivateChannelRules.MaxGroupsPerUser);
+    }
+
     private async Task<TestUser> FriendOfAsync(TestUser user)
     {
         var friend = await Server.RegisterAsync();
