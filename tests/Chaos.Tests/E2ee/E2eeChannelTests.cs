@@ -111,8 +111,11 @@ public sealed class E2eeChannelTests(ApiFixture fixture)
     {
         var ada = await Server.RegisterAsync();
         var bob = await Server.RegisterAsync();
+        var cat = await Server.RegisterAsync();
+        await Personal.Personal.BefriendAsync(ada, bob);
+        await Personal.Personal.BefriendAsync(ada, cat);
         var dm = await OpenE2eeChannelAsync(ada, bob);
-        var group = await OpenE2eeChannelAsync(ada, bob, await Server.RegisterAsync());
+        var group = await OpenE2eeChannelAsync(ada, bob, cat);
 
         // A client could send anything as "ciphertext", even words: they must still never be searchable.
         var word = "zebrafinch" + Guid.NewGuid().ToString("N")[..8];
