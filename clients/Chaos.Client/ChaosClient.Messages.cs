@@ -5,9 +5,12 @@ namespace Chaos.Client;
 
 public sealed partial class ChaosClient
 {
-    /// <summary>Sends a message; a repeated <paramref name="nonce"/> within 10 minutes returns the original instead of a duplicate.</summary>
+    /// <summary>
+    /// Sends a message; a repeated <paramref name="nonce"/> within 10 minutes returns the original instead of a duplicate.
+    /// An end-to-end encrypted channel throws <see cref="NotSupportedException"/>: this SDK cannot encrypt.
+    /// </summary>
     public Task<Message> SendMessageAsync(string channelId, string content, string? nonce = null, string? replyToId = null, CancellationToken cancellation = default) =>
-        SendAsync<Message>(HttpMethod.Post, $"channels/{Id(channelId)}/messages", new { content, nonce, replyToId }, cancellation);
+        Errors.EncryptedChannels.RefusePlaintextAsync(channelId, () => SendAsync<Message>(HttpMethod.Post, $"channels/{Id(channelId)}/messages", new { content, nonce, replyToId }, cancellation));
 
     /// <summary>A page of history, oldest to newest: just older than <paramref name="before"/>, just newer than <paramref name="after"/>, or the newest.</summary>
     public Task<IReadOnlyList<Message>> GetMessagesAsync(string channelId, string? before = null, string? after = null, int? limit = null, CancellationToken cancellation = default) =>
@@ -17,7 +20,7 @@ public sealed partial class ChaosClient
         SendAsync<Message>(HttpMethod.Get, $"channels/{Id(channelId)}/messages/{Id(messageId)}", null, cancellation);
 
     public Task<Message> EditMessageAsync(string channelId, string messageId, string content, CancellationToken cancellation = default) =>
-        SendAsync<Message>(HttpMethod.Patch, $"channels/{Id(channelId)}/messages/{Id(messageId)}", new { content }, cancellation);
+        Errors.EncryptedChannels.RefusePlaintextAsync(channelId, () => SendAsync<Message>(HttpMethod.Patch, $"channels/{Id(channelId)}/messages/{Id(messageId)}", new { content }, cancellation));
 
     public Task DeleteMessageAsync(string channelId, string messageId, CancellationToken cancellation = default) =>
         SendAsync(HttpMethod.Delete, $"channels/{Id(channelId)}/messages/{Id(messageId)}", null, cancellation);
@@ -40,7 +43,7 @@ public sealed partial class ChaosClient
     public Task<Message> SendAttachmentsAsync(string channelId, IReadOnlyList<FileUpload> files, string? content = null, string? nonce = null, string? replyToId = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(files);
-        return SendContentAsync<Message>(HttpMethod.Post, $"channels/{Id(channelId)}/attachments", () =>
+        return Errors.EncryptedChannels.RefusePlaintextAsync(channelId, () => SendContentAsync<Message>(HttpMethod.Post, $"channels/{Id(channelId)}/attachments", () =>
         {
             var form = new MultipartFormDataContent();
             foreach (var upload in files)
@@ -59,19 +62,19 @@ public sealed partial class ChaosClient
             }
 
             return form;
-        }, cancellation);
+        }, cancellation));
     }
 
     /// <summary>Sends a voice message: <c>audio/ogg</c> (Opus) or <c>audio/wav</c> (PCM).</summary>
     public Task<Message> SendVoiceMessageAsync(string channelId, Func<Stream> open, string contentType = "audio/ogg", CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(open);
-        return SendContentAsync<Message>(HttpMethod.Post, $"channels/{Id(channelId)}/voice-messages", () =>
+        return Errors.EncryptedChannels.RefusePlaintextAsync(channelId, () => SendContentAsync<Message>(HttpMethod.Post, $"channels/{Id(channelId)}/voice-messages", () =>
         {
             var body = new StreamContent(open());
             body.Headers.ContentType = new MediaTypeHeaderValue(contentType);
             return body;
-        }, cancellation);
+        }, cancellation));
     }
 
     /// <summary>Downloads an attachment by the <see cref="Attachment.Url"/> the server gave.</summary>

@@ -26,6 +26,13 @@ public sealed partial class ChaosClient
     public Task<Channel> CreateDmAsync(IReadOnlyList<string> recipientIds, CancellationToken cancellation = default) =>
         SendAsync<Channel>(HttpMethod.Post, "users/@me/channels", new { recipientIds }, cancellation);
 
+    /// <summary>
+    /// Opens the end-to-end encrypted DM (one recipient) or creates an encrypted group. This SDK can list and read such a
+    /// channel's ciphertext but cannot send to it (README, "End-to-end encryption").
+    /// </summary>
+    public Task<Channel> CreateEncryptedDmAsync(IReadOnlyList<string> recipientIds, CancellationToken cancellation = default) =>
+        SendAsync<Channel>(HttpMethod.Post, "users/@me/channels", new { recipientIds, e2ee = true }, cancellation);
+
     public Task<IReadOnlyList<Channel>> GetDmChannelsAsync(CancellationToken cancellation = default) =>
         SendAsync<IReadOnlyList<Channel>>(HttpMethod.Get, "users/@me/channels", null, cancellation);
 

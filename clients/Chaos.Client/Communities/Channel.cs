@@ -9,4 +9,14 @@ public sealed record Channel(
     string? Topic,
     int Position,
     IReadOnlyList<PermissionOverwrite> Overwrites,
-    IReadOnlyList<string>? RecipientIds);
+    IReadOnlyList<string>? RecipientIds)
+{
+    /// <summary>
+    /// End-to-end encrypted (MLS): the server refuses plaintext there, and this SDK cannot encrypt, so sends to it throw
+    /// <see cref="NotSupportedException"/> (README, "End-to-end encryption").
+    /// </summary>
+    public bool E2ee { get; init; }
+
+    /// <summary>Nothing of this channel is ever sent to a model (always true for an e2ee channel).</summary>
+    public bool AiExcluded { get; init; }
+}

@@ -50,4 +50,8 @@ public sealed class ChaosApiException : Exception
 
     /// <summary>From <c>Retry-After</c> on a 429.</summary>
     public TimeSpan? RetryAfter { get; }
+
+    /// <summary>The server refused plaintext (content, files, a voice message) because the channel is end-to-end encrypted.</summary>
+    public bool IsEncryptedChannelRefusal =>
+        Code == ErrorCodes.ValidationFailed && (Detail?.StartsWith("This channel is end-to-end encrypted", StringComparison.Ordinal) ?? false);
 }

@@ -173,7 +173,7 @@ public sealed class ChaosGateway : IAsyncDisposable
     public Task<Message> SendMessageAsync(string channelId, string content, string? nonce = null, CancellationToken cancellation = default)
     {
         nonce ??= Guid.NewGuid().ToString("N");
-        return connection.RetryAsync(hub => hub.InvokeAsync<Message>("SendMessage", [channelId, content, nonce], cancellation), cancellation);
+        return Errors.EncryptedChannels.RefusePlaintextAsync(channelId, () => connection.RetryAsync(hub => hub.InvokeAsync<Message>("SendMessage", [channelId, content, nonce], cancellation), cancellation));
     }
 
     public Task StartTypingAsync(string channelId, CancellationToken cancellation = default) =>

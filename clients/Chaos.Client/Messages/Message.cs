@@ -21,4 +21,7 @@ public sealed record Message(
     public IReadOnlyList<Reaction> Reactions { get; init; } = [];
 
     public bool Pinned { get; init; }
+
+    /// <summary>In an end-to-end encrypted channel: the MLS application message (<see cref="Content"/> is then empty). This SDK cannot decrypt it.</summary>
+    public byte[]? Ciphertext { get; init; }
 }

@@ -19,6 +19,7 @@ public sealed class GatewayClient : IAsyncDisposable
         "RoleUpdated", "RoleDeleted", "ReadStateUpdated", "PresenceUpdated", "RelationshipUpdated", "VoiceStateUpdated", "Reconnect",
         "ReactionAdded", "ReactionRemoved", "ChannelPinsUpdated",
         "CommunityJoined", "CommunityLeft",
+        "MlsMessage",
     ];
 
     private readonly ConcurrentQueue<(string Name, JsonElement Payload)> events = new();
@@ -45,10 +46,10 @@ public sealed class GatewayClient : IAsyncDisposable
 
     public IReadOnlyList<(string Name, JsonElement Payload)> Events => [.. events];
 
-    public static async Task<GatewayClient> ConnectAsync(Uri server, string accessToken, bool messagePack = false)
+    public static async Task<GatewayClient> ConnectAsync(Uri server, string accessToken, bool messagePack = false, string? deviceId = null)
     {
         var builder = new HubConnectionBuilder()
-            .WithUrl(new Uri(server, "/gateway"), o =>
+            .WithUrl(new Uri(server, deviceId is null ? "/gateway" : $"/gateway?deviceId={deviceId}"), o =>
             {
                 o.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
                 o.Transports = HttpTransportType.WebSockets;
