@@ -35,7 +35,11 @@ public static class GatewayServiceExtensions
         services.AddSingleton<HubLifetimeManager<GatewayHub>, GatewayLifetimeManager>();
         services.AddSingleton<GatewayConnectionCap>();
         services.AddOptions<HubOptions>().Configure<IOptions<GatewayOptions>>((hub, gateway) => hub.StatefulReconnectBufferSize = gateway.Value.ReconnectBufferBytes);
-        services.AddHostedService<GatewayEventDispatcher>();
+        services.AddSingleton<GatewayChannelSequencer>();
+        services.AddSingleton<GatewayEventDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<GatewayEventDispatcher>());
+        services.AddSingleton<GatewayStreamRepair>();
+        services.AddHostedService(sp => sp.GetRequiredService<GatewayStreamRepair>());
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section);
         services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = TimeSpan.FromSeconds(shutdown.Value.TimeoutSeconds));
         services.AddSingleton<GatewayDrain>();
