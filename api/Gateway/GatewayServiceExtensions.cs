@@ -34,6 +34,7 @@ public static class GatewayServiceExtensions
         // Closed generic: preferred over SignalR's open DefaultHubLifetimeManager<> registration (docs/architecture.md#slow-consumers).
         services.AddSingleton<HubLifetimeManager<GatewayHub>, GatewayLifetimeManager>();
         services.AddSingleton<GatewayConnectionCap>();
+        services.AddSingleton<GatewaySendOrder>();
         services.AddOptions<HubOptions>().Configure<IOptions<GatewayOptions>>((hub, gateway) => hub.StatefulReconnectBufferSize = gateway.Value.ReconnectBufferBytes);
         services.AddSingleton<GatewayChannelSequencer>();
         services.AddSingleton<GatewayEventDispatcher>();
@@ -53,6 +54,8 @@ public static class GatewayServiceExtensions
                 o.MaximumParallelInvocationsPerClient = MaxParallelInvocations;
                 o.AddFilter<GatewayConnectionCap>();
                 o.AddFilter<ChaosHubFilter>();
+                // After ChaosHubFilter (a waiting send counts as in flight for the drain), before anything that awaits.
+                o.AddFilter<GatewaySendOrder>();
                 o.AddFilter<HubRateLimitFilter>();
             })
             .AddJsonProtocol(o => FrontDoorServiceExtensions.ConfigureJson(o.PayloadSerializerOptions))
