@@ -72,10 +72,12 @@ public sealed partial class GatewayStreamRepair(
         }
     }
 
+    /// <summary>Idempotent: the container disposes this instance twice (as itself and as the hosted service).</summary>
     public override void Dispose()
     {
-        settling?.Cancel();
-        settling?.Dispose();
+        var current = Interlocked.Exchange(ref settling, null);
+        current?.Cancel();
+        current?.Dispose();
         running.Dispose();
         base.Dispose();
     }
@@ -83,11 +85,11 @@ public sealed partial class GatewayStreamRepair(
     /// <summary>Starts (or restarts) the rounds that follow a membership change.</summary>
     private void Settle(CancellationToken stoppingToken)
     {
-        var previous = settling;
-        settling = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var next = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var previous = Interlocked.Exchange(ref settling, next);
         previous?.Cancel();
         previous?.Dispose();
-        var token = settling.Token;
+        var token = next.Token;
         _ = Task.Run(
             async () =>
             {

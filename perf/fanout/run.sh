@@ -5,12 +5,13 @@
 #
 #   perf/fanout/run.sh                       # default points: 50×100/s (5k/s), 50×500/s (25k/s), 200 flat out
 #   perf/fanout/run.sh "50 5 100" "200 5 max"   # points as "members senders rate|max"
-#   TARGETS="ejabberd chaos bare cluster" perf/fanout/run.sh ...   # which servers (default: ejabberd chaos bare)
+#   TARGETS="ejabberd chaos bare cluster baseline" perf/fanout/run.sh ...   # which servers (default: ejabberd chaos bare;
+#                                            baseline = CHAOS from BASELINE_DLL, e.g. a build of an older commit)
 #   perf/fanout/run.sh conns 5000            # idle connections: RSS per connection and idle CPU, every target
 #
 # Needs: apt-get install -y ejabberd (for the ejabberd rows); Node.js 20; PostgreSQL server binaries for "cluster"
 # (two co-hosted front doors on a throwaway database). Knobs: DUR WARM DRAIN WINDOW as in the harness, HARNESS= (copy of
-# the harness, default /tmp/peers-fanout), SKIP_BUILD=1, CHAOS_API_DLL= (another build, e.g. a baseline), OUT= (results folder, default perf/fanout/results), CHAOS_PROTOCOL=json|msgpack.
+# the harness, default /tmp/peers-fanout), PROFILE=<dotnet-trace> (CPU sample of CHAOS per point), SKIP_BUILD=1, CHAOS_API_DLL= (another build, e.g. a baseline), OUT= (results folder, default perf/fanout/results), CHAOS_PROTOCOL=json|msgpack.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 harness="${HARNESS:-/tmp/peers-fanout}"
@@ -79,12 +80,21 @@ start_postgres() {
   pg_cs="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
 }
 
+profile() {   # PROFILE=path/to/dotnet-trace: a 10 s CPU sample of the server in the middle of the measured window
+  [[ -n "${PROFILE:-}" ]] || return 0
+  (sleep $(( ${WARM:-5} + 30 )); "$PROFILE" collect -p "$1" --profile dotnet-sampled-thread-time --duration 00:00:00:10 -o "$out/$2.nettrace" >/dev/null 2>&1 \
+     && "$PROFILE" report "$out/$2.nettrace" topN -n 25 > "$out/$2.top.txt" 2>&1) &
+}
+
 point() {   # point <target> <args...>
   local target="$1"; shift
   local load; load="$(cut -d' ' -f1-3 /proc/loadavg)"
   case "$target" in
     ejabberd) (cd "$harness" && TAG="load $load" RESULTS_DIR="$out" ./run.sh ejabberd "$@") ;;
-    chaos)    start_chaos standalone; (cd "$harness" && TAG="load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
+    chaos)    start_chaos standalone; profile "$spids" "chaos-$(echo "$*" | tr ' ' '-')"; (cd "$harness" && TAG="load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
+    baseline) [[ -f "${BASELINE_DLL:-}" ]] || { echo "baseline skipped: BASELINE_DLL (Chaos.Api.dll of another build) not found" >&2; return 0; }
+              local keep="$api_dll"; api_dll="$BASELINE_DLL"; start_chaos standalone; api_dll="$keep"
+              (cd "$harness" && TAG="baseline load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
     cluster)  [[ -n "${pg_cs:-}" ]] || start_postgres
               start_chaos cluster "$pg_cs"; (cd "$harness" && TAG="cluster load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
     bare)     start_bare; (cd "$harness" && TAG="bare-signalr load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
