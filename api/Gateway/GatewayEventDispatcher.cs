@@ -17,6 +17,7 @@ public sealed partial class GatewayEventDispatcher(
     GatewayAccess access,
     GatewayDeliveryBarrier barrier,
     GatewayConnectionRegistry registry,
+    GatewayChannelSequencer sequencer,
     IHubContext<GatewayHub> hub,
     Telemetry.GatewayMetrics metrics,
     ILogger<GatewayEventDispatcher> logger) : IHostedService, IDisposable
@@ -99,12 +100,14 @@ public sealed partial class GatewayEventDispatcher(
                     return;
             }
 
-            // Not awaited: SignalR serializes the event once and starts every connection's write in order before this
-            // returns; awaiting the writes would let one slow socket (or a full stateful-reconnect buffer waiting for
-            // its client's ack) hold up this stream for every other connection on this front door. Each connection's
-            // writes stay in order behind its own write lock.
-            Observe(hub.Clients.Group(GatewayGroups.For(ns, key)).SendAsync(evt.Name, evt.Payload), evt.Name, ns, key);
-            metrics.Delivered(evt);
+            if (ns == ChaosProviders.ChannelNamespace && evt.Name == GatewayEvents.MessageCreated && evt.Seq is not null)
+            {
+                // Exactly once and in seq order on this door, gaps of the live stream filled (docs/architecture.md#front-door-gap-fill).
+                await sequencer.DeliverAsync(key, evt, DeliverToChannel(key));
+                return;
+            }
+
+            ToGroup(ns, key, evt);
 
             // After the group's write has started, so the leaver hears MemberLeft (or CommunityDeleted) first.
             switch (evt.Payload)
@@ -121,6 +124,19 @@ public sealed partial class GatewayEventDispatcher(
         {
             LogDeliveryFailed(logger, exception, evt.Name, ns, key);
         }
+    }
+
+    /// <summary>Writes one event to a channel's group (used by the sequencer, for live and filled messages alike).</summary>
+    public Action<GatewayEvent> DeliverToChannel(long channelId) => evt => ToGroup(ChaosProviders.ChannelNamespace, channelId, evt);
+
+    private void ToGroup(string ns, long key, GatewayEvent evt)
+    {
+        // Not awaited: SignalR serializes the event once and starts every connection's write in order before this
+        // returns; awaiting the writes would let one slow socket (or a full stateful-reconnect buffer waiting for
+        // its client's ack) hold up this stream for every other connection on this front door. Each connection's
+        // writes stay in order behind its own write lock.
+        Observe(hub.Clients.Group(GatewayGroups.For(ns, key)).SendAsync(evt.Name, evt.Payload), evt.Name, ns, key);
+        metrics.Delivered(evt);
     }
 
     private void Observe(Task delivery, string name, string ns, long key)

@@ -34,8 +34,13 @@ public static class GatewayServiceExtensions
         // Closed generic: preferred over SignalR's open DefaultHubLifetimeManager<> registration (docs/architecture.md#slow-consumers).
         services.AddSingleton<HubLifetimeManager<GatewayHub>, GatewayLifetimeManager>();
         services.AddSingleton<GatewayConnectionCap>();
+        services.AddSingleton<GatewaySendOrder>();
         services.AddOptions<HubOptions>().Configure<IOptions<GatewayOptions>>((hub, gateway) => hub.StatefulReconnectBufferSize = gateway.Value.ReconnectBufferBytes);
-        services.AddHostedService<GatewayEventDispatcher>();
+        services.AddSingleton<GatewayChannelSequencer>();
+        services.AddSingleton<GatewayEventDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<GatewayEventDispatcher>());
+        services.AddSingleton<GatewayStreamRepair>();
+        services.AddHostedService(sp => sp.GetRequiredService<GatewayStreamRepair>());
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section);
         services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, shutdown) => host.ShutdownTimeout = TimeSpan.FromSeconds(shutdown.Value.TimeoutSeconds));
         services.AddSingleton<GatewayDrain>();
@@ -51,6 +56,8 @@ public static class GatewayServiceExtensions
                 o.MaximumParallelInvocationsPerClient = MaxParallelInvocations;
                 o.AddFilter<GatewayConnectionCap>();
                 o.AddFilter<ChaosHubFilter>();
+                // After ChaosHubFilter (a waiting send counts as in flight for the drain), before anything that awaits.
+                o.AddFilter<GatewaySendOrder>();
                 o.AddFilter<HubRateLimitFilter>();
             })
             .AddJsonProtocol(o => FrontDoorServiceExtensions.ConfigureJson(o.PayloadSerializerOptions))

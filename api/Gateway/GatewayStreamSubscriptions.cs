@@ -10,7 +10,7 @@ namespace Chaos.Api.Gateway;
 /// that needs a stream subscribes this front door, the last one to let go unsubscribes it. What arrives is posted to the
 /// <see cref="GatewayEventInbox"/>.
 /// </summary>
-public sealed partial class GatewayStreamSubscriptions(IClusterClient cluster, GatewayEventInbox inbox, ILogger<GatewayStreamSubscriptions> logger)
+public sealed partial class GatewayStreamSubscriptions(IClusterClient cluster, GatewayEventInbox inbox, GatewayChannelSequencer sequencer, ILogger<GatewayStreamSubscriptions> logger)
 {
     private readonly Lock gate = new();
     private readonly Dictionary<(string Namespace, long Key), Subscription> subscriptions = [];
@@ -90,11 +90,96 @@ public sealed partial class GatewayStreamSubscriptions(IClusterClient cluster, G
             }
 
             subscriptions.Remove((ns, key));
+            if (ns == ChaosProviders.ChannelNamespace)
+            {
+                sequencer.Forget(key);
+            }
         }
 
         try
         {
             await (await subscription.Handle!).UnsubscribeAsync();
+        }
+        catch (Exception exception)
+        {
+            LogUnsubscribeFailed(logger, exception, ns, key);
+        }
+    }
+
+    /// <summary>
+    /// After a silo left or died (<see cref="GatewayStreamRepair"/>): every live subscription that the stream pub-sub no
+    /// longer lists for this front door is made again, so its stream delivers here again.
+    /// </summary>
+    public async Task VerifyAsync(CancellationToken cancellationToken)
+    {
+        List<((string Namespace, long Key) Stream, StreamSubscriptionHandle<GatewayEvent> Handle)> live;
+        lock (gate)
+        {
+            live = [.. subscriptions.Where(s => s.Value.Handle!.IsCompletedSuccessfully).Select(s => (s.Key, s.Value.Handle!.Result))];
+        }
+
+        foreach (var ((ns, key), handle) in live)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                var stream = cluster.GetStreamProvider(ChaosProviders.Streams).GetStream<GatewayEvent>(StreamId.Create(ns, key));
+                var registered = await stream.GetAllSubscriptionHandles();
+                if (!registered.Any(h => h.HandleId == handle.HandleId))
+                {
+                    LogSubscriptionLost(logger, ns, key);
+                    await RenewAsync(ns, key);
+                }
+            }
+            catch (Exception exception)
+            {
+                LogVerifyFailed(logger, exception, ns, key);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Replaces this front door's subscription to one stream with a fresh one (the old one is dropped once the new one is
+    /// live; a message delivered by both in between is dropped as a repeat by <see cref="GatewayChannelSequencer"/>).
+    /// </summary>
+    public async Task RenewAsync(string ns, long key)
+    {
+        Subscription? subscription;
+        lock (gate)
+        {
+            subscription = subscriptions.GetValueOrDefault((ns, key));
+        }
+
+        if (subscription?.Handle is not { IsCompletedSuccessfully: true } old)
+        {
+            return;
+        }
+
+        StreamSubscriptionHandle<GatewayEvent> fresh;
+        try
+        {
+            fresh = await SubscribeAsync(ns, key);
+        }
+        catch (Exception exception)
+        {
+            LogSubscribeFailed(logger, exception, ns, key);
+            return;
+        }
+
+        var replaced = false;
+        lock (gate)
+        {
+            if (subscriptions.TryGetValue((ns, key), out var current) && ReferenceEquals(current, subscription) && ReferenceEquals(current.Handle, old))
+            {
+                current.Handle = Task.FromResult(fresh);
+                replaced = true;
+            }
+        }
+
+        try
+        {
+            // The old one when replaced; the fresh one when the stream was released (or renewed) meanwhile.
+            await (replaced ? old.Result : fresh).UnsubscribeAsync();
         }
         catch (Exception exception)
         {
@@ -115,6 +200,12 @@ public sealed partial class GatewayStreamSubscriptions(IClusterClient cluster, G
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Unsubscribing from {Namespace}/{Key} failed")]
     private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception, string @namespace, long key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The stream pub-sub no longer lists this front door's subscription to {Namespace}/{Key}; subscribing again")]
+    private static partial void LogSubscriptionLost(ILogger logger, string @namespace, long key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking the subscription to {Namespace}/{Key} failed")]
+    private static partial void LogVerifyFailed(ILogger logger, Exception exception, string @namespace, long key);
 
     private sealed class Subscription
     {

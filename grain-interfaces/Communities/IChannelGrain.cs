@@ -26,6 +26,14 @@ public interface IChannelGrain : IGrainWithIntegerKey
     Task<Message> SendMessageAsync(long authorId, string content, string? nonce, long? replyToId);
 
     /// <summary>
+    /// For front doors, never for clients: the <c>MessageCreated</c> payloads with a seq above <paramref name="afterSeq"/>
+    /// that the channel still holds in its recent window (at most <paramref name="limit"/>, oldest first, deleted ones left
+    /// out), so a front door that saw a gap in the live stream delivers what it missed (docs/architecture.md#front-door-gap-fill).
+    /// </summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<Message>> GetPublishedAfterAsync(long afterSeq, int limit);
+
+    /// <summary>
     /// A voice message: no text, one attachment whose bytes are already in the blob store (needs SendVoiceMessages).
     /// Durable and ordered like any other send (and interleaves like it).
     /// </summary>

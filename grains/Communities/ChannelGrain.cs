@@ -172,6 +172,15 @@ internal sealed partial class ChannelGrain(
         return await ToMessagesAsync(page, userId);
     }
 
+    public async Task<IReadOnlyList<Message>> GetPublishedAfterAsync(long afterSeq, int limit)
+    {
+        limit = Math.Clamp(limit, 1, RecentWindow);
+        // Messages are remembered just before their MessageCreated goes out, so this may answer one the stream has not
+        // delivered yet; the front door then drops the stream's copy as a repeat.
+        var found = recent.Where(m => m.Seq > afterSeq && !m.Deleted).Take(limit).ToList();
+        return found.Count == 0 ? [] : await ToMessagesAsync(found);
+    }
+
     public async Task<Message> EditMessageAsync(long userId, long messageId, string content)
     {
         EnsureExists();

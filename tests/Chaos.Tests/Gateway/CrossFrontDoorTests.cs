@@ -92,6 +92,50 @@ public sealed class CrossFrontDoorTests(ITestOutputHelper output) : IAsyncLifeti
             $"p50 {latencies[count / 2]:0.0} ms, p99 {latencies[(int)(count * 0.99)]:0.0} ms (informational, not asserted)");
     }
 
+    /// <summary>
+    /// A person's pipelined sends are accepted in the order sent, through either front door: the channel grain lives on one
+    /// of the two silos, so one sender's calls cross from its door's silo to the other (docs/architecture.md#sender-order).
+    /// </summary>
+    [Fact]
+    public async Task PipelinedSendsThroughEitherDoor_AreAcceptedInTheOrderSent()
+    {
+        var a = await RegisterAsync(first!);
+        var b = await RegisterAsync(second!);
+        var community = await GatewayTests.CreateCommunityAsync(a);
+        await GatewayTests.JoinAsync(a, b, community);
+        var channel = GatewayTests.GeneralChannel(community);
+        await using var clientA = await GatewayClient.ConnectAsync(first!.HttpAddress, a.AccessToken);
+        await using var clientB = await GatewayClient.ConnectAsync(second!.HttpAddress, b.AccessToken, messagePack: true);
+
+        const int count = 150;
+        async Task<List<long>> PipelineAsync(GatewayClient client, string who)
+        {
+            // Every call is started before the first answer is awaited.
+            var sends = Enumerable.Range(0, count).Select(i => client.Connection.InvokeAsync<JsonElement>("SendMessage", channel, $"{who}{i}", $"{who}-n{i}")).ToList();
+            var answers = await Task.WhenAll(sends);
+            return [.. answers.Select(m => m.GetProperty("seq").GetInt64())];
+        }
+
+        var orders = await Task.WhenAll(PipelineAsync(clientA, "a"), PipelineAsync(clientB, "b"));
+        foreach (var seqs in orders)
+        {
+            seqs.ShouldBe(seqs.Order().ToList(), "each sender's messages take seqs in the order it sent them");
+        }
+
+        // Every member sees both senders' messages in that same order.
+        foreach (var client in new[] { clientA, clientB })
+        {
+            var received = await Eventually.ReturnsAsync(
+                () => Task.FromResult(client.Payloads("MessageCreated").Where(m => m.GetProperty("channelId").GetString() == channel).ToList()),
+                l => l.Count >= 2 * count, TimeSpan.FromSeconds(60), $"{2 * count} messages");
+            foreach (var who in new[] { "a", "b" })
+            {
+                received.Select(m => m.GetProperty("content").GetString()!).Where(c => c.StartsWith(who, StringComparison.Ordinal))
+                    .ShouldBe(Enumerable.Range(0, count).Select(i => $"{who}{i}"), $"{who}'s messages in the order sent");
+            }
+        }
+    }
+
     private static async Task<TestUser> RegisterAsync(ChaosProcess server)
     {
         var name = TestUser.UniqueName("x");

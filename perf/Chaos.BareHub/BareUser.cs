@@ -1,0 +1,3 @@
+namespace Chaos.BareHub;
+
+internal sealed record BareUser(long Id, string Username, string Password, string Token);

@@ -1,0 +1,3 @@
+namespace Chaos.BareHub;
+
+internal sealed record Credentials(string Username, string Password);

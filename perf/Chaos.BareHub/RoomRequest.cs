@@ -1,0 +1,3 @@
+namespace Chaos.BareHub;
+
+internal sealed record RoomRequest(string Name, string? Description);
