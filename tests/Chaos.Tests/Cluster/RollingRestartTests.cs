@@ -149,7 +149,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
             Volatile.Write(ref phase, "kill");
             var killed = 1;
             var receivedBeforeKill = received.Select(r => channels.Select(c => r.In(c).Count).ToList()).ToList();
-            await doors[killed].KillAsync();
+            await doors[killed]!.KillAsync();
             await MoreAcknowledgedAsync(60, "sends after the kill");
             await Eventually.ReturnsAsync(
                 () => Task.FromResult(gateways.Select(g => (g.IsConnected, g.FrontDoor)).ToList()),
