@@ -43,6 +43,7 @@ public static partial class FrontDoorEndpointExtensions
         api.MapVoiceMessagesApi();
         api.MapAiApi();
         api.MapSummariesApi();
+        api.MapModerationApi();
         api.MapAttachmentsApi();
 
         app.MapChaosGateway();

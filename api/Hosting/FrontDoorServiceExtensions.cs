@@ -129,6 +129,7 @@ public static class FrontDoorServiceExtensions
         services.AddChaosPersonal();
         services.AddChaosVoice();
         services.AddSingleton<Ai.ChannelSummarizer>();
+        services.AddSingleton<Gateway.IGatewayEventHandler, Ai.ModerationQueuedDelivery>();
         services.AddChaosAttachments();
         builder.AddChaosTelemetry();
         return builder;

@@ -27,5 +27,8 @@ public static class GatewayEvents
     public const string ReactionRemoved = "ReactionRemoved";
     public const string ChannelPinsUpdated = "ChannelPinsUpdated";
 
+    /// <summary>A flagged message joined the moderation queue; only for connections of users with ManageMessages.</summary>
+    public const string ModerationQueued = "ModerationQueued";
+
     public const string VoiceStateUpdated = "VoiceStateUpdated";
 }
