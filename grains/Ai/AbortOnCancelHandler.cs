@@ -17,15 +17,16 @@ public sealed class AbortOnCancelHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken);
-        if (!cancellationToken.CanBeCanceled)
+        // The model call's own token (AiCallToken says why not the one given here); none outside a model call.
+        var call = AiCallToken.Value;
+        if (!call.CanBeCanceled)
         {
             return response;
         }
 
-        // The token belongs to one model call (ResilientChatClient links a fresh one per call).
         var original = response.Content;
         var body = await original.ReadAsStreamAsync(cancellationToken);
-        var content = new StreamContent(new CancellableReadStream(body, cancellationToken));
+        var content = new StreamContent(new CancellableReadStream(body, call));
         foreach (var header in original.Headers)
         {
             content.Headers.TryAddWithoutValidation(header.Key, header.Value);

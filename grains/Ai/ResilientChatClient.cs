@@ -79,6 +79,8 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
             var finished = false;
             while (true)
             {
+                // Flows into the HTTP handler with the first read, which sends the request (AbortOnCancelHandler).
+                AiCallToken.Set(timeout.Token);
                 var enumerator = base.GetStreamingResponseAsync(list, chatOptions, timeout.Token).GetAsyncEnumerator(timeout.Token);
                 Task<bool>? pending = null;
                 try
