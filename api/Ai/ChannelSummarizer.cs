@@ -145,6 +145,6 @@ public sealed class ChannelSummarizer(
         }
 
         // Hidden by moderation: not for a summary, whoever asks (docs/api.md#ai-assistance).
-        return [.. gathered.Where(m => (m.Flags & 1) == 0).OrderBy(m => m.Id).TakeLast(MaxMessages)];
+        return [.. gathered.Where(m => (m.Flags & MessageFlags.Hidden) == 0).OrderBy(m => m.Id).TakeLast(MaxMessages)];
     }
 }

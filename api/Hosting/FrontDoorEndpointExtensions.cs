@@ -44,6 +44,7 @@ public static partial class FrontDoorEndpointExtensions
         api.MapVoiceMessagesApi();
         api.MapAiApi();
         api.MapSummariesApi();
+        api.MapModerationApi();
         api.MapAttachmentsApi();
         api.MapDevicesApi();
         api.MapMlsApi();

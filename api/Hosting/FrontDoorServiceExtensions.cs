@@ -131,6 +131,7 @@ public static class FrontDoorServiceExtensions
         services.AddChaosVoice();
         services.AddChaosE2ee();
         services.AddSingleton<Ai.ChannelSummarizer>();
+        services.AddSingleton<Gateway.IGatewayEventHandler, Ai.ModerationQueuedDelivery>();
         services.AddChaosAttachments();
         builder.AddChaosTelemetry();
         return builder;

@@ -96,6 +96,12 @@ public interface IChannelGrain : IGrainWithIntegerKey
     [AlwaysInterleave]
     Task InvalidatePermissionsAsync(long? userId);
 
+    /// <summary>
+    /// Sets or clears the moderation <c>hidden</c> flag (docs/api.md#ai-assistance) and announces the change with a
+    /// <c>MessageUpdated</c>; called by the community's moderation, never for a user. False when the message is gone.
+    /// </summary>
+    Task<bool> SetHiddenAsync(long messageId, bool hidden);
+
     /// <summary>Makes this grain a DM or group channel (once): recipients include the owner (a DM has no owner: 0).</summary>
     Task<Channel> CreatePrivateAsync(ChannelType type, long ownerId, IReadOnlyList<long> recipientIds, bool e2ee = false);
 

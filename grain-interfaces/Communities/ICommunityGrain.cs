@@ -89,4 +89,18 @@ public interface ICommunityGrain : IGrainWithIntegerKey
     /// </summary>
     [AlwaysInterleave]
     Task<Permissions.Permissions> GetModerationPermissionsAsync(long actorId, long targetId, long channelId);
+
+    /// <summary>
+    /// The AI moderation mode that applies to one channel's messages: the community's, or off when the channel is
+    /// <c>aiExcluded</c> (docs/api.md#ai-assistance). For channel and moderation grains; read-only and interleaving.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<Ai.ModerationMode> GetModerationModeAsync(long channelId);
+
+    /// <summary>
+    /// Which of <paramref name="userIds"/> hold <paramref name="needed"/> in <paramref name="channelId"/>: one call per
+    /// event and front door (its connected users), never one per user. Read-only and interleaving.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<long>> WhoHoldsAsync(IReadOnlyList<long> userIds, long channelId, Permissions.Permissions needed);
 }

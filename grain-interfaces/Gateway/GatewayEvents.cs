@@ -27,6 +27,9 @@ public static class GatewayEvents
     public const string ReactionRemoved = "ReactionRemoved";
     public const string ChannelPinsUpdated = "ChannelPinsUpdated";
 
+    /// <summary>A flagged message joined the moderation queue; only for connections of users with ManageMessages.</summary>
+    public const string ModerationQueued = "ModerationQueued";
+
     public const string VoiceStateUpdated = "VoiceStateUpdated";
 
     /// <summary>An MLS commit, proposal or welcome of an end-to-end encrypted channel (docs/api.md#end-to-end-encryption).</summary>

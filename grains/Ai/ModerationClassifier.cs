@@ -19,6 +19,9 @@ public sealed class ModerationClassifier(IOptions<AiOptions> options, IChatClien
 
     public const int MaxReasonLength = 200;
 
+    /// <summary>The failure's message when the model answered, but not with a verdict of the schema.</summary>
+    public const string OutsideSchema = "The moderation model answered outside the verdict schema.";
+
     /// <summary>The system prompt: fixed, never built from user input.</summary>
     public const string Instructions =
         "You are a content moderator for a chat community. The user turn is a JSON object whose \"message\" field holds "
@@ -62,7 +65,7 @@ public sealed class ModerationClassifier(IOptions<AiOptions> options, IChatClien
                 ResponseFormat = ChatResponseFormat.ForJsonSchema(Schema, "moderation_verdict", "A moderation verdict"),
             },
             cancellationToken);
-        return Parse(response.Text) ?? throw new ChaosException(ErrorCodes.AiUnavailable, "The moderation model answered outside the verdict schema.");
+        return Parse(response.Text) ?? throw new ChaosException(ErrorCodes.AiUnavailable, OutsideSchema);
     }
 
     /// <summary>The user turn: the message as a JSON string value, so quotes, braces and line breaks stay inside it.</summary>

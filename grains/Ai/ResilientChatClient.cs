@@ -79,7 +79,10 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
             var finished = false;
             while (true)
             {
+                // Flows into the HTTP handler with the first read, which sends the request (AbortOnCancelHandler).
+                AiCallToken.Set(timeout.Token);
                 var enumerator = base.GetStreamingResponseAsync(list, chatOptions, timeout.Token).GetAsyncEnumerator(timeout.Token);
+                Task<bool>? pending = null;
                 try
                 {
                     while (true)
@@ -89,7 +92,12 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
                         {
                             var left = deadline - DateTimeOffset.UtcNow;
                             timeout.CancelAfter(left < idle ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : idle);
-                            more = await enumerator.MoveNextAsync();
+                            // On the thread pool, because OllamaSharp reads partly synchronously (a grain's scheduler
+                            // must never block), and awaited only until the token fires: whatever the inner client does
+                            // with a hung connection, this call ends on time.
+                            pending = Task.Run(() => enumerator.MoveNextAsync().AsTask(), CancellationToken.None);
+                            more = await pending.WaitAsync(timeout.Token);
+                            pending = null;
                         }
                         catch (HttpRequestException e) when (!yielded && IsBusy(e) && attempt < options.MaxRetries && !cancellationToken.IsCancellationRequested)
                         {
@@ -131,7 +139,24 @@ public sealed partial class ResilientChatClient : DelegatingChatClient
                 }
                 finally
                 {
-                    await enumerator.DisposeAsync();
+                    if (pending is null || pending.IsCompleted)
+                    {
+                        await enumerator.DisposeAsync();
+                    }
+                    else
+                    {
+                        // A read still in flight (its token has fired, so it ends soon): dispose after it, never during it.
+                        _ = pending.ContinueWith(
+                            static (read, state) =>
+                            {
+                                _ = read.Exception;
+                                return ((IAsyncEnumerator<ChatResponseUpdate>)state!).DisposeAsync().AsTask();
+                            },
+                            enumerator,
+                            CancellationToken.None,
+                            TaskContinuationOptions.ExecuteSynchronously,
+                            TaskScheduler.Default).Unwrap();
+                    }
                 }
 
                 // A busy answer (503/429) before any chunk: wait and ask again.

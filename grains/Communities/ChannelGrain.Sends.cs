@@ -242,6 +242,9 @@ internal sealed partial class ChannelGrain
                 Settle(group[i], exception);
             }
         }
+
+        // After every send of the group is answered: moderation never delays one (docs/architecture.md#ai-assistance).
+        await SubmitForModerationAsync(messages);
     }
 
     private async Task SettleFromStoreAsync(List<PendingSend> group, DateTimeOffset now)

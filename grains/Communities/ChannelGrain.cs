@@ -30,7 +30,8 @@ internal sealed partial class ChannelGrain(
     IReactionStore reactions,
     IPinStore pinStore,
     IE2eeStore e2eeStore,
-    IMlsStore mlsStore) : Grain, IChannelGrain
+    IMlsStore mlsStore,
+    Microsoft.Extensions.Logging.ILogger<ChannelGrain> logger) : Grain, IChannelGrain
 {
     private const int RecentWindow = 200;
     private const int MaxNonces = 10_000;
@@ -200,6 +201,7 @@ internal sealed partial class ChannelGrain(
         // The event goes to everyone: its reactions carry counts with me=false (readers keep their own from
         // ReactionAdded/ReactionRemoved); the author's answer carries their own.
         await PublishAsync(GatewayEvents.MessageUpdated, (await ToMessagesAsync([updated], NoViewer))[0], null);
+        await SubmitForModerationAsync([updated]);
         return (await ToMessagesAsync([updated], userId))[0];
     }
 
@@ -265,6 +267,7 @@ internal sealed partial class ChannelGrain(
         else
         {
             permissions.Clear();
+            moderation = null;
         }
 
         return Task.CompletedTask;
@@ -407,10 +410,12 @@ internal sealed partial class ChannelGrain(
             }
         }
 
+        var seesHidden = SeesHidden(viewerId);
         return messages.Select(m => new Message(
             m.Id, m.ChannelId, m.Seq,
             authors.TryGetValue(m.AuthorId, out var author) ? author : new PublicUser(m.AuthorId, "deleted_user", "Deleted User", Snowflake.CreatedAt(m.AuthorId)),
-            m.Content, m.CreatedAt, m.EditedAt, m.ReplyToId, m.Nonce, m.Attachments ?? [], m.Mentions, m.Flags)
+            Redacted(m, seesHidden) ? string.Empty : m.Content, m.CreatedAt, m.EditedAt, m.ReplyToId, m.Nonce,
+            Redacted(m, seesHidden) ? [] : m.Attachments ?? [], m.Mentions, m.Flags)
         {
             Ciphertext = m.Ciphertext,
             Reactions = reactionsOf.TryGetValue(m.Id, out var reacted) ? reacted : [],

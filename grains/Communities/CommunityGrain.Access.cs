@@ -45,6 +45,33 @@ internal sealed partial class CommunityGrain
         return PermissionCalculator.ComputeChannel(actor, FindChannel(channelId).Overwrites.Select(o => o.ToPermissionOverwrite()).ToList());
     }
 
+    public Task<Ai.ModerationMode> GetModerationModeAsync(long channelId)
+    {
+        if (!Exists || S.Channels.Find(c => c.Id == channelId) is not { AiExcluded: false })
+        {
+            return Task.FromResult(Ai.ModerationMode.Off);
+        }
+
+        return Task.FromResult((S.Ai ?? Ai.CommunityAiSettings.Off).Moderation);
+    }
+
+    public async Task<IReadOnlyList<long>> WhoHoldsAsync(IReadOnlyList<long> userIds, long channelId, P needed)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        EnsureExists();
+        var overwrites = FindChannel(channelId).Overwrites.Select(o => o.ToPermissionOverwrite()).ToList();
+        var holders = new List<long>();
+        foreach (var userId in userIds.Distinct().Take(MaxCachedMembers))
+        {
+            if (await FindMemberAsync(userId) is { } member && PermissionCalculator.ComputeChannel(Context(member), overwrites).HasFlag(needed))
+            {
+                holders.Add(userId);
+            }
+        }
+
+        return holders;
+    }
+
     private void EnsureExists()
     {
         if (!Exists)

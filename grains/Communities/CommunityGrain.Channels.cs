@@ -96,6 +96,10 @@ internal sealed partial class CommunityGrain
         {
             S.Channels = list;
             await CommitAsync(new(actorId, "channel.update", channelId, changes), (GatewayEvents.ChannelUpdated, FindChannel(channelId)));
+            if (changes.ContainsKey("aiExcluded"))
+            {
+                await InvalidatePermissionsAsync(null, [updated]);
+            }
         }
 
         return FindChannel(channelId);

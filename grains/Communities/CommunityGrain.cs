@@ -118,6 +118,11 @@ internal sealed partial class CommunityGrain(
         if (changes.Count > 0)
         {
             await CommitAsync(new(actorId, "community.update", CommunityId, changes), (GatewayEvents.CommunityUpdated, Summary()));
+            if (changes.ContainsKey("ai.moderation"))
+            {
+                // Channel grains cache whether to hand sends to moderation along with permissions.
+                await InvalidatePermissionsAsync(null, S.Channels);
+            }
         }
 
         return await ViewForAsync(actorId);

@@ -36,6 +36,7 @@ public static class ChaosStorageExtensions
             services.TryAddSingleton<IPrivateChannelStore, PostgresPrivateChannelStore>();
             services.TryAddSingleton<IReactionStore, PostgresReactionStore>();
             services.TryAddSingleton<IPinStore, PostgresPinStore>();
+            services.TryAddSingleton<Ai.IModerationStore, Ai.PostgresModerationStore>();
             services.TryAddSingleton<IMessageSearch, PostgresMessageSearch>();
             services.TryAddSingleton<INotificationSettingsStore, PostgresNotificationSettingsStore>();
         }
@@ -49,6 +50,7 @@ public static class ChaosStorageExtensions
             services.TryAddSingleton<IPrivateChannelStore, InMemoryPrivateChannelStore>();
             services.TryAddSingleton<IReactionStore, InMemoryReactionStore>();
             services.TryAddSingleton<IPinStore, InMemoryPinStore>();
+            services.TryAddSingleton<Ai.IModerationStore, Ai.InMemoryModerationStore>();
             services.TryAddSingleton<IMessageSearch, InMemoryMessageSearch>();
             services.TryAddSingleton<INotificationSettingsStore, InMemoryNotificationSettingsStore>();
         }

@@ -118,6 +118,21 @@ public sealed class InMemoryMessageStore : IMessageStore
         }
     }
 
+    public Task<StoredMessage?> SetFlagAsync(long channelId, long messageId, int flag, bool on, CancellationToken ct)
+    {
+        lock (gate)
+        {
+            if (channels.GetValueOrDefault(channelId) is not { } channel || channel.ById.GetValueOrDefault(messageId) is not { Deleted: false } message)
+            {
+                return Task.FromResult<StoredMessage?>(null);
+            }
+
+            var updated = message with { Flags = on ? message.Flags | flag : message.Flags & ~flag };
+            channel.Replace(updated);
+            return Task.FromResult<StoredMessage?>(updated);
+        }
+    }
+
     public Task<bool> DeleteAsync(long channelId, long messageId, CancellationToken ct)
     {
         lock (gate)

@@ -183,6 +183,20 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
         return await ReadSingleAsync(command, ct);
     }
 
+    public async Task<StoredMessage?> SetFlagAsync(long channelId, long messageId, int flag, bool on, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            UPDATE messages SET flags = CASE WHEN $4 THEN flags | $3 ELSE flags & ~$3 END
+            WHERE channel_id = $1 AND id = $2 AND NOT deleted
+            RETURNING {Columns}
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = channelId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = messageId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = flag });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = on });
+        return await ReadSingleAsync(command, ct);
+    }
+
     public async Task<bool> DeleteAsync(long channelId, long messageId, CancellationToken ct)
     {
         // Mentions go with the content: they reveal who the deleted text addressed.

@@ -80,7 +80,8 @@ internal sealed class SearchGrain(
         var authors = await users.GetManyAsync([.. found.Select(m => m.AuthorId).Distinct()]);
         var reacted = await reactions.GetSummariesAsync(ids, viewerId);
         var pinned = await pinStore.GetPinnedAsync(ids);
-        return new SearchResults([.. found.Select(m => new Message(
+        // Hidden by moderation: not found by anyone (moderators read it in the channel and the queue).
+        return new SearchResults([.. found.Where(m => (m.Flags & MessageFlags.Hidden) == 0).Select(m => new Message(
             m.Id, m.ChannelId, m.Seq,
             authors.TryGetValue(m.AuthorId, out var author) ? author : new PublicUser(m.AuthorId, "deleted_user", "Deleted User", Snowflake.CreatedAt(m.AuthorId)),
             m.Content, m.CreatedAt, m.EditedAt, m.ReplyToId, m.Nonce, m.Attachments ?? [], m.Mentions, m.Flags)

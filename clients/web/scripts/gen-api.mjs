@@ -19,6 +19,8 @@ const enums = {
   PresenceStatus: ['online', 'away', 'busy', 'invisible', 'offline'],
   RelationshipType: ['friend', 'incoming', 'outgoing', 'blocked', 'none'],
   NotificationLevel: ['all', 'mentions', 'none'],
+  ModerationMode: ['off', 'flag', 'hide'],
+  ModerationStatus: ['open', 'dismissed', 'removed'],
 };
 
 const schema = JSON.parse(fs.readFileSync(input, 'utf8'));

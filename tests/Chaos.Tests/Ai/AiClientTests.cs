@@ -133,6 +133,46 @@ public sealed class AiClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HangingAnswer_TimesOut()
+    {
+        await using var host = AiClientHost.Create(fake.BaseAddress, new Dictionary<string, string?>
+        {
+            ["Chaos:Ai:IdleTimeoutSeconds"] = "1",
+        });
+        fake.Script(FakeOllamaReply.Hang("started "));
+
+        // Its own hard stop: should the timeout ever fail again, this test fails instead of hanging the suite.
+        using var hardStop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var call = host.Chat.GetResponseAsync([new ChatMessage(ChatRole.User, "go")], cancellationToken: hardStop.Token);
+        var failure = await Should.ThrowAsync<ChaosException>(() => call.WaitAsync(TimeSpan.FromSeconds(60)));
+
+        failure.Code.ShouldBe(ErrorCodes.AiUnavailable);
+        failure.Message.ShouldContain("in time");
+    }
+
+    [Fact]
+    public async Task HangingAnswer_TimesOut_WhenStreamedToo()
+    {
+        await using var host = AiClientHost.Create(fake.BaseAddress, new Dictionary<string, string?>
+        {
+            ["Chaos:Ai:IdleTimeoutSeconds"] = "1",
+        });
+        fake.Script(FakeOllamaReply.Hang("started "));
+        using var hardStop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+
+        async Task ReadAllAsync()
+        {
+            await foreach (var _ in host.Chat.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "go")], cancellationToken: hardStop.Token))
+            {
+            }
+        }
+
+        var failure = await Should.ThrowAsync<ChaosException>(() => ReadAllAsync().WaitAsync(TimeSpan.FromSeconds(60)));
+
+        failure.Code.ShouldBe(ErrorCodes.AiUnavailable);
+    }
+
+    [Fact]
     public async Task CancellingTheStream_CancelsTheModelCall()
     {
         await using var host = AiClientHost.Create(fake.BaseAddress);

@@ -18,7 +18,7 @@ public sealed class GatewayClient : IAsyncDisposable
         "MemberJoined", "MemberUpdated", "MemberLeft", "ChannelCreated", "ChannelUpdated", "ChannelDeleted", "RoleCreated",
         "RoleUpdated", "RoleDeleted", "ReadStateUpdated", "PresenceUpdated", "RelationshipUpdated", "VoiceStateUpdated", "Reconnect",
         "ReactionAdded", "ReactionRemoved", "ChannelPinsUpdated",
-        "CommunityJoined", "CommunityLeft",
+        "CommunityJoined", "CommunityLeft", "ModerationQueued",
         "MlsMessage",
     ];
 
