@@ -2,7 +2,7 @@
 // registers this browser as a device, keeps its key packages topped up, keeps one MLS group per e2ee channel in step
 // with the channel's MLS log (ordered by seq, epoch-checked by the server), adds and removes members by commits, and
 // encrypts and decrypts messages. The server only ever sees ciphertext, commits and welcomes.
-import type { ClientState } from 'ts-mls';
+import { mlsExporter, type ClientState } from 'ts-mls';
 import type { Api } from '../api/client';
 import { ApiError } from '../api/http';
 import type { Message } from '../api/types';
@@ -48,6 +48,8 @@ export class E2eeClient {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly states = new Map<string, ClientState>();
   private readonly cursors = new Map<string, number>();
+  /** Exporter secrets of each channel's last few epochs (memory only), so voice frames crossing a commit still open. */
+  private readonly exporterSecrets = new Map<string, Map<bigint, Uint8Array>>();
   /** Plaintext of messages already read (or sent) on this device, by message id; also in the vault. */
   private readonly plain = new Map<string, string>();
   private readonly pendingSends = new Map<string, string>();
@@ -135,7 +137,10 @@ export class E2eeClient {
     const cached = this.states.get(channelId);
     if (cached) return cached;
     const loaded = await this.device!.loadGroup(channelId);
-    if (loaded) this.states.set(channelId, loaded);
+    if (loaded) {
+      this.states.set(channelId, loaded);
+      this.exporterSecrets.set(channelId, new Map([[loaded.groupContext.epoch, loaded.keySchedule.exporterSecret]]));
+    }
     if (!this.cursors.has(channelId)) {
       this.cursors.set(channelId, parseJson<{ seq: number }>(await this.device!.vault.get('cursor', channelId))?.seq ?? 0);
     }
@@ -144,6 +149,10 @@ export class E2eeClient {
 
   private async keep(channelId: string, state: ClientState | null, cursor?: number) {
     if (state) {
+      const recent = this.exporterSecrets.get(channelId) ?? new Map<bigint, Uint8Array>();
+      recent.set(state.groupContext.epoch, state.keySchedule.exporterSecret);
+      for (const e of recent.keys()) if (e + 2n < state.groupContext.epoch) recent.delete(e);
+      this.exporterSecrets.set(channelId, recent);
       this.states.set(channelId, state);
       await this.device!.saveGroup(channelId, state);
     } else {
@@ -203,6 +212,14 @@ export class E2eeClient {
       for (const e of page) if (e.seq > (this.cursors.get(channelId) ?? 0)) await this.apply(e);
       if (page.length < 100) return;
     }
+  }
+
+  /** After a reconnect: applies whatever the channel's MLS log gained while this device was away. */
+  resync(channelId: string) {
+    return this.serial(channelId, async () => {
+      await this.state(channelId);
+      await this.catchUp(channelId);
+    });
   }
 
   /** Catches up, then creates the group if nobody has, then adds and removes devices until it matches the channel. */
@@ -377,12 +394,12 @@ export class E2eeClient {
           return self.states.get(channelId)?.groupContext.epoch ?? -1n;
         },
         exporter(epoch, label, context) {
-          const state = self.states.get(channelId);
-          if (!state || state.groupContext.epoch !== epoch) return Promise.resolve(null);
+          const secret = self.exporterSecrets.get(channelId)?.get(epoch);
+          if (!secret) return Promise.resolve(null);
           const id = `${epoch}/${label}/${toHex(context)}`;
           let p = exporters.get(id);
           if (!p) {
-            p = self.device!.exporter(state, label, context, 16);
+            p = mlsExporter(secret, label, context, 16, self.device!.cs);
             exporters.set(id, p);
           }
           return p;
