@@ -91,7 +91,7 @@ function browser(ds: FakeDeliveryService, userId: string, members: string[], liv
   tokens.set({ accessToken: userId, refreshToken: 'r', expiresAt: new Date(Date.now() + 3600_000).toISOString(), userId });
   const api = new Api('http://ds', tokens, ds.fetcher(live));
   const vault = new MemoryVault();
-  const client = new E2eeClient(api, () => members, async () => vault);
+  const client = new E2eeClient(api, () => ({ users: members, exact: false }), async () => vault);
   return { client, vault, members };
 }
 

@@ -40,8 +40,12 @@ const KEY_PACKAGE_LOW = 10;
 const q = (params: Record<string, string | number | undefined>) =>
   '?' + Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&');
 
-/** The membership a channel's group should have: who (user ids), decided by the channel's kind. */
-export type MembersOf = (channelId: string) => string[] | null;
+/**
+ * The membership a channel's group should have. `exact` (voice rooms: whoever is in the room): devices of other users
+ * are removed by a commit. Otherwise (DMs and groups) `users` seed a new group; afterwards the group itself says who
+ * is in it — new devices of its users are added, and people leave only by an explicit remove commit.
+ */
+export type MembersOf = (channelId: string) => { users: string[]; exact: boolean } | null;
 
 export class E2eeClient {
   device: MlsDevice | null = null;
@@ -195,6 +199,9 @@ export class E2eeClient {
       } else {
         try {
           state = (await device.process(state, payload)).state;
+          // A commit that removed this device: the group goes on without us.
+          const mine = toHex(device.identityKey);
+          if (!device.members(state).some((m) => toHex(m.identityKey) === mine)) state = null;
         } catch {
           // A commit we cannot apply (e.g. the one that removed us): we are out of the group from here on.
           state = e.kind === 'commit' ? null : state;
@@ -250,12 +257,14 @@ export class E2eeClient {
       state = await device.createGroup(channelId);
     }
     if (!wanted) return state;
+    const fresh = !this.states.has(channelId);
     const members = device.members(state);
     const inGroup = new Set(members.map((m) => toHex(m.identityKey)));
-    const remove = members.filter((m) => m.userId && !wanted.includes(m.userId)).map((m) => m.leafIndex);
+    const users = fresh || wanted.exact ? wanted.users : members.map((m) => m.userId).filter((u): u is string => !!u);
+    const remove = wanted.exact ? members.filter((m) => m.userId && !wanted.users.includes(m.userId)).map((m) => m.leafIndex) : [];
     const add: string[] = [];
     const addDevices: string[] = [];
-    for (const userId of new Set([...wanted, device.userId])) {
+    for (const userId of new Set([...users, device.userId])) {
       const devices = await this.devices(userId).catch(() => [] as Device[]);
       const missing = devices.filter((d) => !inGroup.has(toHex(fromBase64(d.identityKey))));
       if (missing.length === 0) continue;
@@ -267,7 +276,6 @@ export class E2eeClient {
         }
       }
     }
-    const fresh = !this.states.has(channelId);
     if (add.length === 0 && remove.length === 0 && !fresh) return state;
     return this.commitAndSend(channelId, state, add, addDevices, remove);
   }
