@@ -12,6 +12,7 @@ import { PinnedMessages } from './PinnedMessages';
 import { SearchPanel } from './SearchPanel';
 import { navigate } from '../router';
 import { AttachDropZone } from './AttachButton';
+import { EncryptionHeader } from '../e2ee/EncryptionHeader';
 
 export function ChatView({ channel, community, onBack }: { channel: Channel; community?: Community; onBack?: () => void }) {
   const service = useService();
@@ -74,6 +75,7 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
         )}
         <h1>{title}</h1>
         {channel.topic && <p className="topic">{channel.topic}</p>}
+        <EncryptionHeader channel={channel} community={community} />
         <div className="chat-tools">
           <SearchPanel communityId={community?.id} channelId={channel.id} onJump={jump} />
           <button type="button" aria-pressed={panel === 'pins'} onClick={() => setPanel(panel === 'pins' ? null : 'pins')}>
