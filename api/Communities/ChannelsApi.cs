@@ -41,6 +41,7 @@ public static class ChannelsApi
         new RequestValidator()
             .Check("name", request.Name is null ? null : CommunityRules.CheckChannelName(request.Name))
             .Check("type", request.Type is null ? null : "A channel's type cannot change.")
+            .Check("e2ee", request.E2ee is null ? null : "End-to-end encryption is chosen at creation and never changes: create a new channel.")
             .Check("topic", CommunityRules.CheckTopic(request.Topic))
             .Check("position", request.Position is < 0 ? "position must not be negative." : null)
             .ThrowIfInvalid();

@@ -92,8 +92,9 @@ public static class CommunitiesApi
             .Check("topic", CommunityRules.CheckTopic(request.Topic))
             .Check("position", request.Position is < 0 ? "position must not be negative." : null)
             .Check("aiExcluded", request.AiExcluded is null ? null : "aiExcluded is set with PATCH /channels/{id}.")
+            .Check("e2ee", request.E2ee is true && request.Type is not ChannelType.Voice ? "Only a voice channel of a community can be end-to-end encrypted." : null)
             .ThrowIfInvalid();
-        var channel = await Call(grains, id, g => g.CreateChannelAsync(user.UserId(), request.Name!, request.Type!.Value, request.Topic, request.Position), ct);
+        var channel = await Call(grains, id, g => g.CreateChannelAsync(user.UserId(), request.Name!, request.Type!.Value, request.Topic, request.Position, request.E2ee ?? false), ct);
         await barrier.WaitForCommunityAsync(channel.CommunityId!.Value);
         return TypedResults.Created($"/api/v1/channels/{channel.Id}", channel);
     }

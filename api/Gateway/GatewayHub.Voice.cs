@@ -22,6 +22,8 @@ public sealed partial class GatewayHub
             () => grains.GetGrain<IVoiceMemberGrain>(userId).JoinAsync(id, context.ConnectionId, relay.FrontDoorId, relay.Reference, current?.SelfMute ?? false, current?.SelfDeaf ?? false),
             idempotent: true,
             Context.ConnectionAborted);
+        // Before the session enters the room, so its first frame is already checked the room's way.
+        session.E2ee = await GrainCalls.RetryAsync(() => grains.GetGrain<Chaos.Communities.IChannelGrain>(id).IsE2eeAsync(), idempotent: true, Context.ConnectionAborted);
         relay.Enter(session, joined.Participants.First(p => p.UserId == userId));
         return joined;
     }

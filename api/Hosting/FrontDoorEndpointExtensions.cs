@@ -3,6 +3,7 @@ using Chaos.Api.Admin;
 using Chaos.Api.Ai;
 using Chaos.Api.Attachments;
 using Chaos.Api.Communities;
+using Chaos.Api.E2ee;
 using Chaos.Api.Gateway;
 using Chaos.Api.Messages;
 using Chaos.Api.Voice;
@@ -44,6 +45,8 @@ public static partial class FrontDoorEndpointExtensions
         api.MapAiApi();
         api.MapSummariesApi();
         api.MapAttachmentsApi();
+        api.MapDevicesApi();
+        api.MapMlsApi();
 
         app.MapChaosGateway();
         app.MapChaosHealth();

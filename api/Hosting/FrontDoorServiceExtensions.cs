@@ -5,6 +5,7 @@ using Chaos.Api.Admin;
 using Chaos.Api.Attachments;
 using Chaos.Api.Auth;
 using Chaos.Api.Blobs;
+using Chaos.Api.E2ee;
 using Chaos.Api.Errors;
 using Chaos.Api.Gateway;
 using Chaos.Api.Json;
@@ -128,6 +129,7 @@ public static class FrontDoorServiceExtensions
         services.AddChaosGateway();
         services.AddChaosPersonal();
         services.AddChaosVoice();
+        services.AddChaosE2ee();
         services.AddSingleton<Ai.ChannelSummarizer>();
         services.AddChaosAttachments();
         builder.AddChaosTelemetry();

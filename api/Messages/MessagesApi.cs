@@ -4,6 +4,7 @@ using Chaos.Api.Blobs;
 using Chaos.Api.Errors;
 using Chaos.Api.RateLimits;
 using Chaos.Communities;
+using Chaos.E2ee;
 using Chaos.Errors;
 using Chaos.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,6 +31,11 @@ public static class MessagesApi
 
     private static async Task<Created<Message>> SendAsync(string id, MessageRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
     {
+        if (request.Ciphertext is not null)
+        {
+            return await SendCiphertextAsync(id, request, user, grains, ct);
+        }
+
         new RequestValidator()
             .Check("content", MessageRules.CheckContent(request.Content))
             .Check("nonce", MessageRules.CheckNonce(request.Nonce))
@@ -38,6 +44,22 @@ public static class MessagesApi
         var channel = Channel(grains, id);
         var me = user.UserId();
         var message = await GrainCalls.RetryAsync(() => channel.SendMessageAsync(me, request.Content!, request.Nonce, replyTo), idempotent: request.Nonce is not null, ct);
+        return TypedResults.Created($"/api/v1/channels/{id}/messages/{message.Id}", message);
+    }
+
+    /// <summary>An encrypted message of an e2ee channel (docs/api.md#end-to-end-encryption): ciphertext only, never content.</summary>
+    private static async Task<Created<Message>> SendCiphertextAsync(string id, MessageRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
+    {
+        var ciphertext = E2eeRules.DecodeBase64(request.Ciphertext, E2eeRules.MaxCiphertextBytes, "ciphertext", out var error);
+        new RequestValidator()
+            .Check("ciphertext", error)
+            .Check("content", string.IsNullOrEmpty(request.Content) ? null : "An encrypted message carries ciphertext and no content.")
+            .Check("nonce", MessageRules.CheckNonce(request.Nonce))
+            .ThrowIfInvalid();
+        var replyTo = RouteIds.ParseOptional(request.ReplyToId, "replyToId");
+        var channel = Channel(grains, id);
+        var me = user.UserId();
+        var message = await GrainCalls.RetryAsync(() => channel.SendCiphertextAsync(me, ciphertext!, request.Nonce, replyTo), idempotent: request.Nonce is not null, ct);
         return TypedResults.Created($"/api/v1/channels/{id}/messages/{message.Id}", message);
     }
 

@@ -49,7 +49,7 @@ public static class PrivateChannelsApi
             case 0:
                 throw ChaosException.Validation("recipientIds", "Name one recipient for a DM, or 2–9 for a group.");
             case 1:
-                var dm = grains.GetGrain<IDmGrain>(DmKey.Of(me, recipients[0]).ToString());
+                var dm = grains.GetGrain<IDmGrain>(DmKey.Of(me, recipients[0], request.E2ee ?? false).ToString());
                 var opened = await GrainCalls.RetryAsync(() => dm.OpenAsync(me), idempotent: true, ct);
                 await barrier.WaitForUsersAsync(opened.RecipientIds ?? [me, .. recipients]);
                 return TypedResults.Ok(opened);
@@ -62,7 +62,7 @@ public static class PrivateChannelsApi
                 }
 
                 var channel = grains.GetGrain<IChannelGrain>(ids.NextId());
-                var created = await GrainCalls.RetryAsync(() => channel.CreatePrivateAsync(ChannelType.Group, me, [me, .. recipients]), idempotent: true, ct);
+                var created = await GrainCalls.RetryAsync(() => channel.CreatePrivateAsync(ChannelType.Group, me, [me, .. recipients], request.E2ee ?? false), idempotent: true, ct);
                 await barrier.WaitForUsersAsync(created.RecipientIds ?? [me, .. recipients]);
                 return TypedResults.Ok(created);
         }

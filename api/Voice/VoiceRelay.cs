@@ -114,7 +114,8 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
         var now = Environment.TickCount64;
         session.Tokens = Math.Min(VoiceRules.FrameBurst, session.Tokens + ((now - session.LastRefill) * VoiceRules.MaxFramesPerSecond / 1000.0));
         session.LastRefill = now;
-        if (frame.Payload is not { Length: > 0 and <= VoiceRules.MaxFrameBytes } payload || OpusPacket.Validate(payload) != OpusPacketValidity.Valid)
+        if (frame.Payload is not { } payload
+            || (session.E2ee ? !E2ee.E2eeVoiceFrames.IsValid(payload) : payload.Length is 0 or > VoiceRules.MaxFrameBytes || OpusPacket.Validate(payload) != OpusPacketValidity.Valid))
         {
             metrics.Dropped(VoiceMetrics.Invalid);
             Violation(session, now);

@@ -16,6 +16,12 @@ public sealed class VoiceSession(string connectionId, long userId, Action abort)
 
     public long UserId { get; } = userId;
 
+    /// <summary>
+    /// The current room is end-to-end encrypted: frames are checked by size and TOC byte only
+    /// (docs/architecture.md#encrypted-voice-frames).
+    /// </summary>
+    public bool E2ee { get; set; }
+
     /// <summary>The state in the current room, or null outside voice.</summary>
     public VoiceState? State { get; set; }
 

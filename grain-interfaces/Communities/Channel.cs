@@ -1,5 +1,6 @@
 namespace Chaos.Communities;
 
+/// <summary>The Channel object (docs/api.md#channel). <see cref="E2ee"/> is chosen at creation and never changes; an e2ee channel is always <see cref="AiExcluded"/>.</summary>
 [GenerateSerializer, Immutable, Alias("chaos.Channel")]
 public sealed record Channel(
     [property: Id(0)] long Id,
@@ -10,4 +11,5 @@ public sealed record Channel(
     [property: Id(5)] int Position,
     [property: Id(6)] IReadOnlyList<ChannelOverwrite> Overwrites,
     [property: Id(7)] IReadOnlyList<long>? RecipientIds,
-    [property: Id(8)] bool AiExcluded = false);
+    [property: Id(8)] bool AiExcluded = false,
+    [property: Id(9)] bool E2ee = false);

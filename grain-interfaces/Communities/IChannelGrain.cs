@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using Chaos.Accounts;
+using Chaos.E2ee;
 using Chaos.Messages;
 
 namespace Chaos.Communities;
@@ -10,7 +11,7 @@ namespace Chaos.Communities;
 /// </summary>
 public interface IChannelGrain : IGrainWithIntegerKey
 {
-    Task AttachAsync(long communityId, ChannelType type);
+    Task AttachAsync(long communityId, ChannelType type, bool e2ee = false);
 
     Task DetachAsync();
 
@@ -88,7 +89,7 @@ public interface IChannelGrain : IGrainWithIntegerKey
     Task InvalidatePermissionsAsync(long? userId);
 
     /// <summary>Makes this grain a DM or group channel (once): recipients include the owner (a DM has no owner: 0).</summary>
-    Task<Channel> CreatePrivateAsync(ChannelType type, long ownerId, IReadOnlyList<long> recipientIds);
+    Task<Channel> CreatePrivateAsync(ChannelType type, long ownerId, IReadOnlyList<long> recipientIds, bool e2ee = false);
 
     /// <summary>A DM or group as one of its recipients sees it.</summary>
     Task<Channel> GetPrivateAsync(long userId);
@@ -101,4 +102,26 @@ public interface IChannelGrain : IGrainWithIntegerKey
 
     /// <summary>DM only: while blocked, nobody may send; history stays readable.</summary>
     Task SetBlockedAsync(bool blocked);
+
+    /// <summary>Whether the channel is end-to-end encrypted (<c>not_found</c> when it does not exist).</summary>
+    [AlwaysInterleave]
+    Task<bool> IsE2eeAsync();
+
+    /// <summary>
+    /// An encrypted message of an e2ee channel: opaque <paramref name="ciphertext"/> (at most 6 KiB), no content, no files.
+    /// Ordered, durable and nonce-idempotent exactly like a text send; never searched, never given to a model.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<Message> SendCiphertextAsync(long authorId, byte[] ciphertext, string? nonce, long? replyToId);
+
+    /// <summary>
+    /// An MLS commit, proposal or welcome, ordered in the channel's <c>seq</c>. A commit for epoch N is accepted only while
+    /// the channel is at epoch N (then it is at N+1); a late one is <c>conflict</c>. A welcome reaches only
+    /// <paramref name="recipientDeviceIds"/>, which must be devices of the channel's members.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<MlsPosted> PostMlsAsync(long userId, long deviceId, MlsKind kind, long epoch, byte[] payload, IReadOnlyList<long>? recipientDeviceIds);
+
+    /// <summary>The channel's MLS messages after <paramref name="afterSeq"/>, in seq order; welcomes only those addressed to <paramref name="deviceId"/>.</summary>
+    Task<IReadOnlyList<MlsMessage>> GetMlsAsync(long userId, long? deviceId, long afterSeq, int limit);
 }

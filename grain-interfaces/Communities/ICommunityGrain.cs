@@ -18,7 +18,8 @@ public interface ICommunityGrain : IGrainWithIntegerKey
 
     Task DeleteAsync(long actorId);
 
-    Task<Channel> CreateChannelAsync(long actorId, string name, ChannelType type, string? topic, int? position);
+    /// <summary>A text or voice channel; <paramref name="e2ee"/> (voice only) makes it end-to-end encrypted for good.</summary>
+    Task<Channel> CreateChannelAsync(long actorId, string name, ChannelType type, string? topic, int? position, bool e2ee = false);
 
     Task<Channel> GetChannelAsync(long actorId, long channelId);
 

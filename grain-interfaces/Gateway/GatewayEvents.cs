@@ -28,4 +28,7 @@ public static class GatewayEvents
     public const string ChannelPinsUpdated = "ChannelPinsUpdated";
 
     public const string VoiceStateUpdated = "VoiceStateUpdated";
+
+    /// <summary>An MLS commit, proposal or welcome of an end-to-end encrypted channel (docs/api.md#end-to-end-encryption).</summary>
+    public const string MlsMessage = "MlsMessage";
 }

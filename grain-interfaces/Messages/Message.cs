@@ -24,4 +24,8 @@ public sealed record Message(
 
     [Id(13)]
     public bool Pinned { get; init; }
+
+    /// <summary>End-to-end encrypted channels only: the MLS application message (base64 in JSON); <see cref="Content"/> is then empty.</summary>
+    [Id(14), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public byte[]? Ciphertext { get; init; }
 }

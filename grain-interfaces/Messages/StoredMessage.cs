@@ -4,6 +4,7 @@ namespace Chaos.Messages;
 /// One message as the store keeps it. <see cref="Seq"/> is per channel, starts at 1 and has no gaps; a deleted
 /// message keeps its row (and seq) with blank content so clients can tell a deletion from a gap. <see cref="Attachments"/>
 /// is null for a message without any (all messages before voice messages).
+/// <see cref="Ciphertext"/> is set only in end-to-end encrypted channels, whose <see cref="Content"/> is always empty.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("chaos.StoredMessage")]
 public sealed record StoredMessage(
@@ -19,4 +20,5 @@ public sealed record StoredMessage(
     [property: Id(9)] IReadOnlyList<long> Mentions,
     [property: Id(10)] int Flags,
     [property: Id(11)] bool Deleted,
-    [property: Id(12)] IReadOnlyList<Attachment>? Attachments = null);
+    [property: Id(12)] IReadOnlyList<Attachment>? Attachments = null,
+    [property: Id(13)] byte[]? Ciphertext = null);

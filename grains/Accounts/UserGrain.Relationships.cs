@@ -76,6 +76,8 @@ internal sealed partial class UserGrain
         if (blockedBefore != blockedAfter)
         {
             await GrainFactory.GetGrain<IDmGrain>(DmKey.Of(me, other).ToString()).SetBlockedAsync(blockedAfter);
+            // The pair's end-to-end encrypted DM is blocked alike (docs/api.md#end-to-end-encryption).
+            await GrainFactory.GetGrain<IDmGrain>(DmKey.Of(me, other, e2ee: true).ToString()).SetBlockedAsync(blockedAfter);
         }
 
         return new Relationship(targetId, newActor);

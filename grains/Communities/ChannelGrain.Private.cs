@@ -18,7 +18,7 @@ internal sealed partial class ChannelGrain
 
     private bool IsPrivate => state.State.Type is ChannelType.Dm or ChannelType.Group;
 
-    public async Task<Channel> CreatePrivateAsync(ChannelType type, long ownerId, IReadOnlyList<long> recipientIds)
+    public async Task<Channel> CreatePrivateAsync(ChannelType type, long ownerId, IReadOnlyList<long> recipientIds, bool e2ee = false)
     {
         if (type is not (ChannelType.Dm or ChannelType.Group))
         {
@@ -28,7 +28,7 @@ internal sealed partial class ChannelGrain
         if (Exists)
         {
             // A repeated creation (the DM grain retrying after a failure) returns what exists.
-            return state.State.Type == type && recipientIds.All(state.State.Recipients.Contains)
+            return state.State.Type == type && state.State.E2ee == e2ee && recipientIds.All(state.State.Recipients.Contains)
                 ? View()
                 : throw new ChaosException(ErrorCodes.Conflict, "This channel already exists.");
         }
@@ -53,7 +53,7 @@ internal sealed partial class ChannelGrain
             }
         }
 
-        state.State = new ChannelState { Type = type, OwnerId = ownerId, Recipients = recipients };
+        state.State = new ChannelState { Type = type, OwnerId = ownerId, Recipients = recipients, E2ee = e2ee };
         await state.WriteStateAsync();
         await privateChannelStore.AddRecipientsAsync(ChannelId, recipients, type == ChannelType.Group);
         var view = View();
@@ -219,7 +219,7 @@ internal sealed partial class ChannelGrain
     }
 
     private Channel View() =>
-        new(ChannelId, state.State.Type, null, string.Empty, null, 0, [], [.. state.State.Recipients]);
+        new(ChannelId, state.State.Type, null, string.Empty, null, 0, [], [.. state.State.Recipients], AiExcluded: state.State.E2ee, E2ee: state.State.E2ee);
 
     private Orleans.Streams.IAsyncStream<GatewayEvent> UserStream(long userId) =>
         this.GetStreamProvider(ChaosProviders.Streams).GetStream<GatewayEvent>(StreamId.Create(ChaosProviders.UserNamespace, userId));

@@ -169,13 +169,20 @@ internal sealed partial class ChannelGrain
 
     private async Task CommitAsync(List<PendingSend> group)
     {
+        if (group[0].Mls is not null)
+        {
+            // Handshake messages commit alone (TakeGroup): their epoch check needs every earlier seq settled.
+            await CommitMlsAsync(group[0]);
+            return;
+        }
+
         var now = time.GetUtcNow();
         var messages = new List<StoredMessage>(group.Count);
         var seq = lastSeq;
         foreach (var send in group)
         {
             var mentions = send.Content.Length == 0 ? [] : MessageRules.ParseMentions(send.Content);
-            messages.Add(new StoredMessage(ids.NextId(), ChannelId, ++seq, send.AuthorId, send.Content, now, null, send.ReplyToId, send.Nonce, mentions, MentionFlagsOf(send.AuthorId, send.Content), false, send.Attachments));
+            messages.Add(new StoredMessage(ids.NextId(), ChannelId, ++seq, send.AuthorId, send.Content, now, null, send.ReplyToId, send.Nonce, mentions, MentionFlagsOf(send.AuthorId, send.Content), false, send.Attachments, send.Ciphertext));
         }
 
         try
@@ -187,7 +194,7 @@ internal sealed partial class ChannelGrain
             // A seq was taken by a write whose acknowledgement this activation never saw (a commit that raced a
             // failure, or a second activation): continue from what is really stored, and answer a retried nonce with
             // what was stored for it.
-            lastSeq = await store.GetLastSeqAsync(ChannelId, CancellationToken.None);
+            lastSeq = await LastSeqAsync(CancellationToken.None);
             await SettleFromStoreAsync(group, now);
             return;
         }
@@ -270,7 +277,14 @@ internal sealed partial class ChannelGrain
     private void Settle(PendingSend send, Exception exception)
     {
         Forget(send);
-        send.Completion.TrySetException(exception);
+        if (send.Mls is { } mls)
+        {
+            mls.Completion.TrySetException(exception);
+        }
+        else
+        {
+            send.Completion.TrySetException(exception);
+        }
     }
 
     private void Forget(PendingSend send)
@@ -304,6 +318,12 @@ internal sealed partial class ChannelGrain
         public long? ReplyToId { get; } = replyToId;
 
         public IReadOnlyList<Attachment>? Attachments { get; } = attachments;
+
+        /// <summary>An encrypted message of an e2ee channel (its content is empty).</summary>
+        public byte[]? Ciphertext { get; init; }
+
+        /// <summary>An MLS handshake message instead of a chat message; always committed alone.</summary>
+        public PendingMls? Mls { get; init; }
 
         /// <summary>Commit in a group of its own (its group was refused for some send's data).</summary>
         public bool Alone { get; set; }

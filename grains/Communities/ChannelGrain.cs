@@ -1,4 +1,5 @@
 using Chaos.Accounts;
+using Chaos.E2ee;
 using Chaos.Errors;
 using Chaos.Gateway;
 using Chaos.Hosting;
@@ -27,7 +28,9 @@ internal sealed partial class ChannelGrain(
     TimeProvider time,
     IPrivateChannelStore privateChannelStore,
     IReactionStore reactions,
-    IPinStore pinStore) : Grain, IChannelGrain
+    IPinStore pinStore,
+    IE2eeStore e2eeStore,
+    IMlsStore mlsStore) : Grain, IChannelGrain
 {
     private const int RecentWindow = 200;
     private const int MaxNonces = 10_000;
@@ -55,7 +58,12 @@ internal sealed partial class ChannelGrain(
         activatedAt = time.GetUtcNow();
         if (Exists)
         {
-            lastSeq = await store.GetLastSeqAsync(ChannelId, cancellationToken);
+            lastSeq = await LastSeqAsync(cancellationToken);
+            if (state.State.E2ee)
+            {
+                mlsEpoch = await mlsStore.GetEpochAsync(ChannelId, cancellationToken);
+            }
+
             foreach (var message in await store.GetRecentAsync(ChannelId, RecentWindow, cancellationToken))
             {
                 Remember(message);
@@ -66,9 +74,9 @@ internal sealed partial class ChannelGrain(
         await base.OnActivateAsync(cancellationToken);
     }
 
-    public async Task AttachAsync(long communityId, ChannelType type)
+    public async Task AttachAsync(long communityId, ChannelType type, bool e2ee = false)
     {
-        state.State = new ChannelState { CommunityId = communityId, Type = type };
+        state.State = new ChannelState { CommunityId = communityId, Type = type, E2ee = e2ee };
         await state.WriteStateAsync();
     }
 
@@ -87,6 +95,7 @@ internal sealed partial class ChannelGrain(
     public Task<Message> SendMessageAsync(long authorId, string content, string? nonce, long? replyToId)
     {
         EnsureExists();
+        RefusePlaintext("content");
         ChaosException.ThrowIfInvalid("content", MessageRules.CheckContent(content));
         ChaosException.ThrowIfInvalid("nonce", MessageRules.CheckNonce(nonce));
         return InLineAsync(turn => AdmitAsync(turn, authorId, content, nonce, replyToId, null, P.ViewChannel | P.SendMessages));
@@ -96,6 +105,7 @@ internal sealed partial class ChannelGrain(
     {
         ArgumentNullException.ThrowIfNull(attachment);
         EnsureExists();
+        RefusePlaintext("file");
         return InLineAsync(async turn =>
         {
             await RequireAsync(authorId, P.ViewChannel | P.SendVoiceMessages);
@@ -108,6 +118,7 @@ internal sealed partial class ChannelGrain(
     {
         ArgumentNullException.ThrowIfNull(attachments);
         EnsureExists();
+        RefusePlaintext("files");
         content ??= string.Empty;
         if (content.Trim().Length > 0)
         {
@@ -164,6 +175,7 @@ internal sealed partial class ChannelGrain(
     public async Task<Message> EditMessageAsync(long userId, long messageId, string content)
     {
         EnsureExists();
+        RefusePlaintext("content");
         ChaosException.ThrowIfInvalid("content", MessageRules.CheckContent(content));
         await RequireAsync(userId, P.ViewChannel);
         var message = await FindAsync(messageId) ?? throw ChaosException.NotFound("message");
@@ -391,6 +403,7 @@ internal sealed partial class ChannelGrain(
             authors.TryGetValue(m.AuthorId, out var author) ? author : new PublicUser(m.AuthorId, "deleted_user", "Deleted User", Snowflake.CreatedAt(m.AuthorId)),
             m.Content, m.CreatedAt, m.EditedAt, m.ReplyToId, m.Nonce, m.Attachments ?? [], m.Mentions, m.Flags)
         {
+            Ciphertext = m.Ciphertext,
             Reactions = reactionsOf.TryGetValue(m.Id, out var reacted) ? reacted : [],
             Pinned = pins?.Contains(m.Id) ?? false,
         }).ToList();

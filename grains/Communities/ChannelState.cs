@@ -20,4 +20,8 @@ public sealed class ChannelState
     /// <summary>DM only: one side blocks the other, so nobody may send.</summary>
     [Id(4)]
     public bool Blocked { get; set; }
+
+    /// <summary>End-to-end encrypted (docs/api.md#end-to-end-encryption): set at creation, never turned off.</summary>
+    [Id(5)]
+    public bool E2ee { get; set; }
 }

@@ -8,7 +8,7 @@ namespace Chaos.Communities;
 /// <summary>The community's channels: create, read, update (name, topic, position), delete, and their permission overwrites.</summary>
 internal sealed partial class CommunityGrain
 {
-    public async Task<Channel> CreateChannelAsync(long actorId, string name, ChannelType type, string? topic, int? position)
+    public async Task<Channel> CreateChannelAsync(long actorId, string name, ChannelType type, string? topic, int? position, bool e2ee = false)
     {
         EnsureExists();
         await RequirePermissionAsync(actorId, P.ManageChannels);
@@ -19,19 +19,25 @@ internal sealed partial class CommunityGrain
             throw ChaosException.Validation("type", "A community channel is \"text\" or \"voice\".");
         }
 
+        if (e2ee && type != ChannelType.Voice)
+        {
+            // docs/api.md#end-to-end-encryption: in a community only voice channels are encrypted end to end.
+            throw ChaosException.Validation("e2ee", "Only a voice channel of a community can be end-to-end encrypted.");
+        }
+
         if (S.Channels.Count >= CommunityRules.MaxChannels)
         {
             throw ChaosException.Validation("name", $"A community has at most {CommunityRules.MaxChannels} channels.");
         }
 
-        var channel = new Channel(ids.NextId(), type, CommunityId, name.Trim(), string.IsNullOrEmpty(topic) ? null : topic, 0, [], null);
+        var channel = new Channel(ids.NextId(), type, CommunityId, name.Trim(), string.IsNullOrEmpty(topic) ? null : topic, 0, [], null, AiExcluded: e2ee, E2ee: e2ee);
         S.Channels = ChannelOrder.Insert(S.Channels, channel, position ?? S.Channels.Count);
         var created = S.Channels.Single(c => c.Id == channel.Id);
         await CommitAsync(
             new(actorId, "channel.create", channel.Id, new() { ["name"] = new(null, channel.Name), ["type"] = new(null, type.ToString().ToLowerInvariant()) }),
             (GatewayEvents.ChannelCreated, created),
             access: new(null, [created]),
-            then: () => GrainFactory.GetGrain<IChannelGrain>(channel.Id).AttachAsync(CommunityId, type));
+            then: () => GrainFactory.GetGrain<IChannelGrain>(channel.Id).AttachAsync(CommunityId, type, e2ee));
         return created;
     }
 
@@ -66,6 +72,11 @@ internal sealed partial class CommunityGrain
         {
             changes["topic"] = new(channel.Topic, change.Topic);
             updated = updated with { Topic = string.IsNullOrEmpty(change.Topic) ? null : change.Topic };
+        }
+
+        if (change.AiExcluded is false && channel.E2ee)
+        {
+            throw ChaosException.Validation("aiExcluded", "An end-to-end encrypted channel is never read by AI.");
         }
 
         if (change.AiExcluded is { } excluded && excluded != channel.AiExcluded)

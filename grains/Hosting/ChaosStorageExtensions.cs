@@ -1,4 +1,5 @@
 using Chaos.Communities;
+using Chaos.E2ee;
 using Chaos.Messages;
 using Chaos.PrivateChannels;
 using Chaos.Relationships;
@@ -52,6 +53,7 @@ public static class ChaosStorageExtensions
             services.TryAddSingleton<INotificationSettingsStore, InMemoryNotificationSettingsStore>();
         }
 
+        services.AddChaosE2eeStores(storage);
         return services;
     }
 

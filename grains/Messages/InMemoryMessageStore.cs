@@ -127,7 +127,7 @@ public sealed class InMemoryMessageStore : IMessageStore
                 return Task.FromResult(false);
             }
 
-            channel.Replace(message with { Content = string.Empty, Mentions = [], Deleted = true, Attachments = null });
+            channel.Replace(message with { Content = string.Empty, Mentions = [], Deleted = true, Attachments = null, Ciphertext = null });
             return Task.FromResult(true);
         }
     }

@@ -8,16 +8,16 @@ namespace Chaos.Messages;
 /// <summary>The message store on the <c>messages</c> table (migration 0010).</summary>
 public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessageStore
 {
-    internal const string Columns = "channel_id, id, seq, author_id, content, created_at, edited_at, reply_to_id, nonce, mentions, flags, deleted, attachments";
+    internal const string Columns = "channel_id, id, seq, author_id, content, created_at, edited_at, reply_to_id, nonce, mentions, flags, deleted, attachments, ciphertext";
 
     // One statement, one round trip, one implicit transaction: all rows or none. Mentions travel as array literals
     // because unnest cannot spread a ragged bigint[][] into one bigint[] per row.
     private const string UnnestInsert = $"""
         INSERT INTO messages ({Columns})
-        SELECT c, i, s, a, t, ca, ea, r, n, m::bigint[], f, d, att::jsonb
+        SELECT c, i, s, a, t, ca, ea, r, n, m::bigint[], f, d, att::jsonb, ct
         FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::timestamptz[], $7::timestamptz[],
-                    $8::bigint[], $9::text[], $10::text[], $11::integer[], $12::boolean[], $13::text[])
-             AS u(c, i, s, a, t, ca, ea, r, n, m, f, d, att)
+                    $8::bigint[], $9::text[], $10::text[], $11::integer[], $12::boolean[], $13::text[], $14::bytea[])
+             AS u(c, i, s, a, t, ca, ea, r, n, m, f, d, att, ct)
         """;
 
     public Task AppendAsync(IReadOnlyList<StoredMessage> batch, CancellationToken ct)
@@ -48,6 +48,7 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
         var flags = new int[count];
         var deleted = new bool[count];
         var attachments = new string?[count];
+        var ciphertexts = new byte[]?[count];
         for (var n = 0; n < count; n++)
         {
             var message = batch[n];
@@ -64,6 +65,7 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
             flags[n] = message.Flags;
             deleted[n] = message.Deleted;
             attachments[n] = AttachmentJson.Write(message.Attachments);
+            ciphertexts[n] = message.Ciphertext;
         }
 
         await using var command = dataSource.CreateCommand(UnnestInsert);
@@ -80,6 +82,7 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = flags });
         command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = deleted });
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = attachments });
+        command.Parameters.Add(new NpgsqlParameter<byte[]?[]> { TypedValue = ciphertexts });
         try
         {
             await command.ExecuteNonQueryAsync(ct);
@@ -114,6 +117,7 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
                 await importer.WriteAsync(message.Flags, NpgsqlDbType.Integer, ct);
                 await importer.WriteAsync(message.Deleted, NpgsqlDbType.Boolean, ct);
                 await WriteNullableAsync(importer, AttachmentJson.Write(message.Attachments), NpgsqlDbType.Jsonb, ct);
+                await WriteNullableAsync(importer, message.Ciphertext, NpgsqlDbType.Bytea, ct);
             }
 
             await importer.CompleteAsync(ct);
@@ -183,7 +187,7 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
     {
         // Mentions go with the content: they reveal who the deleted text addressed.
         await using var command = dataSource.CreateCommand("""
-            UPDATE messages SET content = '', mentions = '{}', attachments = NULL, deleted = true
+            UPDATE messages SET content = '', mentions = '{}', attachments = NULL, ciphertext = NULL, deleted = true
             WHERE channel_id = $1 AND id = $2 AND NOT deleted
             """);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = channelId });
@@ -308,5 +312,6 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
         Mentions: reader.GetFieldValue<long[]>(9),
         Flags: reader.GetInt32(10),
         Deleted: reader.GetBoolean(11),
-        Attachments: reader.IsDBNull(12) ? null : AttachmentJson.Read(reader.GetString(12)));
+        Attachments: reader.IsDBNull(12) ? null : AttachmentJson.Read(reader.GetString(12)),
+        Ciphertext: reader.IsDBNull(13) ? null : reader.GetFieldValue<byte[]>(13));
 }

@@ -41,7 +41,7 @@ internal sealed class DmGrain(
         }
 
         // Idempotent: repairs a creation interrupted after the id was stored.
-        return await GrainFactory.GetGrain<IChannelGrain>(state.State.ChannelId).CreatePrivateAsync(ChannelType.Dm, 0, [key.Low, key.High]);
+        return await GrainFactory.GetGrain<IChannelGrain>(state.State.ChannelId).CreatePrivateAsync(ChannelType.Dm, 0, [key.Low, key.High], key.E2ee);
     }
 
     public async Task SetBlockedAsync(bool blocked)
