@@ -5,7 +5,7 @@ import { channelTitle, presenceWords } from '../format';
 import { navigate } from '../router';
 import { Dialog } from './Dialog';
 import { ErrorText } from './ErrorText';
-import { LockMark } from '../e2ee/EncryptionHeader';
+import { LockIcon, LockMark } from '../e2ee/EncryptionHeader';
 
 /** The MSN half: contacts with presence and status messages, requests, blocks, and the DMs and groups. */
 export function Contacts({ activeChannelId }: { activeChannelId?: string }) {
@@ -50,7 +50,7 @@ export function Contacts({ activeChannelId }: { activeChannelId?: string }) {
           </span>
         </button>
         <button type="button" className="icon small" aria-label={`Encrypted chat with ${name(id)}`} title="End-to-end encrypted chat" onClick={() => act(() => openDm(id, true))}>
-          🔒
+          <LockIcon />
         </button>
         <button type="button" className="icon small" aria-label={`Block ${name(id)}`} title="Block" onClick={() => act(() => service.setRelationship(id, 'block'))}>
           ⊘

@@ -14,6 +14,15 @@ import type { Device } from './client';
 
 export type E2eeChannel = Channel & { e2ee?: boolean; aiExcluded?: boolean };
 
+/** A padlock drawn as SVG (an emoji needs a colour-emoji font the machine may not have). */
+export function LockIcon() {
+  return (
+    <svg aria-hidden="true" width="12" height="12" viewBox="0 0 24 24" className="lock-icon">
+      <path d="M7 10V7a5 5 0 0 1 10 0v3h1a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V11a1 1 0 0 1 1-1h1zm2 0h6V7a3 3 0 0 0-6 0v3z" fill="currentColor" />
+    </svg>
+  );
+}
+
 export function isE2ee(channel: Channel): boolean {
   return Boolean((channel as E2eeChannel).e2ee);
 }
@@ -28,7 +37,7 @@ export function EncryptionHeader({ channel, community }: { channel: Channel; com
   if (isE2ee(channel)) {
     return (
       <div className="e2ee-badge" role="status">
-        <span aria-hidden="true">🔒</span> End-to-end encrypted
+        <LockIcon /> End-to-end encrypted
         <button type="button" className="small" onClick={() => setOpen(true)}>
           Verify
         </button>
@@ -39,7 +48,7 @@ export function EncryptionHeader({ channel, community }: { channel: Channel; com
   if (aiAssisted(channel, community)) {
     return (
       <div className="ai-badge" role="status">
-        <span aria-hidden="true">✨</span> AI assistance on
+        AI assistance on
       </div>
     );
   }
@@ -51,7 +60,7 @@ export function LockMark({ channel }: { channel: Channel }) {
   if (!isE2ee(channel)) return null;
   return (
     <span className="lock" role="img" aria-label="encrypted" title="End-to-end encrypted">
-      🔒
+      <LockIcon />
     </span>
   );
 }
