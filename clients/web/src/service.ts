@@ -147,10 +147,13 @@ export class ChatService {
     if (!e.ciphertext) return m;
     const known = this.e2ee.known(e);
     if (known !== undefined) return { ...m, content: known };
-    void this.e2ee.decrypt(e).then((text) => {
-      const loaded = this.state.messages[m.channelId];
-      if (loaded?.items.some((x) => x.id === m.id)) this.set(reduce.messageUpdated(this.state, { ...m, content: text }));
-    });
+    void this.e2ee.decrypt(e).then(
+      (text) => {
+        const loaded = this.state.messages[m.channelId];
+        if (loaded?.items.some((x) => x.id === m.id)) this.set(reduce.messageUpdated(this.state, { ...m, content: text }));
+      },
+      () => undefined,
+    );
     return m;
   }
 

@@ -90,6 +90,11 @@ export class E2eeClient {
   }
 
   private async doStart(userId: string) {
+    // Another user logged in in this tab: nothing of the previous one's groups may linger.
+    this.states.clear();
+    this.cursors.clear();
+    this.plain.clear();
+    this.exporterSecrets.clear();
     const vault = await this.openVault(userId);
     const device = await MlsDevice.load(vault, userId);
     this.device = device;
@@ -172,6 +177,7 @@ export class E2eeClient {
 
   /** Applies one MLS event of the channel's log (a gateway `MlsMessage` or a replayed one), in seq order. */
   onMlsEvent(e: MlsEvent) {
+    if (!this.device) return Promise.resolve();
     return this.serial(e.channelId, async () => {
       await this.state(e.channelId);
       const cursor = this.cursors.get(e.channelId) ?? 0;
@@ -223,6 +229,7 @@ export class E2eeClient {
 
   /** After a reconnect: applies whatever the channel's MLS log gained while this device was away. */
   resync(channelId: string) {
+    if (!this.device) return Promise.resolve();
     return this.serial(channelId, async () => {
       await this.state(channelId);
       await this.catchUp(channelId);
@@ -231,6 +238,7 @@ export class E2eeClient {
 
   /** Catches up, then creates the group if nobody has, then adds and removes devices until it matches the channel. */
   sync(channelId: string): Promise<ClientState | null> {
+    if (!this.device?.deviceId) return Promise.reject(new Error('This browser is not registered for end-to-end encryption yet.'));
     return this.serial(channelId, async () => {
       await this.state(channelId);
       await this.catchUp(channelId);
@@ -345,7 +353,7 @@ export class E2eeClient {
   decrypt(m: EncryptedMessage): Promise<string> {
     const known = this.known(m);
     if (known !== undefined) return Promise.resolve(known);
-    if (!m.ciphertext) return Promise.resolve(UNDECRYPTABLE);
+    if (!m.ciphertext || !this.device) return Promise.resolve(UNDECRYPTABLE);
     return this.serial(m.channelId, async () => {
       const again = this.known(m);
       if (again !== undefined) return again;
