@@ -95,7 +95,8 @@ function browser(ds: FakeDeliveryService, userId: string, members: string[], liv
   return { client, vault, members };
 }
 
-describe('E2eeClient', () => {
+// Generous: real MLS crypto for three devices on a loaded shared machine.
+describe('E2eeClient', { timeout: 120_000 }, () => {
   test('two devices exchange encrypted messages; a removed third cannot read what follows', async () => {
     const ds = new FakeDeliveryService();
     const live = new Map<string, (e: MlsEvent) => void>();
