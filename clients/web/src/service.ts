@@ -3,6 +3,7 @@ import { Api } from './api/client';
 import { ApiError, TokenStore } from './api/http';
 import type { Channel, Community, Member, Message, Presence, ReadState, Ready, RelationshipKind } from './api/types';
 import { createChatStore, findChannel, reduce, type ChatState, type ChatStore } from './store';
+import { E2eeClient, type EncryptedMessage, type MlsEvent } from './e2ee/client';
 import { applyReaction, effectiveSetting, isPinned, keepMine, mentionsMe, shouldNotify, type NotificationLevel, type ReactionEvent } from './notifications';
 
 const PAGE = 50;
@@ -52,6 +53,10 @@ export class ChatService {
   private filling = new Set<string>();
   private restarting = false;
   notify: (title: string, body: string, channelId: string) => void = () => {};
+  /** End-to-end encryption (docs/architecture.md#end-to-end-encryption-in-the-web-client). */
+  readonly e2ee: E2eeClient;
+  /** Who is in a voice room (set by the voice engine): the members an e2ee voice channel's MLS group should have. */
+  voiceParticipants: (channelId: string) => string[] = () => [];
   isVisible: () => boolean = () => typeof document === 'undefined' || document.visibilityState === 'visible';
 
   constructor(
@@ -62,6 +67,7 @@ export class ChatService {
   ) {
     this.store = createChatStore();
     this.api = new Api(baseUrl, tokens, fetcher);
+    this.e2ee = new E2eeClient(this.api, (channelId) => this.groupMembersOf(channelId));
     tokens.subscribe((s) => {
       if (!s) void this.disconnect();
     });
@@ -100,10 +106,55 @@ export class ChatService {
     if (this.gateway) return;
     this.stopped = false;
     this.set({ connection: 'connecting' });
-    const hub = this.gatewayFactory(`${this.baseUrl}/gateway`, async () => (await this.tokens.accessToken(this.api)) ?? '');
+    const deviceId = await this.startE2ee();
+    const hub = this.gatewayFactory(`${this.baseUrl}/gateway${deviceId ? `?deviceId=${encodeURIComponent(deviceId)}` : ''}`, async () => (await this.tokens.accessToken(this.api)) ?? '');
     this.gateway = hub;
     this.wire(hub);
     await this.startWithRetry(hub);
+  }
+
+  /**
+   * Registers this browser as an e2ee device (once) before the gateway connects, so welcomes addressed to it are
+   * routed to this connection. Bounded: a server without e2ee, or a slow one, never holds up chatting.
+   */
+  private async startE2ee(): Promise<string | undefined> {
+    const userId = this.tokens.current?.userId;
+    if (!userId) return undefined;
+    const started = this.e2ee.start(userId).then(() => true, () => false);
+    await Promise.race([started, new Promise((r) => setTimeout(r, 15_000))]);
+    return this.e2ee.device?.deviceId;
+  }
+
+  /** The users an e2ee channel's group should hold: a DM's or group's recipients, a voice room's participants. */
+  private groupMembersOf(channelId: string): { users: string[]; exact: boolean } | null {
+    const channel = findChannel(this.state, channelId);
+    const me = this.state.me?.id ?? this.tokens.current?.userId;
+    if (!channel || !me) return null;
+    if (channel.type === 'voice') return { users: [...new Set([...this.voiceParticipants(channelId), me])], exact: true };
+    return { users: [...new Set([...(channel.recipientIds ?? []), me])], exact: false };
+  }
+
+  isE2ee(channelId: string): boolean {
+    return Boolean((findChannel(this.state, channelId) as (Channel & { e2ee?: boolean }) | undefined)?.e2ee);
+  }
+
+  /**
+   * A message of an e2ee channel as the UI shows it: the plaintext when this device has it, otherwise empty while it
+   * is decrypted (MessageUpdated-like store update when done) — or the words that it cannot be.
+   */
+  private decorate(m: Message): Message {
+    const e = m as EncryptedMessage;
+    if (!e.ciphertext) return m;
+    const known = this.e2ee.known(e);
+    if (known !== undefined) return { ...m, content: known };
+    void this.e2ee.decrypt(e).then(
+      (text) => {
+        const loaded = this.state.messages[m.channelId];
+        if (loaded?.items.some((x) => x.id === m.id)) this.set(reduce.messageUpdated(this.state, { ...m, content: text }));
+      },
+      () => undefined,
+    );
+    return m;
   }
 
   async disconnect() {
@@ -130,10 +181,11 @@ export class ChatService {
   private wire(hub: GatewayLike) {
     const on = <T>(event: string, handler: (payload: T) => void) => hub.on(event, handler as (...args: never[]) => void);
     on<Ready>('Ready', (ready) => this.onReady(ready));
-    on<Message>('MessageCreated', (m) => this.onMessage(m));
+    on<Message>('MessageCreated', (m) => this.onMessage(this.decorate(m)));
     on<Message>('MessageUpdated', (m) =>
-      this.set(reduce.messageUpdated(this.state, keepMine(this.state.messages[m.channelId]?.items.find((x) => x.id === m.id), m))),
+      this.set(reduce.messageUpdated(this.state, keepMine(this.state.messages[m.channelId]?.items.find((x) => x.id === m.id), this.decorate(m)))),
     );
+    on<MlsEvent>('MlsMessage', (e) => void this.e2ee.onMlsEvent(e).catch(() => undefined));
     on<ReactionEvent>('ReactionAdded', (e) => this.onReaction(e, true));
     on<ReactionEvent>('ReactionRemoved', (e) => this.onReaction(e, false));
     on<{ channelId: string }>('ChannelPinsUpdated', (e) => {
@@ -327,7 +379,7 @@ export class ChatService {
       let after = afterId;
       for (;;) {
         const page = await this.api.messages(channelId, { after, limit: 100 });
-        this.set(reduce.page(this.state, channelId, page, 'newer', 100));
+        this.set(reduce.page(this.state, channelId, page.map((m) => this.decorate(m)), 'newer', 100));
         if (page.length < 100) break;
         after = page[page.length - 1].id;
       }
@@ -346,6 +398,7 @@ export class ChatService {
   }
 
   async fillAllGaps() {
+    for (const channelId of Object.keys(this.state.messages)) if (this.isE2ee(channelId)) void this.e2ee.resync(channelId).catch(() => undefined);
     await Promise.all(
       Object.entries(this.state.messages).map(([channelId, loaded]) => {
         const last = loaded.items[loaded.items.length - 1];
@@ -366,7 +419,7 @@ export class ChatService {
   async loadLatest(channelId: string) {
     try {
       const page = await this.api.messages(channelId, { limit: PAGE });
-      this.set(reduce.page(this.state, channelId, page, 'latest', PAGE));
+      this.set(reduce.page(this.state, channelId, page.map((m) => this.decorate(m)), 'latest', PAGE));
     } catch (e) {
       this.fail(e);
     }
@@ -378,7 +431,7 @@ export class ChatService {
     this.set({ messages: { ...this.state.messages, [channelId]: { ...loaded, loadingOlder: true } } });
     try {
       const page = await this.api.messages(channelId, { before: loaded.items[0].id, limit: PAGE });
-      this.set(reduce.page(this.state, channelId, page, 'older', PAGE));
+      this.set(reduce.page(this.state, channelId, page.map((m) => this.decorate(m)), 'older', PAGE));
     } catch (e) {
       const now = this.state.messages[channelId];
       this.set({ messages: { ...this.state.messages, [channelId]: { ...now, loadingOlder: false } } });
@@ -390,7 +443,9 @@ export class ChatService {
     const nonce = randomNonce();
     for (let attempt = 0; ; attempt++) {
       try {
-        const message = await this.api.send(channelId, content, nonce, replyToId);
+        const message = this.isE2ee(channelId)
+          ? this.decorate(await this.e2ee.send(channelId, content, nonce))
+          : await this.api.send(channelId, content, nonce, replyToId);
         this.set(reduce.messageCreated(this.state, message, true));
         // Writing in a channel means having read it: move the server's marker too (other devices follow).
         void this.ackServer(channelId, message.id);
@@ -529,9 +584,13 @@ export class ChatService {
     this.set(reduce.relationship(this.state, userId, 'none'));
   }
 
-  async openDm(recipientIds: string[]) {
-    const channel = await this.api.openPrivateChannel(recipientIds);
+  async openDm(recipientIds: string[], e2ee = false) {
+    const channel = e2ee
+      ? await this.api.http.request<Channel>('POST', '/users/@me/channels', { recipientIds, e2ee: true })
+      : await this.api.openPrivateChannel(recipientIds);
     this.set(reduce.channel(this.state, channel));
+    // The creator makes the MLS group and welcomes every recipient's devices (docs/architecture.md#end-to-end-encryption-in-the-web-client).
+    if (e2ee) await this.e2ee.sync(channel.id).catch((e: unknown) => this.fail(e));
     return channel;
   }
 

@@ -9,6 +9,7 @@ import { ErrorText } from './ErrorText';
 import { VoiceChannelItem } from '../voice/VoiceChannelItem';
 import { NotificationMenu } from './NotificationMenu';
 import { effectiveSetting, visibleBadge } from '../notifications';
+import type { Channel } from '../api/types';
 
 export function ChannelList({ community, activeChannelId }: { community: Community; activeChannelId?: string }) {
   const service = useService();
@@ -163,11 +164,15 @@ function CreateChannelDialog({ communityId, onClose }: { communityId: string; on
   const service = useService();
   const [name, setName] = useState('');
   const [type, setType] = useState<'text' | 'voice'>('text');
+  const [encrypted, setEncrypted] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      const channel = await service.api.createChannel(communityId, name.trim(), type);
+      // End-to-end encryption is for voice channels in communities (docs/api.md#end-to-end-encryption).
+      const channel = type === 'voice' && encrypted
+        ? await service.api.http.request<Channel>('POST', `/communities/${communityId}/channels`, { name: name.trim(), type, e2ee: true })
+        : await service.api.createChannel(communityId, name.trim(), type);
       service.store.setState((s) => {
         const c = s.communities[communityId];
         return c && !c.channels.some((x) => x.id === channel.id)
@@ -196,6 +201,11 @@ function CreateChannelDialog({ communityId, onClose }: { communityId: string; on
             <input type="radio" name="type" checked={type === 'voice'} onChange={() => setType('voice')} /> Voice
           </label>
         </fieldset>
+        {type === 'voice' && (
+          <label className="inline">
+            <input type="checkbox" checked={encrypted} onChange={(e) => setEncrypted(e.target.checked)} /> End-to-end encrypted
+          </label>
+        )}
         <ErrorText error={error} />
         <button type="submit" className="primary">
           Create channel

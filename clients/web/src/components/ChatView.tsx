@@ -12,6 +12,7 @@ import { PinnedMessages } from './PinnedMessages';
 import { SearchPanel } from './SearchPanel';
 import { navigate } from '../router';
 import { AttachDropZone } from './AttachButton';
+import { EncryptionHeader, isE2ee } from '../e2ee/EncryptionHeader';
 
 export function ChatView({ channel, community, onBack }: { channel: Channel; community?: Community; onBack?: () => void }) {
   const service = useService();
@@ -54,6 +55,8 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
   };
   const findCommunityOf = (channelId: string) => Object.values(state.communities).find((c) => c.channels.some((ch) => ch.id === channelId))?.id;
   const isDm = !community;
+  // End-to-end encrypted: no edits and no attachments (the server refuses both; docs/architecture.md#end-to-end-encryption-in-the-web-client).
+  const encrypted = isE2ee(channel);
   const title = channelTitle(state, channel);
   const dmName = isDm ? title : '';
   const candidates = useMemo<User[]>(() => {
@@ -63,6 +66,28 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
   const typers = Object.entries(typingMap ?? {})
     .filter(([id, exp]) => exp > now && id !== me.id)
     .map(([id]) => displayName(state, id));
+
+  const composer = (
+    <Composer
+      label={isDm ? `Message ${dmName}` : `Message #${channel.name}`}
+      candidates={candidates}
+      replyTo={replyTo}
+      editing={editing}
+      onTyping={() => service.typing(channel.id)}
+      onSend={async (content) => {
+        await service.send(channel.id, content, replyTo?.id);
+        setReplyTo(null);
+      }}
+      onSaveEdit={async (content) => {
+        await service.edit(channel.id, editing!.id, content);
+        setEditing(null);
+      }}
+      onCancel={() => {
+        setReplyTo(null);
+        setEditing(null);
+      }}
+    />
+  );
 
   return (
     <main className="chat" aria-label={title}>
@@ -74,6 +99,7 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
         )}
         <h1>{title}</h1>
         {channel.topic && <p className="topic">{channel.topic}</p>}
+        <EncryptionHeader channel={channel} community={community} />
         <div className="chat-tools">
           <SearchPanel communityId={community?.id} channelId={channel.id} onJump={jump} />
           <button type="button" aria-pressed={panel === 'pins'} onClick={() => setPanel(panel === 'pins' ? null : 'pins')}>
@@ -99,7 +125,7 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
           setEditing(null);
           setReplyTo(m);
         }}
-        onEdit={(m) => {
+        onEdit={encrypted ? undefined : (m) => {
           setReplyTo(null);
           setEditing(m);
         }}
@@ -115,27 +141,11 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
         {typers.length > 2 && 'Several people are typing…'}
       </div>
       {canSend ? (
-        <AttachDropZone channelId={channel.id} replyToId={replyTo?.id}>
-        <Composer
-          label={isDm ? `Message ${dmName}` : `Message #${channel.name}`}
-          candidates={candidates}
-          replyTo={replyTo}
-          editing={editing}
-          onTyping={() => service.typing(channel.id)}
-          onSend={async (content) => {
-            await service.send(channel.id, content, replyTo?.id);
-            setReplyTo(null);
-          }}
-          onSaveEdit={async (content) => {
-            await service.edit(channel.id, editing!.id, content);
-            setEditing(null);
-          }}
-          onCancel={() => {
-            setReplyTo(null);
-            setEditing(null);
-          }}
-        />
-        </AttachDropZone>
+        encrypted ? composer : (
+          <AttachDropZone channelId={channel.id} replyToId={replyTo?.id}>
+            {composer}
+          </AttachDropZone>
+        )
       ) : (
         <p className="composer muted">You do not have permission to send messages in this channel.</p>
       )}

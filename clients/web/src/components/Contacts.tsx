@@ -5,6 +5,7 @@ import { channelTitle, presenceWords } from '../format';
 import { navigate } from '../router';
 import { Dialog } from './Dialog';
 import { ErrorText } from './ErrorText';
+import { LockIcon, LockMark } from '../e2ee/EncryptionHeader';
 
 /** The MSN half: contacts with presence and status messages, requests, blocks, and the DMs and groups. */
 export function Contacts({ activeChannelId }: { activeChannelId?: string }) {
@@ -26,8 +27,8 @@ export function Contacts({ activeChannelId }: { activeChannelId?: string }) {
   const blocked = entries.filter(([, t]) => t === 'blocked').map(([id]) => id);
   const act = (f: () => Promise<unknown>) => void f().catch((e) => service.fail(e));
 
-  const openDm = async (userId: string) => {
-    const channel = await service.openDm([userId]);
+  const openDm = async (userId: string, e2ee = false) => {
+    const channel = await service.openDm([userId], e2ee);
     navigate(`/channels/@me/${channel.id}`);
   };
 
@@ -47,6 +48,9 @@ export function Contacts({ activeChannelId }: { activeChannelId?: string }) {
               </>
             )}
           </span>
+        </button>
+        <button type="button" className="icon small" aria-label={`Encrypted chat with ${name(id)}`} title="End-to-end encrypted chat" onClick={() => act(() => openDm(id, true))}>
+          <LockIcon />
         </button>
         <button type="button" className="icon small" aria-label={`Block ${name(id)}`} title="Block" onClick={() => act(() => service.setRelationship(id, 'block'))}>
           ⊘
@@ -136,7 +140,7 @@ export function Contacts({ activeChannelId }: { activeChannelId?: string }) {
                   navigate(`/channels/@me/${c.id}`);
                 }}
               >
-                {channelTitle(state, c)}
+                {channelTitle(state, c)} <LockMark channel={c} />
                 {unread && (
                   <span className="badge" aria-hidden="true" data-testid="unread-badge">
                     {state.readStates[c.id]!.unreadCount}
@@ -189,6 +193,7 @@ function AddContact({ onClose }: { onClose: () => void }) {
 function NewGroup({ friends, name, onClose }: { friends: string[]; name: (id: string) => string; onClose: () => void }) {
   const service = useService();
   const [chosen, setChosen] = useState<string[]>([]);
+  const [encrypted, setEncrypted] = useState(false);
   const [error, setError] = useState<string | null>(null);
   return (
     <Dialog title="New group chat" onClose={onClose}>
@@ -196,7 +201,7 @@ function NewGroup({ friends, name, onClose }: { friends: string[]; name: (id: st
         onSubmit={async (e) => {
           e.preventDefault();
           try {
-            const c = await service.openDm(chosen);
+            const c = await service.openDm(chosen, encrypted);
             onClose();
             navigate(`/channels/@me/${c.id}`);
           } catch (err) {
@@ -217,6 +222,10 @@ function NewGroup({ friends, name, onClose }: { friends: string[]; name: (id: st
             </label>
           ))}
         </fieldset>
+        <label className="inline">
+          <input type="checkbox" checked={encrypted} onChange={(e) => setEncrypted(e.target.checked)} /> End-to-end encrypted (never read by
+          AI or search; cannot be changed later)
+        </label>
         <ErrorText error={error} />
         <button type="submit" className="primary" disabled={chosen.length < 2 || chosen.length > 9}>
           Create group

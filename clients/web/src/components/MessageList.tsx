@@ -18,7 +18,8 @@ export interface MessageListProps {
   lastReadMessageId?: string;
   onLoadOlder: () => void;
   onReply: (m: Message) => void;
-  onEdit: (m: Message) => void;
+  /** Absent where messages cannot be edited (end-to-end encrypted channels). */
+  onEdit?: (m: Message) => void;
   onDelete: (m: Message) => void;
   /** Reactions and pins (optional: without handlers none are offered). */
   canAddReactions?: boolean;
@@ -179,8 +180,8 @@ function MessageItem(props: MessageListProps & { message: Message; replyTo?: Mes
           <button type="button" onClick={() => props.onReply(m)} aria-label={`Reply to ${m.author.displayName}`}>
             Reply
           </button>
-          {mine && (
-            <button type="button" onClick={() => props.onEdit(m)} aria-label="Edit message">
+          {mine && props.onEdit && (
+            <button type="button" onClick={() => props.onEdit!(m)} aria-label="Edit message">
               Edit
             </button>
           )}

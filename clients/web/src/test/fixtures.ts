@@ -29,7 +29,7 @@ export const everyoneDefaults = ((1n << 1n) | (1n << 10n) | (1n << 12n) | (1n <<
 
 export function community(overrides: Partial<Community> = {}, roles: Role[] = []): Community {
   const id = '1';
-  const general: Channel = { id: '10', type: 'text', communityId: id, name: 'general', topic: null, position: 0, overwrites: [], recipientIds: null, aiExcluded: false };
+  const general: Channel = { id: '10', type: 'text', communityId: id, name: 'general', topic: null, position: 0, overwrites: [], recipientIds: null, aiExcluded: false, e2ee: false };
   return {
     id,
     name: 'Club',

@@ -3,6 +3,7 @@ import type { Channel, Community } from '../api/types';
 import { useChatState } from '../context';
 import { navigate } from '../router';
 import { useVoiceState } from './hooks';
+import { LockMark } from '../e2ee/EncryptionHeader';
 
 /** A voice channel in the channel list: a link to its room, and who is in it (with speaking indicators). */
 export function VoiceChannelItem({ community, channel, active }: { community: Community; channel: Channel; active: boolean }) {
@@ -24,6 +25,7 @@ export function VoiceChannelItem({ community, channel, active }: { community: Co
         </svg>
         {channel.name}
         <span className="sr-only"> (voice channel)</span>
+        <LockMark channel={channel} />
       </button>
       {participants.length > 0 && (
         <ul className="voice-participants-mini" aria-label={`In ${channel.name}`}>

@@ -5,6 +5,7 @@ import { useChatState } from '../context';
 import { channelPermissions, basePermissions, has, highestPosition } from '../permissions';
 import { useVoiceEngine, useVoiceState } from './hooks';
 import type { VoiceState } from './types';
+import { EncryptionHeader } from '../e2ee/EncryptionHeader';
 
 const keyName = (code: string) => code.replace(/^Key/, '').replace(/^Digit/, '').replace('Backquote', '`');
 
@@ -34,6 +35,7 @@ export function VoiceRoom({ channel, community, onBack }: { channel: Channel; co
           </button>
         )}
         <h1>🔊 {channel.name}</h1>
+        <EncryptionHeader channel={channel} community={community} />
         <p className="topic" role="status">
           {v.connection === 'reconnecting' ? 'Voice connection lost. Reconnecting…' : v.joining ? 'Joining…' : inHere ? 'Voice connected' : v.joinedChannelId ? 'You are in another voice channel' : ''}
         </p>

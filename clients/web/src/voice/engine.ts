@@ -4,6 +4,7 @@ import type { ChatService } from '../service';
 import { JitterBuffer } from './jitterBuffer';
 import type { ReceivedFrame, TransmitMode, VoiceJoined, VoiceState, VoiceStats, VoiceUiState } from './types';
 import { base64ToBytes, bytesToBase64 } from './wav';
+import type { FrameCrypto } from '../e2ee/frameCrypto';
 import workletUrl from './capture-worklet.js?url&no-inline';
 
 export const SAMPLE_RATE = 48_000;
@@ -102,7 +103,11 @@ export class VoiceEngine {
     playTrace: [],
     lastRecordingMs: 0,
     lastPlaybackMs: 0,
+    framesEncrypted: 0,
+    framesUndecryptable: 0,
   };
+  /** Set in an e2ee voice channel: frames are encrypted before sending and decrypted on arrival (e2ee/frameCrypto.ts). */
+  private frames: FrameCrypto | null = null;
 
   private hub: HubConnection | null = null;
   private stopped = true;
@@ -122,6 +127,7 @@ export class VoiceEngine {
   private wanted = { selfMute: false, selfDeaf: false };
 
   constructor(private readonly service: ChatService) {
+    service.voiceParticipants = (channelId) => Object.keys(this.state.rooms[channelId] ?? {});
     service.tokens.subscribe((s) => {
       if (!s) void this.stop();
     });
@@ -247,6 +253,8 @@ export class VoiceEngine {
     if (s.channelId) rooms[s.channelId] = { ...rooms[s.channelId], [s.userId]: s };
     this.set({ rooms });
     const joined = this.state.joinedChannelId;
+    // Someone came or went in my e2ee room: bring the MLS group in line (adds or removes by a commit → new frame keys).
+    if (joined && this.frames && s.userId !== this.meId) void this.service.e2ee.sync(joined).catch(() => undefined);
     if (s.userId !== this.meId || !joined) return;
     if (s.channelId === null && !this.leaving && !this.state.joining) {
       // A moderator disconnected me (or another device took my place).
@@ -271,6 +279,7 @@ export class VoiceEngine {
       await this.ensureAudio();
       const joined = await hub.invoke<VoiceJoined>('JoinVoice', channelId);
       this.applyJoined(joined);
+      this.setupE2ee(joined.channelId);
       await this.applyWanted(joined);
       this.startStreams(hub);
       await this.startCapture().catch((e: unknown) => this.set({ error: `The microphone is unavailable, you can listen only: ${e instanceof Error ? e.message : String(e)}` }));
@@ -294,6 +303,15 @@ export class VoiceEngine {
     } finally {
       this.leaving = false;
     }
+  }
+
+  private setupE2ee(channelId: string) {
+    if (!this.service.isE2ee(channelId) || !this.service.e2ee.device) {
+      this.frames = null;
+      return;
+    }
+    this.frames = this.service.e2ee.frameCrypto(channelId);
+    void this.service.e2ee.sync(channelId).catch((e: unknown) => this.set({ error: `Encryption is not ready: ${e instanceof Error ? e.message : String(e)}` }));
   }
 
   private applyJoined(joined: VoiceJoined) {
@@ -327,6 +345,7 @@ export class VoiceEngine {
     try {
       const joined = await hub.invoke<VoiceJoined>('JoinVoice', channelId);
       this.applyJoined(joined);
+      this.setupE2ee(joined.channelId);
       await this.applyWanted(joined);
       this.startStreams(hub);
     } catch (e) {
@@ -495,7 +514,19 @@ export class VoiceEngine {
     chunk.copyTo(bytes);
     const sequence = this.sequence;
     this.sequence = (sequence + 1) >>> 0;
-    this.sender.next({ sequence, timestamp: meta.timestamp, payload: bytesToBase64(bytes) });
+    const frames = this.frames;
+    if (frames) {
+      // Never plaintext in an e2ee room: a frame without a key yet (waiting for the welcome) is dropped.
+      const sender = this.sender;
+      void frames.encrypt(bytes).then(
+        (sealed) => {
+          if (this.sender !== sender || !this.socketOpen) return;
+          this.stats.framesEncrypted = (this.stats.framesEncrypted ?? 0) + 1;
+          sender.next({ sequence, timestamp: meta.timestamp, payload: bytesToBase64(sealed) });
+        },
+        () => undefined,
+      );
+    } else this.sender.next({ sequence, timestamp: meta.timestamp, payload: bytesToBase64(bytes) });
     this.sentAt = epoch();
     this.stats.framesSent++;
     this.stats.sendTrace.push([sequence, meta.at]);
@@ -555,8 +586,20 @@ export class VoiceEngine {
     this.stats.lastReceivedAt = epoch();
     this.stats.lastReceivedFrom[f.userId] = this.stats.lastReceivedAt;
     if (this.deafened || !this.ctx) return;
+    const frames = this.frames;
+    if (frames) {
+      void frames.decrypt(f.userId, base64ToBytes(f.payload)).then((packet) => {
+        if (!packet) this.stats.framesUndecryptable = (this.stats.framesUndecryptable ?? 0) + 1;
+        else if (this.frames === frames && this.ctx) this.accept(f, packet);
+      });
+      return;
+    }
+    this.accept(f, base64ToBytes(f.payload));
+  }
+
+  private accept(f: ReceivedFrame, payload: Uint8Array) {
     const peer = this.peer(f.userId);
-    peer.buffer.push({ sequence: f.sequence, timestamp: f.timestamp, payload: base64ToBytes(f.payload) });
+    peer.buffer.push({ sequence: f.sequence, timestamp: f.timestamp, payload });
     peer.buffer.trim(MAX_BUFFERED);
     this.pump(peer);
   }
@@ -690,6 +733,7 @@ export class VoiceEngine {
   }
 
   private teardownMedia() {
+    this.frames = null;
     this.stopStreams();
     this.stopCapture();
     this.resetPeers();

@@ -68,4 +68,7 @@ export interface VoiceStats {
   playTrace: [string, number, number][];
   lastRecordingMs: number;
   lastPlaybackMs: number;
+  /** E2EE voice channels: frames sent encrypted, and received frames this browser could not decrypt (dropped). */
+  framesEncrypted?: number;
+  framesUndecryptable?: number;
 }

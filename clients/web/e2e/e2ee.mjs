@@ -1,0 +1,193 @@
+// End-to-end encryption in real browsers: three headless Chromium browsers (Alice, Bob, Carol). Alice makes an
+// encrypted group with Bob and Carol; they exchange messages; Alice and Bob compare safety numbers; Alice removes
+// Carol from the encrypted group and Carol cannot decrypt the next message; Alice and Bob talk in an encrypted voice
+// channel. The .NET test (WebE2eeTests) then searches PostgreSQL for the sentences.
+//   CHAOS_E2E_URL=http://127.0.0.1:PORT  CHAOS_E2E_OUT=./test-results/e2ee
+//   CHAOS_E2E_SENTENCES='["…","…","…"]' (three sentences to send)
+// Exit code 0 when every step passed; screenshots in CHAOS_E2E_OUT.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const url = process.env.CHAOS_E2E_URL;
+if (!url) throw new Error('CHAOS_E2E_URL is required');
+const out = path.resolve(process.env.CHAOS_E2E_OUT ?? 'test-results/e2ee');
+const T = Number(process.env.CHAOS_E2E_TIMEOUT ?? 45_000);
+const [s1, s2, s3] = JSON.parse(process.env.CHAOS_E2E_SENTENCES ?? '["The owl flies at midnight","Bring the blue umbrella","Carol must not read this line"]');
+fs.mkdirSync(out, { recursive: true });
+const started = Date.now();
+const log = (...a) => console.log(`[e2ee +${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
+const failures = [];
+const browsers = [];
+
+async function rest(method, route, token, body) {
+  const r = await fetch(`${url}/api/v1${route}`, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${route}: ${r.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+// Three friends and a community with an encrypted voice channel.
+const suffix = Date.now().toString(36).slice(-5);
+const users = [];
+for (const name of ['Alice', 'Bob', 'Carol']) {
+  const username = `${name.toLowerCase()}_e${suffix}`;
+  const auth = await rest('POST', '/auth/register', null, { username, password: 'correct horse battery', displayName: name });
+  users.push({ username, password: 'correct horse battery', displayName: name, id: auth.user.id, token: auth.accessToken });
+}
+const [alice, bob, carol] = users;
+for (const [a, b] of [[alice, bob], [alice, carol], [bob, carol]]) {
+  await rest('PUT', `/users/@me/relationships/${b.id}`, a.token, { type: 'friend' });
+  await rest('PUT', `/users/@me/relationships/${a.id}`, b.token, { type: 'friend' });
+}
+const community = await rest('POST', '/communities', alice.token, { name: 'Secret Club' });
+const voice = await rest('POST', `/communities/${community.id}/channels`, alice.token, { name: 'Whispers', type: 'voice', e2ee: true });
+const invite = await rest('POST', `/communities/${community.id}/invites`, alice.token, { maxUses: 0 });
+await rest('POST', `/invites/${invite.code}`, bob.token);
+log('set up', community.id, voice.id);
+
+const shot = (page, name) => page.screenshot({ path: path.join(out, `${name}.png`) });
+async function until(what, f, timeout = T) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await f().catch(() => false);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+async function openBrowser(user) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage',
+      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+  browsers.push(browser);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', permissions: ['microphone'] });
+  const page = await context.newPage();
+  page.setDefaultTimeout(T);
+  page.on('pageerror', (e) => {
+    if (/handshake was canceled/i.test(e.message)) log(`${user.displayName}: ${e.message} (tolerated; the client retries)`);
+    else failures.push(`${user.displayName}: page error ${e.message}`);
+  });
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) failures.push(`${user.displayName}: CSP ${m.text()}`);
+  });
+  await page.goto(url + '/');
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('navigation', { name: 'Contacts' }).waitFor();
+  // The device is registered (with its key packages) before the gateway connects.
+  await until(`${user.displayName}'s device`, async () => (await rest('GET', `/users/${user.id}/devices`, user.token)).length === 1);
+  return page;
+}
+
+const step = async (name, f) => {
+  log(name);
+  try {
+    await f();
+  } catch (e) {
+    failures.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+    throw e;
+  }
+};
+
+let exit = 1;
+try {
+  const [pa, pb, pc] = [await openBrowser(alice), await openBrowser(bob), await openBrowser(carol)];
+
+  await step('Alice creates an encrypted group with Bob and Carol', async () => {
+    await pa.getByRole('button', { name: 'New group chat' }).click();
+    const dialog = pa.getByRole('dialog', { name: 'New group chat' });
+    await dialog.getByLabel('Bob').check();
+    await dialog.getByLabel('Carol').check();
+    await dialog.getByLabel(/End-to-end encrypted/).check();
+    await dialog.getByRole('button', { name: 'Create group' }).click();
+    await pa.getByRole('status').filter({ hasText: 'End-to-end encrypted' }).waitFor();
+  });
+
+  const openGroup = async (page, title) => {
+    await page.getByRole('navigation', { name: 'Contacts' }).getByRole('link', { name: new RegExp(`^${title}.*encrypted`) }).click();
+    await page.getByRole('status').filter({ hasText: 'End-to-end encrypted' }).waitFor();
+  };
+
+  await step('the first message arrives decrypted in Bob\'s and Carol\'s browsers', async () => {
+    await pa.getByRole('textbox', { name: /^Message / }).fill(s1);
+    await pa.getByRole('textbox', { name: /^Message / }).press('Enter');
+    await pa.getByRole('log').getByText(s1).waitFor();
+    await openGroup(pb, 'Alice, Carol');
+    await openGroup(pc, 'Alice, Bob');
+    await pb.getByRole('log').getByText(s1).waitFor();
+    await pc.getByRole('log').getByText(s1).waitFor();
+    await shot(pb, '01-bob-reads-encrypted-group');
+  });
+
+  await step('Bob answers; Alice reads it', async () => {
+    await pb.getByRole('textbox', { name: /^Message / }).fill(s2);
+    await pb.getByRole('textbox', { name: /^Message / }).press('Enter');
+    await pa.getByRole('log').getByText(s2).waitFor();
+    await pc.getByRole('log').getByText(s2).waitFor();
+    await shot(pa, '02-alice-reads-bob');
+  });
+
+  await step('Alice and Bob see the same safety number', async () => {
+    await pa.getByRole('button', { name: 'Verify' }).click();
+    await pb.getByRole('button', { name: 'Verify' }).click();
+    const number = (page, who) => until(`${who}'s safety number`, async () => {
+      const text = await page.getByLabel(`Safety number with ${who}`).textContent();
+      return /^(\d{5} ){11}\d{5}$/.test(text ?? '') ? text : null;
+    });
+    const [ab, ba] = [await number(pa, 'Bob'), await number(pb, 'Alice')];
+    if (ab !== ba) throw new Error(`safety numbers differ: ${ab} / ${ba}`);
+    await shot(pa, '03-alice-verify');
+    await pb.getByRole('dialog', { name: 'Verify encryption' }).getByRole('button', { name: 'Close' }).click();
+  });
+
+  await step('Alice removes Carol from the encrypted group; Carol cannot decrypt the next message', async () => {
+    const dialog = pa.getByRole('dialog', { name: 'Verify encryption' });
+    await dialog.getByRole('button', { name: 'Remove Carol from the encrypted group' }).click();
+    await until('Carol gone from the group', async () => (await dialog.getByText('Safety number with Carol').count()) === 0);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await pa.getByRole('textbox', { name: /^Message / }).fill(s3);
+    await pa.getByRole('textbox', { name: /^Message / }).press('Enter');
+    await pb.getByRole('log').getByText(s3).waitFor();
+    await pc.getByRole('log').getByText('This message cannot be decrypted on this device.').waitFor();
+    if ((await pc.getByRole('log').getByText(s3).count()) !== 0) throw new Error('Carol read a message sent after her removal');
+    await shot(pc, '04-carol-cannot-decrypt');
+    await shot(pb, '05-bob-after-removal');
+  });
+
+  await step('Alice and Bob speak in the encrypted voice channel', async () => {
+    for (const page of [pa, pb]) {
+      await page.getByRole('navigation', { name: 'Communities' }).getByRole('link', { name: 'Secret Club' }).click();
+      await page.getByRole('navigation', { name: 'Channels' }).getByRole('button', { name: /Whispers/ }).click();
+      await page.getByRole('status').filter({ hasText: 'End-to-end encrypted' }).waitFor();
+      await page.getByRole('button', { name: 'Join voice' }).click();
+      await page.getByRole('button', { name: 'Leave voice' }).waitFor();
+    }
+    const stats = (page) => page.evaluate(() => JSON.parse(JSON.stringify(window.__chaosVoice.stats)));
+    await until('encrypted frames both ways, decrypted and decoded', async () => {
+      const [a, b] = [await stats(pa), await stats(pb)];
+      return a.framesEncrypted > 50 && b.framesEncrypted > 50 && (a.framesReceived[bob.id] ?? 0) > 50 && (b.framesReceived[alice.id] ?? 0) > 50 && a.framesDecoded > 50 && b.framesDecoded > 50;
+    }, T * 2);
+    const [a, b] = [await stats(pa), await stats(pb)];
+    log('voice stats', JSON.stringify({ alice: { enc: a.framesEncrypted, dec: a.framesDecoded, bad: a.framesUndecryptable }, bob: { enc: b.framesEncrypted, dec: b.framesDecoded, bad: b.framesUndecryptable } }));
+    await shot(pa, '06-alice-encrypted-voice');
+  });
+  exit = failures.length ? 1 : 0;
+} catch (e) {
+  log('failed', e instanceof Error ? e.stack : String(e));
+} finally {
+  for (const b of browsers) await b.close().catch(() => undefined);
+}
+for (const f of failures) console.log('FAILURE', f);
+console.log(exit === 0 ? 'E2EE-OK' : 'E2EE-FAILED');
+process.exit(exit);
