@@ -179,6 +179,8 @@ export class ChatService {
     for (const e of ['RoleCreated', 'RoleUpdated', 'RoleDeleted']) {
       on<{ communityId: string }>(e, (r) => void this.refreshCommunity(r.communityId));
     }
+    // Events that screens outside the store follow themselves (the support desk, src/support/).
+    for (const e of ['SupportConversationUpdated', 'MessageCreated']) on<unknown>(e, (p) => this.eventListeners.get(e)?.forEach((l) => l(p)));
     on<{ reason?: string; retryAfterMs: number }>('Reconnect', (r) => void this.reconnectAfter(r.retryAfterMs));
     hub.onreconnecting(() => this.set({ connection: 'reconnecting' }));
     hub.onreconnected(() => {
@@ -231,6 +233,8 @@ export class ChatService {
   }
 
   private onMessage(m: Message) {
+    // A support guest's message (author `{guest: true, name}`) belongs to the support console alone (src/support/).
+    if ((m.author as { guest?: boolean }).guest) return;
     const loaded = this.state.messages[m.channelId];
     const last = loaded?.items[loaded.items.length - 1];
     const viewing = this.state.activeChannelId === m.channelId && this.isVisible();
@@ -251,6 +255,15 @@ export class ChatService {
   // ---- reactions, pins, search, notification settings -------------------------------------------------------------
 
   private readonly pinListeners = new Set<(channelId: string) => void>();
+  private readonly eventListeners = new Map<string, Set<(payload: unknown) => void>>();
+
+  /** Called with the payload of every `SupportConversationUpdated` or `MessageCreated` event; returns the unsubscribe. */
+  onGatewayEvent(event: 'SupportConversationUpdated' | 'MessageCreated', listener: (payload: unknown) => void) {
+    let set = this.eventListeners.get(event);
+    if (!set) this.eventListeners.set(event, (set = new Set()));
+    set.add(listener);
+    return () => void set.delete(listener);
+  }
 
   /** Called with a channel id whenever its pins change (ChannelPinsUpdated); returns the unsubscribe. */
   onPinsUpdated(listener: (channelId: string) => void) {
