@@ -72,6 +72,9 @@ export class GuestApi {
     return data as T;
   }
 
+  info(communityId: string) {
+    return this.request<{ enabled: boolean; greeting: string; offlineMessage: string; agentsAvailable: number }>('GET', `/support/${communityId}`);
+  }
   start(communityId: string, name: string, email: string | undefined, message: string) {
     return this.request<{ conversation: Conversation; guestToken: string }>('POST', `/support/${communityId}/conversations`, { name, email, message });
   }

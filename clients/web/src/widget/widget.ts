@@ -221,6 +221,15 @@ export class SupportWidget {
     const email = h('input', { name: 'email', type: 'email', maxlength: '254', autocomplete: 'email' });
     const message = h('textarea', { name: 'message', required: true, maxlength: '4000' });
     const submit = h('button', { type: 'submit', className: 'primary' }, 'Start chat');
+    const intro = h('p', { className: 'muted' }, 'Tell us who you are and how we can help. An agent answers as soon as one is free.');
+    // The desk's own greeting, or its offline message while no agent is available.
+    this.api.info(this.o.communityId).then(
+      (d) => {
+        const text = d.agentsAvailable > 0 ? d.greeting : d.offlineMessage || d.greeting;
+        if (text) intro.textContent = text;
+      },
+      () => undefined,
+    );
     const form = h(
       'form',
       {
@@ -247,7 +256,7 @@ export class SupportWidget {
           }
         },
       },
-      h('p', { className: 'muted' }, 'Tell us who you are and how we can help. An agent answers as soon as one is free.'),
+      intro,
       h('label', {}, 'Your name', name),
       h('label', {}, 'E-mail (optional)', email),
       h('label', {}, 'How can we help?', message),
