@@ -130,7 +130,10 @@ export class ChatService {
   private wire(hub: GatewayLike) {
     const on = <T>(event: string, handler: (payload: T) => void) => hub.on(event, handler as (...args: never[]) => void);
     on<Ready>('Ready', (ready) => this.onReady(ready));
-    on<Message>('MessageCreated', (m) => this.onMessage(m));
+    on<Message>('MessageCreated', (m) => {
+      this.eventListeners.get('MessageCreated')?.forEach((l) => l(m));
+      this.onMessage(m);
+    });
     on<Message>('MessageUpdated', (m) =>
       this.set(reduce.messageUpdated(this.state, keepMine(this.state.messages[m.channelId]?.items.find((x) => x.id === m.id), m))),
     );
@@ -180,7 +183,7 @@ export class ChatService {
       on<{ communityId: string }>(e, (r) => void this.refreshCommunity(r.communityId));
     }
     // Events that screens outside the store follow themselves (the support desk, src/support/).
-    for (const e of ['SupportConversationUpdated', 'MessageCreated']) on<unknown>(e, (p) => this.eventListeners.get(e)?.forEach((l) => l(p)));
+    on<unknown>('SupportConversationUpdated', (p) => this.eventListeners.get('SupportConversationUpdated')?.forEach((l) => l(p)));
     on<{ reason?: string; retryAfterMs: number }>('Reconnect', (r) => void this.reconnectAfter(r.retryAfterMs));
     hub.onreconnecting(() => this.set({ connection: 'reconnecting' }));
     hub.onreconnected(() => {

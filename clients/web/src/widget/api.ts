@@ -18,7 +18,7 @@ export interface SupportMessage {
   author: GuestAuthor | AgentAuthor;
   content: string;
   createdAt: string;
-  seq?: number;
+  seq?: string | number;
 }
 
 export interface Conversation {

@@ -30,6 +30,8 @@ export interface WidgetOptions {
   title?: string;
   /** Where the widget's shadow host goes; default a new element at the end of `body`. */
   host?: HTMLElement;
+  /** For tests: how the gateway's WebSocket is made. */
+  createSocket?: (url: string) => WebSocket;
 }
 
 export class SupportWidget {
@@ -128,6 +130,7 @@ export class SupportWidget {
       onEvent: (name, payload) => this.onEvent(name, payload),
       onOpen: () => void this.refresh(),
       onDown: () => undefined,
+      createSocket: this.o.createSocket,
     });
     this.gateway.start();
   }
@@ -150,7 +153,8 @@ export class SupportWidget {
       if (c.id === this.conversation.id) this.setConversation(c);
     } else if (name === 'MessageCreated') {
       const m = payload as SupportMessage;
-      if (!m.channelId || !this.conversation.channelId || m.channelId === this.conversation.channelId || m.channelId === this.conversation.id) this.addMessage(m, true);
+      // The conversation's messages live in the support channel of the same id (docs/api.md#support-desk).
+      if (m.channelId === (this.conversation.channelId ?? this.conversation.id)) this.addMessage(m, true);
     }
   }
 
@@ -164,7 +168,8 @@ export class SupportWidget {
   private addMessage(m: SupportMessage, live: boolean) {
     if (this.messages.some((x) => x.id === m.id)) return;
     this.messages.push(m);
-    this.messages.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0) || a.createdAt.localeCompare(b.createdAt));
+    // Ids grow with time (docs/api.md#ids); a late history page can arrive after live events.
+    this.messages.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
     if (!m.author.guest) this.agentName = m.author.displayName || m.author.username || this.agentName;
     if (live) this.update();
   }
