@@ -98,9 +98,7 @@ export class Http {
     });
     if (response.status === 204) return undefined as T;
     const text = await response.text();
-    // text/plain answers (a support transcript) come back as the text itself.
-    const type = response.headers?.get?.('content-type') ?? '';
-    const data: unknown = text ? (type.startsWith('text/plain') ? text : JSON.parse(text)) : undefined;
+    const data: unknown = text ? JSON.parse(text) : undefined;
     if (!response.ok) {
       const problem = (data ?? {}) as { code?: string; detail?: string; title?: string; errors?: Record<string, string[]> };
       const firstError = problem.errors ? Object.values(problem.errors)[0]?.[0] : undefined;

@@ -65,8 +65,12 @@ export class SupportApi {
   close(id: string) {
     return this.r<Conversation>('POST', `/support/conversations/${id}/close`, {});
   }
-  transcript(id: string) {
-    return this.r<string>('GET', `/support/conversations/${id}/transcript`);
+  /** text/plain, so not through the JSON client. */
+  async transcript(id: string) {
+    const token = await this.api.tokens.accessToken(this.api);
+    const r = await fetch(`${this.api.baseUrl}/api/v1/support/conversations/${id}/transcript`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    if (!r.ok) throw new Error(`The transcript could not be loaded (${r.status}).`);
+    return r.text();
   }
   stats(communityId: string) {
     return this.r<SupportStats>('GET', `/communities/${communityId}/support/stats`);
