@@ -260,6 +260,16 @@ export class ChatService {
   private readonly pinListeners = new Set<(channelId: string) => void>();
   private readonly eventListeners = new Map<string, Set<(payload: unknown) => void>>();
 
+  /**
+   * Asks the gateway for a support desk's events (`WatchSupportDesk`, HandleSupport; docs/api.md#support-desk). A new
+   * connection watches nothing, so the desk screens call this again whenever the connection comes back.
+   */
+  async watchSupportDesk(communityId: string, watch = true) {
+    const hub = this.gateway;
+    if (!hub || hub.state !== HubConnectionState.Connected) return;
+    await hub.invoke(watch ? 'WatchSupportDesk' : 'UnwatchSupportDesk', communityId);
+  }
+
   /** Called with the payload of every `SupportConversationUpdated` or `MessageCreated` event; returns the unsubscribe. */
   onGatewayEvent(event: 'SupportConversationUpdated' | 'MessageCreated', listener: (payload: unknown) => void) {
     let set = this.eventListeners.get(event);

@@ -39,7 +39,7 @@ export class SupportApi {
   }
 
   settings(communityId: string) {
-    return this.r<{ supportDesk?: SupportDeskSettings | null }>('GET', `/communities/${communityId}`).then((c) => c.supportDesk ?? null);
+    return this.r<SupportDeskSettings>('GET', `/communities/${communityId}/support`);
   }
   configure(communityId: string, supportDesk: Partial<SupportDeskSettings>) {
     return this.r<{ supportDesk?: SupportDeskSettings | null }>('PATCH', `/communities/${communityId}`, { supportDesk });

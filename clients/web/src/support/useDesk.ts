@@ -48,9 +48,19 @@ export function useDesk(communityId: string) {
     loadStats();
   }, [api, communityId, loadStats]);
 
+  // Watch first, then read: a change in between arrives as an event, none is missed. Again after every reconnect.
   useEffect(() => {
-    if (connection === 'online') void reload();
-  }, [connection, reload]);
+    if (connection !== 'online') return;
+    let live = true;
+    service.watchSupportDesk(communityId).then(
+      () => live && void reload(),
+      (e: Error) => live && setError(e.message.replace(/^.*HubException: /, '')),
+    );
+    return () => {
+      live = false;
+      void service.watchSupportDesk(communityId, false).catch(() => undefined);
+    };
+  }, [service, communityId, connection, reload]);
 
   useEffect(() => {
     const off = service.onGatewayEvent('SupportConversationUpdated', (p) => {
