@@ -47,6 +47,7 @@ public static class GatewayServiceExtensions
                 o.EnableDetailedErrors = false;
                 // A client may pipeline sends (the channel keeps their arrival order); streams do not count here.
                 o.MaximumParallelInvocationsPerClient = MaxParallelInvocations;
+                o.AddFilter<Support.SupportGuestHubFilter>();
                 o.AddFilter<GatewayConnectionCap>();
                 o.AddFilter<ChaosHubFilter>();
                 o.AddFilter<HubRateLimitFilter>();

@@ -5,6 +5,7 @@ using Chaos.Api.Attachments;
 using Chaos.Api.Communities;
 using Chaos.Api.Gateway;
 using Chaos.Api.Messages;
+using Chaos.Api.Support;
 using Chaos.Api.Voice;
 using Chaos.Hosting;
 using Chaos.Telemetry;
@@ -44,6 +45,7 @@ public static partial class FrontDoorEndpointExtensions
         api.MapAiApi();
         api.MapSummariesApi();
         api.MapAttachmentsApi();
+        api.MapSupportApi();
 
         app.MapChaosGateway();
         app.MapChaosHealth();

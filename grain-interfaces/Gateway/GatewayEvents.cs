@@ -28,4 +28,7 @@ public static class GatewayEvents
     public const string ChannelPinsUpdated = "ChannelPinsUpdated";
 
     public const string VoiceStateUpdated = "VoiceStateUpdated";
+
+    /// <summary>A support conversation changed (docs/api.md#support-desk): to its guest and to agents watching the desk.</summary>
+    public const string SupportConversationUpdated = "SupportConversationUpdated";
 }

@@ -37,6 +37,7 @@ public static class ChaosStorageExtensions
             services.TryAddSingleton<IPinStore, PostgresPinStore>();
             services.TryAddSingleton<IMessageSearch, PostgresMessageSearch>();
             services.TryAddSingleton<INotificationSettingsStore, PostgresNotificationSettingsStore>();
+            services.TryAddSingleton<Support.ISupportStore, Support.PostgresSupportStore>();
         }
         else
         {
@@ -50,6 +51,7 @@ public static class ChaosStorageExtensions
             services.TryAddSingleton<IPinStore, InMemoryPinStore>();
             services.TryAddSingleton<IMessageSearch, InMemoryMessageSearch>();
             services.TryAddSingleton<INotificationSettingsStore, InMemoryNotificationSettingsStore>();
+            services.TryAddSingleton<Support.ISupportStore, Support.InMemorySupportStore>();
         }
 
         return services;

@@ -18,7 +18,7 @@ public sealed class GatewayClient : IAsyncDisposable
         "MemberJoined", "MemberUpdated", "MemberLeft", "ChannelCreated", "ChannelUpdated", "ChannelDeleted", "RoleCreated",
         "RoleUpdated", "RoleDeleted", "ReadStateUpdated", "PresenceUpdated", "RelationshipUpdated", "VoiceStateUpdated", "Reconnect",
         "ReactionAdded", "ReactionRemoved", "ChannelPinsUpdated",
-        "CommunityJoined", "CommunityLeft",
+        "CommunityJoined", "CommunityLeft", "SupportConversationUpdated",
     ];
 
     private readonly ConcurrentQueue<(string Name, JsonElement Payload)> events = new();
@@ -45,7 +45,8 @@ public sealed class GatewayClient : IAsyncDisposable
 
     public IReadOnlyList<(string Name, JsonElement Payload)> Events => [.. events];
 
-    public static async Task<GatewayClient> ConnectAsync(Uri server, string accessToken, bool messagePack = false)
+    /// <param name="awaitReady">False for a support guest token, whose connection gets no <c>Ready</c>.</param>
+    public static async Task<GatewayClient> ConnectAsync(Uri server, string accessToken, bool messagePack = false, bool awaitReady = true)
     {
         var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(server, "/gateway"), o =>
@@ -62,7 +63,11 @@ public sealed class GatewayClient : IAsyncDisposable
 
         var client = new GatewayClient(builder.Build(), messagePack);
         await client.Connection.StartAsync();
-        await client.WaitForAsync("Ready", _ => true);
+        if (awaitReady)
+        {
+            await client.WaitForAsync("Ready", _ => true);
+        }
+
         return client;
     }
 
