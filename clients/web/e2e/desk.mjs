@@ -147,11 +147,14 @@ try {
     await waitText(stat(M, 'queued'), '0');
   });
 
-  await step('the agent opens the console (away)', async () => {
+  await step('the agent opens the console and registers as away with room for one chat', async () => {
     await login(A, ann.user.username);
     await A.goto(`${server.url}/desk/${community.id}`);
-    await A.getByRole('switch', { name: 'Available for chats' }).waitFor();
+    await A.getByRole('switch', { name: 'Available for chats', checked: false }).waitFor();
     await A.getByRole('heading', { name: 'Queue (0)' }).waitFor();
+    await A.getByLabel('Chats at once').fill('1');
+    await A.getByLabel('Chats at once').blur();
+    await A.getByText('You are away: no chats are routed to you.').waitFor();
   });
 
   await step('a guest on another site opens the widget (the offline message shows) and starts a chat: queue position 1', async () => {
@@ -203,21 +206,20 @@ try {
     await axe(G1, 'widget chat');
   });
 
-  await step('the agent goes available: Henry is routed to her on his own', async () => {
+  await step('the agent goes available but is full (1 of 1): Henry stays queued', async () => {
     await A.getByRole('switch', { name: 'Available for chats' }).click();
     await A.getByRole('switch', { name: 'Available for chats', checked: true }).waitFor();
-    await widget(G2).getByRole('status').filter({ hasText: 'An agent has joined the conversation.' }).waitFor();
-    await A.getByRole('heading', { name: 'My conversations (2)' }).waitFor();
-    await waitText(stat(M, 'queued'), '0');
-    await waitText(stat(M, 'assigned'), '2');
     await waitText(stat(M, 'agents'), '1');
+    await widget(G2).getByRole('status').filter({ hasText: 'You are number 1 in the queue.' }).waitFor();
   });
 
-  await step('the agent closes Grace\'s conversation; Grace sees "closed" and rates it 5; the dashboard shows the rating', async () => {
-    await A.getByRole('navigation', { name: /My conversations/ }).getByRole('button', { name: 'Grace' }).click();
+  await step('the agent closes Grace\'s conversation: Henry is routed to her; Grace sees "closed" and rates it 5', async () => {
     await A.getByRole('button', { name: 'Close conversation' }).click();
     await A.getByRole('status').filter({ hasText: 'The conversation with Grace is closed.' }).waitFor();
     await widget(G1).getByRole('status').filter({ hasText: 'This conversation is closed.' }).waitFor();
+    await widget(G2).getByRole('status').filter({ hasText: 'An agent has joined the conversation.' }).waitFor();
+    await A.getByRole('log', { name: 'Messages with Henry' }).getByRole('article').filter({ hasText: 'Do you ship to Norway?' }).waitFor();
+    await A.getByRole('heading', { name: 'My conversations (1)' }).waitFor();
     await shot(G1, 'desk-07-widget-closed');
     await axe(G1, 'widget rating form');
     await widget(G1).getByRole('button', { name: '5 out of 5' }).click();
@@ -225,6 +227,7 @@ try {
     await widget(G1).getByRole('button', { name: 'Send rating' }).click();
     await widget(G1).getByText('Thank you for your rating.').waitFor();
     await shot(G1, 'desk-08-widget-rated');
+    await waitText(stat(M, 'queued'), '0');
     await waitText(stat(M, 'assigned'), '1');
     await waitText(stat(M, 'rating'), '5.0 / 5');
     await shot(M, 'desk-09-dashboard');

@@ -236,8 +236,8 @@ export class ChatService {
   }
 
   private onMessage(m: Message) {
-    // A support guest's message (author `{guest: true, name}`) belongs to the support console alone (src/support/).
-    if ((m.author as { guest?: boolean }).guest) return;
+    // A support conversation's message (its author has `guest`, true or false) belongs to the support console alone (src/support/).
+    if ('guest' in (m.author as object)) return;
     const loaded = this.state.messages[m.channelId];
     const last = loaded?.items[loaded.items.length - 1];
     const viewing = this.state.activeChannelId === m.channelId && this.isVisible();

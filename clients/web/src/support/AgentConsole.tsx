@@ -58,7 +58,7 @@ export function AgentConsole({ community, desk }: { community: Community; desk: 
               max={20}
               value={capacity}
               onChange={(e) => setCapacity(Math.min(20, Math.max(1, Number(e.target.value) || 1)))}
-              onBlur={() => status === 'available' && void setAgent(status, capacity)}
+              onBlur={() => void setAgent(status, capacity)}
             />
           </label>
         </div>
