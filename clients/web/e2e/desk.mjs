@@ -189,7 +189,7 @@ try {
 
   await step('they chat both ways; the agent uses a canned reply', async () => {
     await A.getByText('Canned replies').click();
-    await A.getByRole('button', { name: 'Hello! How can I help you today?' }).click();
+    await A.getByRole('button', { name: 'Hello! How can I help you today?', exact: true }).click();
     await A.getByRole('textbox', { name: 'Message Grace' }).press('Enter');
     await widget(G1).getByRole('log', { name: 'Conversation' }).getByText('Hello! How can I help you today?').waitFor();
     await widget(G1).getByRole('status').filter({ hasText: 'You are chatting with Ann.' }).waitFor();

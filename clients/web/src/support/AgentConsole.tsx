@@ -217,19 +217,17 @@ function ConversationPane({
           </button>
         </div>
       </header>
-      <ol className="desk-messages" role="log" aria-label={`Messages with ${name}`}>
+      <div className="desk-messages" role="log" aria-label={`Messages with ${name}`} tabIndex={0}>
         {messages.map((m) => {
           const who = m.author.guest ? name : m.author.displayName || m.author.username || 'Agent';
           return (
-            <li key={m.id}>
-              <article className={m.author.guest ? 'desk-message guest' : 'desk-message'}>
-                <strong>{who}</strong> <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
-                <p>{m.content}</p>
-              </article>
-            </li>
+            <article key={m.id} className={m.author.guest ? 'desk-message guest' : 'desk-message'}>
+              <strong>{who}</strong> <time dateTime={m.createdAt}>{new Date(m.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
+              <p>{m.content}</p>
+            </article>
           );
         })}
-      </ol>
+      </div>
       <div className="desk-composer">
         <textarea aria-label={`Message ${name}`} maxLength={4000} value={text} onChange={(e) => setText(e.target.value)} onKeyDown={onKey} placeholder={`Message ${name}`} />
         <button type="button" className="primary" onClick={() => void send()}>

@@ -25,6 +25,7 @@ textarea { resize: vertical; min-height: 60px; }
 .msg { max-width: 85%; padding: 6px 10px; border-radius: 10px; background: #edf2f7; align-self: flex-start; white-space: pre-wrap; word-wrap: break-word; }
 .msg.mine { background: #0a5bc4; color: #fff; align-self: flex-end; }
 .msg .who { display: block; font-size: 12px; font-weight: 700; }
+.footer { padding: 10px 14px; border-top: 1px solid #cbd5e0; display: flex; flex-direction: column; gap: 8px; max-height: 65%; overflow: auto; }
 .composer { display: flex; gap: 6px; padding: 10px 14px; border-top: 1px solid #cbd5e0; }
 .composer textarea { flex: 1; min-height: 40px; height: 40px; }
 .error { color: #9b2c2c; background: #fff5f5; border-radius: 6px; padding: 6px 8px; margin: 0; }

@@ -161,7 +161,7 @@ describe('SupportWidget', () => {
     const four = root.querySelector<HTMLButtonElement>('button[aria-label="4 out of 5"]')!;
     four.click();
     expect(four.getAttribute('aria-pressed')).toBe('true');
-    root.querySelector('.body form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    root.querySelector('.footer form')!.dispatchEvent(new Event('submit', { cancelable: true }));
     await vi.waitFor(() => expect(root.textContent).toContain('Thank you for your rating.'));
     expect(calls.find((c) => c[1].endsWith('/rating'))).toEqual(['POST', 'https://chat.example.com/api/v1/support/conversations/500/rating', { score: 4 }]);
     w.destroy();

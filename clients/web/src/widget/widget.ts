@@ -48,7 +48,7 @@ export class SupportWidget {
   private rated = false;
   // Parts of the chat view that are updated in place (focus and typed text survive updates).
   private statusEl: HTMLParagraphElement | null = null;
-  private logEl: HTMLOListElement | null = null;
+  private logEl: HTMLDivElement | null = null;
   private footerEl: HTMLDivElement | null = null;
 
   constructor(private readonly o: WidgetOptions) {
@@ -185,7 +185,8 @@ export class SupportWidget {
       );
       return;
     }
-    const body = h('div', { className: 'body' });
+    // Scrollable, so reachable by keyboard (tabindex) for people who scroll with arrow keys.
+    const body = h('div', { className: 'body', tabindex: '0' });
     const panel = h(
       'section',
       { className: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'chaos-support-title' },
@@ -206,7 +207,7 @@ export class SupportWidget {
       return;
     }
     this.statusEl = h('p', { className: 'status', role: 'status' });
-    this.logEl = h('ol', { className: 'log', role: 'log', 'aria-label': 'Conversation', 'aria-live': 'polite' });
+    this.logEl = h('div', { className: 'log', role: 'log', 'aria-label': 'Conversation', 'aria-live': 'polite' });
     this.footerEl = h('div');
     body.append(this.statusEl, this.logEl);
     panel.append(this.footerEl);
@@ -284,22 +285,24 @@ export class SupportWidget {
     const text = this.statusText(c);
     if (this.statusEl.textContent !== text) this.statusEl.textContent = text;
     this.statusEl.className = c.status === 'closed' ? 'status closed' : 'status';
-    const shown = new Set(Array.from(this.logEl.children, (li) => (li as HTMLElement).dataset.id));
+    const shown = new Set(Array.from(this.logEl.children, (el) => (el as HTMLElement).dataset.id));
     for (const m of this.messages) {
       if (shown.has(m.id)) continue;
       const a = m.author;
       const mine = a.guest === true;
       const who = a.guest === true ? 'You' : a.displayName || a.username || 'Agent';
-      const li = h('li', { className: mine ? 'msg mine' : 'msg', 'data-id': m.id }, h('span', { className: 'who' }, who), m.content);
-      li.setAttribute('aria-label', `${who}: ${m.content}`);
-      this.logEl.append(li);
-      li.scrollIntoView?.({ block: 'end' });
+      const item = h('div', { className: mine ? 'msg mine' : 'msg', 'data-id': m.id }, h('span', { className: 'who' }, who), m.content);
+      this.logEl.append(item);
+      item.scrollIntoView?.({ block: 'end' });
     }
     const mode = c.status === 'closed' ? (this.rated ? 'thanks' : 'rate') : 'chat';
     if (this.footerEl.dataset.mode === mode) return;
     this.footerEl.dataset.mode = mode;
-    this.footerEl.className = mode === 'chat' ? 'composer' : 'body';
+    this.footerEl.className = mode === 'chat' ? 'composer' : 'footer';
+    if (mode === 'chat') this.footerEl.removeAttribute('tabindex');
+    else this.footerEl.tabIndex = 0;
     this.footerEl.replaceChildren(...(mode === 'chat' ? this.composer() : mode === 'rate' ? this.ratingForm() : this.thanks()));
+    if (mode === 'rate') this.footerEl.querySelector<HTMLElement>('.stars button')?.focus();
   }
 
   private composer(): Node[] {
