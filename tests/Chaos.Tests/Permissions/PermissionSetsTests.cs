@@ -155,10 +155,10 @@ public class PermissionSetsTests
     {
         var names = PermissionSets.Names(PermissionSets.All);
 
-        names.Count.ShouldBe(22);
+        names.Count.ShouldBe(23);
         names.ShouldBeUnique();
         names[0].ShouldBe("Administrator");
-        names[^1].ShouldBe("AddReactions");
+        names[^1].ShouldBe("HandleSupport");
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class SupportGuestIsolationTests(SupportFixture fixture)
             .Where(e => !e.Pattern.StartsWith("/gateway", StringComparison.Ordinal))
             .Distinct()
             .ToList();
-        endpoints.Count.ShouldBeGreaterThan(80, "the front door's authenticated routes were found");
+        endpoints.Count.ShouldBeGreaterThan(60, "the front door's authenticated routes were found");
         var failures = new List<string>();
         foreach (var (method, pattern) in endpoints)
         {
@@ -97,6 +97,8 @@ public sealed class SupportGuestIsolationTests(SupportFixture fixture)
         var community = await SupportKit.GetAsync(owner.Http, $"/api/v1/communities/{communityId}");
         await GatewayTests.SendAsync(owner, GatewayTests.GeneralChannel(community), "members only");
         await agentGateway.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "my card number", TimeSpan.FromSeconds(30));
+        await SupportKit.PostAsync(agent.Http, $"/api/v1/support/conversations/{other.ConversationId}/close");
+        await agentGateway.WaitForAsync("SupportConversationUpdated", c => c.Id() == other.ConversationId && c.Status() == "closed", TimeSpan.FromSeconds(30));
         await ownerGateway.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "members only", TimeSpan.FromSeconds(30));
 
         // Its own conversation's events arrive (the agent's reply), and nothing else has.
@@ -113,8 +115,7 @@ public sealed class SupportGuestIsolationTests(SupportFixture fixture)
         var watch = await Should.ThrowAsync<HubException>(() => guest.Connection.InvokeAsync("WatchSupportDesk", communityId));
         watch.Message.ShouldContain("forbidden");
 
-        // The agent's desk stream carries both conversations; a member without HandleSupport may not watch it.
-        agentGateway.Payloads("SupportConversationUpdated").Select(c => c.Id()).ShouldNotBeEmpty();
+        // Watching needs HandleSupport in an existing community.
         var refused = await Should.ThrowAsync<HubException>(() => ownerGateway.Connection.InvokeAsync("WatchSupportDesk", "123"));
         refused.Message.ShouldNotBeNullOrEmpty();
     }

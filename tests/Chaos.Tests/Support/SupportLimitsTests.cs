@@ -9,7 +9,7 @@ public sealed class SupportLimitsTests : IAsyncLifetime
     private ChaosServer server = null!;
 
     public async Task InitializeAsync() =>
-        server = await ChaosServer.StartAsync(null, new Dictionary<string, string?> { ["Chaos:Support:MaxQueue"] = "2" });
+        server = await ChaosServer.StartAsync(null, new Dictionary<string, string?> { ["Chaos:Support:MaxQueue"] = "2", ["Chaos:RateLimits:Enabled"] = "true" });
 
     public async Task DisposeAsync() => await server.DisposeAsync();
 
@@ -19,7 +19,11 @@ public sealed class SupportLimitsTests : IAsyncLifetime
         var (_, communityId) = await SupportKit.CreateDeskAsync(server);
         using var anonymous = server.CreateClient();
         var start = $"/api/v1/support/{communityId}/conversations";
-        await SupportKit.StartAsync(server, communityId, "One", "first");
+        var first = await SupportKit.StartAsync(server, communityId, "One", "first");
+        // With limits on, a guest token counts against its conversation's own bucket.
+        var own = await first.Http.GetAsync($"/api/v1/support/conversations/{first.ConversationId}");
+        own.IsSuccessStatusCode.ShouldBeTrue(await own.Content.ReadAsStringAsync());
+        own.Headers.GetValues("X-RateLimit-Bucket").ShouldBe(["requests"]);
         await SupportKit.StartAsync(server, communityId, "Two", "second");
         var full = await Problem.ExpectAsync(await anonymous.PostAsJsonAsync(start, new { name = "Three", message = "third" }), 409, "conflict");
         full.Detail!.ShouldContain("queue is full");
