@@ -24,11 +24,19 @@ await server.start();
 
 // ---- setup over REST: two people, a community, an "Agents" role with HandleSupport (bit 22) ----------------------
 async function rest(method, p, body, token) {
-  const r = await fetch(server.url + '/api/v1' + p, {
-    method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
+  // A loaded machine's fresh front door can answer 503 `unavailable` for a moment (docs/api.md#errors): retry that, with a deadline.
+  const deadline = Date.now() + 60_000;
+  let r;
+  for (;;) {
+    r = await fetch(server.url + '/api/v1' + p, {
+      method,
+      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (r.status !== 503 || Date.now() > deadline) break;
+    await r.text();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
   const text = await r.text();
   if (!r.ok) throw new Error(`${method} ${p} → ${r.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
