@@ -59,6 +59,7 @@ public static class CommunitiesApi
             .Check("name", CommunityRules.CheckName(request.Name))
             .Check("description", CommunityRules.CheckDescription(request.Description))
             .Check("ai", request.Ai is null ? null : "ai is set with PATCH /communities/{id}.")
+            .Check("supportDesk", request.SupportDesk is null ? null : "supportDesk is set with PATCH /communities/{id}.")
             .ThrowIfInvalid();
         var grain = grains.GetGrain<ICommunityGrain>(ids.NextId());
         var community = await GrainCalls.RetryAsync(() => grain.CreateAsync(user.UserId(), request.Name!, request.Description), idempotent: true, ct);
@@ -69,13 +70,22 @@ public static class CommunitiesApi
     private static Task<Community> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct) =>
         Call(grains, id, g => g.GetAsync(user.UserId()), ct);
 
-    private static Task<Community> UpdateAsync(string id, CommunityRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
+    private static async Task<Community> UpdateAsync(string id, CommunityRequest request, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)
     {
         new RequestValidator()
             .Check("name", request.Name is null ? null : CommunityRules.CheckName(request.Name))
             .Check("description", CommunityRules.CheckDescription(request.Description))
+            .Check("supportDesk.greeting", Chaos.Support.SupportRules.CheckGreeting(request.SupportDesk?.Greeting))
+            .Check("supportDesk.offlineMessage", Chaos.Support.SupportRules.CheckGreeting(request.SupportDesk?.OfflineMessage))
             .ThrowIfInvalid();
-        return Call(grains, id, g => g.UpdateAsync(user.UserId(), request.Name, request.Description, request.Ai), ct);
+        if (request.SupportDesk is { } desk)
+        {
+            // The desk grain checks ManageCommunity itself (docs/api.md#support-desk).
+            var communityId = RouteIds.Parse(id, "id");
+            await GrainCalls.RetryAsync(() => grains.GetGrain<Chaos.Support.ISupportDeskGrain>(communityId).ConfigureAsync(user.UserId(), desk), idempotent: true, ct);
+        }
+
+        return await Call(grains, id, g => g.UpdateAsync(user.UserId(), request.Name, request.Description, request.Ai), ct);
     }
 
     private static async Task<NoContent> DeleteAsync(string id, ClaimsPrincipal user, IGrainFactory grains, CancellationToken ct)

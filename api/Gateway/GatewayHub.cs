@@ -3,6 +3,7 @@ using Chaos.Api.Accounts;
 using Chaos.Api.Auth;
 using Chaos.Api.Errors;
 using Chaos.Api.Presence;
+using Chaos.Api.Support;
 using Chaos.Communities;
 using Chaos.Errors;
 using Chaos.Messages;
@@ -15,17 +16,26 @@ namespace Chaos.Api.Gateway;
 /// The gateway every client lives on (docs/api.md#gateway). Hub methods only parse and forward to the grains, which decide; events
 /// reach connections through <see cref="GatewayEventDispatcher"/>; <see cref="GatewayAccess"/> sets each one up.
 /// </summary>
-[Authorize]
+[Authorize(AuthenticationSchemes = GatewaySchemes)]
 public sealed partial class GatewayHub(
     IGrainFactory grains,
     GatewayAccess access,
     IReadStateStore readStates,
     IEnumerable<IReadyContributor> contributors,
     IEnumerable<IGatewayConnectionObserver> observers,
-    PresenceGateway presence) : Hub<IGatewayClient>
+    PresenceGateway presence,
+    SupportGateway support) : Hub<IGatewayClient>
 {
     public override async Task OnConnectedAsync()
     {
+        if (SupportGuestTokens.ConversationOf(Context.User) is { } conversationId)
+        {
+            // A guest token: its conversation's events only (docs/api.md#support-desk).
+            await support.ConnectGuestAsync(Context.ConnectionId, SupportGuestTokens.CommunityOf(Context.User)!.Value, conversationId);
+            await base.OnConnectedAsync();
+            return;
+        }
+
         var userId = Context.User!.UserId();
         // Subscribed to the user's stream before anything is read (docs/architecture.md#access-re-evaluation).
         var connection = await access.BeginAsync(Context.ConnectionId, userId);
@@ -96,6 +106,7 @@ public sealed partial class GatewayHub(
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        await support.DisconnectAsync(Context.ConnectionId);
         await access.DisconnectAsync(Context.ConnectionId);
         if (Context.User?.FindFirst("sub") is not null)
         {

@@ -54,6 +54,7 @@ public static class GatewayServiceExtensions
                 o.EnableDetailedErrors = false;
                 // A client may pipeline sends (the channel keeps their arrival order); streams do not count here.
                 o.MaximumParallelInvocationsPerClient = MaxParallelInvocations;
+                o.AddFilter<Support.SupportGuestHubFilter>();
                 o.AddFilter<GatewayConnectionCap>();
                 o.AddFilter<ChaosHubFilter>();
                 // After ChaosHubFilter (a waiting send counts as in flight for the drain), before anything that awaits.

@@ -31,6 +31,7 @@ public static class ChaosApplication
         await builder.AddChaosFrontDoorAsync(storage);
         builder.AddChaosWebClient();
         var app = builder.Build();
+        app.UseSupportWidgetCors();
         app.UseChaosWebClient();
         app.UseChaosFrontDoor();
         app.MapChaosFrontDoor();

@@ -6,6 +6,7 @@ using Chaos.Api.Communities;
 using Chaos.Api.E2ee;
 using Chaos.Api.Gateway;
 using Chaos.Api.Messages;
+using Chaos.Api.Support;
 using Chaos.Api.Voice;
 using Chaos.Hosting;
 using Chaos.Telemetry;
@@ -48,6 +49,7 @@ public static partial class FrontDoorEndpointExtensions
         api.MapAttachmentsApi();
         api.MapDevicesApi();
         api.MapMlsApi();
+        api.MapSupportApi();
 
         app.MapChaosGateway();
         app.MapChaosHealth();

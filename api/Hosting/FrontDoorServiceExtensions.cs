@@ -10,6 +10,7 @@ using Chaos.Api.Errors;
 using Chaos.Api.Gateway;
 using Chaos.Api.Json;
 using Chaos.Api.RateLimits;
+using Chaos.Api.Support;
 using Chaos.Api.Voice;
 using Chaos.Errors;
 using Chaos.Hosting;
@@ -111,8 +112,9 @@ public static class FrontDoorServiceExtensions
                 },
                 OnForbidden = context => Problems.From(new ChaosException(ErrorCodes.Forbidden, "Not allowed.")).ExecuteAsync(context.HttpContext),
             };
-        });
+        }).AddSupportGuestBearer(jwt);
         services.AddAuthorization();
+        services.AddChaosSupportFrontDoor();
         services.AddChaosAdmin(configuration);
         services.AddRateLimiter(_ => { });
 

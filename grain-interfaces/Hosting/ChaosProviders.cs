@@ -12,4 +12,10 @@ public static class ChaosProviders
     public const string UserNamespace = "user";
     public const string PresenceNamespace = "presence";
     public const string VoiceNamespace = "voice";
+
+    /// <summary>One support conversation's events (key: conversation id); a guest's connection hears only this.</summary>
+    public const string SupportNamespace = "support";
+
+    /// <summary>Every conversation event of one support desk (key: community id), for agents watching it.</summary>
+    public const string SupportDeskNamespace = "supportdesk";
 }

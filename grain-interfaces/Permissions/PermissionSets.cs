@@ -13,7 +13,7 @@ public static class PermissionSets
         | Permissions.ModerateMembers | Permissions.ViewAuditLog | Permissions.SendMessages | Permissions.ManageMessages
         | Permissions.ReadMessageHistory | Permissions.MentionEveryone | Permissions.AttachFiles | Permissions.Connect
         | Permissions.Speak | Permissions.MuteMembers | Permissions.DeafenMembers | Permissions.MoveMembers
-        | Permissions.SendVoiceMessages | Permissions.AddReactions;
+        | Permissions.SendVoiceMessages | Permissions.AddReactions | Permissions.HandleSupport;
 
     /// <summary>What @everyone gets in a new community (docs/api.md#permissions): take part, but moderate nothing.</summary>
     public const Permissions EveryoneDefault =

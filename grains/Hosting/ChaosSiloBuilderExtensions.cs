@@ -5,6 +5,7 @@ using Chaos.Ids;
 using Chaos.Messages;
 using Chaos.Presence;
 using Chaos.Storage;
+using Chaos.Support;
 using Chaos.Telemetry;
 using Chaos.Voice;
 using Microsoft.Extensions.Configuration;
@@ -41,6 +42,7 @@ public static class ChaosSiloBuilderExtensions
         services.AddChaosStores(storage);
         services.AddChaosMessageWriter(configuration);
         services.AddChaosAi(configuration);
+        services.AddChaosSupport(configuration);
         services.AddHostedService<NodeIdLeaseService>();
         return services;
     }

@@ -39,6 +39,7 @@ public static class ChaosStorageExtensions
             services.TryAddSingleton<Ai.IModerationStore, Ai.PostgresModerationStore>();
             services.TryAddSingleton<IMessageSearch, PostgresMessageSearch>();
             services.TryAddSingleton<INotificationSettingsStore, PostgresNotificationSettingsStore>();
+            services.TryAddSingleton<Support.ISupportStore, Support.PostgresSupportStore>();
         }
         else
         {
@@ -53,6 +54,7 @@ public static class ChaosStorageExtensions
             services.TryAddSingleton<Ai.IModerationStore, Ai.InMemoryModerationStore>();
             services.TryAddSingleton<IMessageSearch, InMemoryMessageSearch>();
             services.TryAddSingleton<INotificationSettingsStore, InMemoryNotificationSettingsStore>();
+            services.TryAddSingleton<Support.ISupportStore, Support.InMemorySupportStore>();
         }
 
         services.AddChaosE2eeStores(storage);

@@ -38,6 +38,13 @@ public sealed class RateLimitOptions
     [Range(1, 86_400)]
     public int InvitePreviewsPerAddressWindowSeconds { get; set; } = 60;
 
+    /// <summary>Support conversations one client address may start (<c>POST /support/{communityId}/conversations</c>).</summary>
+    [Range(1, int.MaxValue)]
+    public int SupportStartsPerAddressLimit { get; set; } = 5;
+
+    [Range(1, 86_400)]
+    public int SupportStartsPerAddressWindowSeconds { get; set; } = 60;
+
     /// <summary>Group DMs a user may create (<c>POST /users/@me/channels</c> with 2–9 recipients), on top of the requests bucket.</summary>
     [Range(1, int.MaxValue)]
     public int GroupsLimit { get; set; } = 10;

@@ -29,4 +29,5 @@ public enum ChaosPermissions : ulong
     MoveMembers = 1UL << 19,
     SendVoiceMessages = 1UL << 20,
     AddReactions = 1UL << 21,
+    HandleSupport = 1UL << 22,
 }

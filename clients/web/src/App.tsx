@@ -13,6 +13,7 @@ import { MemberList } from './components/MemberList';
 import { UserPanel } from './components/UserPanel';
 import { useTheme } from './theme';
 import { VoiceRoom } from './voice/VoiceRoom';
+import { SupportDesk } from './support/SupportDesk';
 
 export function App({ service }: { service: ChatService }) {
   return (
@@ -84,7 +85,7 @@ function Shell() {
   const communities = useChatState((s) => s.communities);
   const channelId = route.name === 'home' || route.name === 'community' ? route.channelId : undefined;
   const channel = useChatState((s) => (channelId ? findChannel(s, channelId) : undefined));
-  const community = route.name === 'community' ? communities[route.communityId] : undefined;
+  const community = route.name === 'community' || route.name === 'desk' ? communities[route.communityId] : undefined;
 
   // A community without a channel in the address opens its first text channel.
   useEffect(() => {
@@ -116,7 +117,7 @@ function Shell() {
   }
   if (route.name === 'invite') return <InviteScreen code={route.code} />;
 
-  const showChat = !!channel;
+  const showChat = !!channel || (route.name === 'desk' && !!community);
   return (
     <div className={`shell${showChat ? ' has-chat' : ''}`}>
       {connection !== 'online' && (
@@ -137,7 +138,9 @@ function Shell() {
         {community ? <ChannelList community={community} activeChannelId={channel?.id} /> : <Contacts activeChannelId={channel?.id} />}
         <UserPanel />
       </div>
-      {channel?.type === 'voice' && community ? (
+      {route.name === 'desk' && community ? (
+        <SupportDesk key={community.id} community={community} />
+      ) : channel?.type === 'voice' && community ? (
         <VoiceRoom key={channel.id} channel={channel} community={community} onBack={() => navigate(`/channels/${community.id}`)} />
       ) : channel ? (
         <ChatView
@@ -158,7 +161,7 @@ function Shell() {
           )}
         </main>
       )}
-      {community && <MemberList community={community} />}
+      {community && route.name !== 'desk' && <MemberList community={community} />}
     </div>
   );
 }

@@ -5,7 +5,7 @@ export const P = {
   Administrator: 0n, ViewChannel: 1n, ManageChannels: 2n, ManageCommunity: 3n, ManageRoles: 4n, CreateInvites: 5n,
   KickMembers: 6n, BanMembers: 7n, ModerateMembers: 8n, ViewAuditLog: 9n, SendMessages: 10n, ManageMessages: 11n,
   ReadMessageHistory: 12n, MentionEveryone: 13n, AttachFiles: 14n, Connect: 15n, Speak: 16n, MuteMembers: 17n,
-  DeafenMembers: 18n, MoveMembers: 19n, SendVoiceMessages: 20n, AddReactions: 21n,
+  DeafenMembers: 18n, MoveMembers: 19n, SendVoiceMessages: 20n, AddReactions: 21n, HandleSupport: 22n,
 } as const;
 export type PermissionName = keyof typeof P;
 

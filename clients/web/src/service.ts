@@ -181,7 +181,10 @@ export class ChatService {
   private wire(hub: GatewayLike) {
     const on = <T>(event: string, handler: (payload: T) => void) => hub.on(event, handler as (...args: never[]) => void);
     on<Ready>('Ready', (ready) => this.onReady(ready));
-    on<Message>('MessageCreated', (m) => this.onMessage(this.decorate(m)));
+    on<Message>('MessageCreated', (m) => {
+      this.eventListeners.get('MessageCreated')?.forEach((l) => l(m));
+      this.onMessage(this.decorate(m));
+    });
     on<Message>('MessageUpdated', (m) =>
       this.set(reduce.messageUpdated(this.state, keepMine(this.state.messages[m.channelId]?.items.find((x) => x.id === m.id), this.decorate(m)))),
     );
@@ -234,6 +237,8 @@ export class ChatService {
     for (const e of ['RoleCreated', 'RoleUpdated', 'RoleDeleted']) {
       on<{ communityId: string }>(e, (r) => void this.refreshCommunity(r.communityId));
     }
+    // Events that screens outside the store follow themselves (the support desk, src/support/).
+    on<unknown>('SupportConversationUpdated', (p) => this.eventListeners.get('SupportConversationUpdated')?.forEach((l) => l(p)));
     on<{ reason?: string; retryAfterMs: number }>('Reconnect', (r) => void this.reconnectAfter(r.retryAfterMs));
     hub.onreconnecting(() => this.set({ connection: 'reconnecting' }));
     hub.onreconnected(() => {
@@ -286,6 +291,8 @@ export class ChatService {
   }
 
   private onMessage(m: Message) {
+    // A support conversation's message (its author has `guest`, true or false) belongs to the support console alone (src/support/).
+    if ('guest' in (m.author as object)) return;
     const loaded = this.state.messages[m.channelId];
     const last = loaded?.items[loaded.items.length - 1];
     const viewing = this.state.activeChannelId === m.channelId && this.isVisible();
@@ -306,6 +313,25 @@ export class ChatService {
   // ---- reactions, pins, search, notification settings -------------------------------------------------------------
 
   private readonly pinListeners = new Set<(channelId: string) => void>();
+  private readonly eventListeners = new Map<string, Set<(payload: unknown) => void>>();
+
+  /**
+   * Asks the gateway for a support desk's events (`WatchSupportDesk`, HandleSupport; docs/api.md#support-desk). A new
+   * connection watches nothing, so the desk screens call this again whenever the connection comes back.
+   */
+  async watchSupportDesk(communityId: string, watch = true) {
+    const hub = this.gateway;
+    if (!hub || hub.state !== HubConnectionState.Connected) return;
+    await hub.invoke(watch ? 'WatchSupportDesk' : 'UnwatchSupportDesk', communityId);
+  }
+
+  /** Called with the payload of every `SupportConversationUpdated` or `MessageCreated` event; returns the unsubscribe. */
+  onGatewayEvent(event: 'SupportConversationUpdated' | 'MessageCreated', listener: (payload: unknown) => void) {
+    let set = this.eventListeners.get(event);
+    if (!set) this.eventListeners.set(event, (set = new Set()));
+    set.add(listener);
+    return () => void set.delete(listener);
+  }
 
   /** Called with a channel id whenever its pins change (ChannelPinsUpdated); returns the unsubscribe. */
   onPinsUpdated(listener: (channelId: string) => void) {

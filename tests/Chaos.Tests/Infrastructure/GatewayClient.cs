@@ -18,7 +18,7 @@ public sealed class GatewayClient : IAsyncDisposable
         "MemberJoined", "MemberUpdated", "MemberLeft", "ChannelCreated", "ChannelUpdated", "ChannelDeleted", "RoleCreated",
         "RoleUpdated", "RoleDeleted", "ReadStateUpdated", "PresenceUpdated", "RelationshipUpdated", "VoiceStateUpdated", "Reconnect",
         "ReactionAdded", "ReactionRemoved", "ChannelPinsUpdated",
-        "CommunityJoined", "CommunityLeft", "ModerationQueued",
+        "CommunityJoined", "CommunityLeft", "ModerationQueued", "SupportConversationUpdated",
         "MlsMessage",
     ];
 
@@ -46,7 +46,8 @@ public sealed class GatewayClient : IAsyncDisposable
 
     public IReadOnlyList<(string Name, JsonElement Payload)> Events => [.. events];
 
-    public static async Task<GatewayClient> ConnectAsync(Uri server, string accessToken, bool messagePack = false, string? deviceId = null)
+    /// <param name="awaitReady">False for a support guest token, whose connection gets no <c>Ready</c>.</param>
+    public static async Task<GatewayClient> ConnectAsync(Uri server, string accessToken, bool messagePack = false, string? deviceId = null, bool awaitReady = true)
     {
         var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(server, deviceId is null ? "/gateway" : $"/gateway?deviceId={deviceId}"), o =>
@@ -63,7 +64,11 @@ public sealed class GatewayClient : IAsyncDisposable
 
         var client = new GatewayClient(builder.Build(), messagePack);
         await client.Connection.StartAsync();
-        await client.WaitForAsync("Ready", _ => true);
+        if (awaitReady)
+        {
+            await client.WaitForAsync("Ready", _ => true);
+        }
+
         return client;
     }
 

@@ -38,10 +38,10 @@ public class PermissionSetsTests
     public void None_IsZero() => ((ulong)P.None).ShouldBe(0UL);
 
     [Fact]
-    public void All_IsExactlyTheTwentyTwoDefinedBits()
+    public void All_IsExactlyTheTwentyThreeDefinedBits()
     {
-        ((ulong)PermissionSets.All).ShouldBe((1UL << 22) - 1);
-        Enum.GetValues<P>().Length.ShouldBe(23, "None plus 22 permissions; a new permission must extend All");
+        ((ulong)PermissionSets.All).ShouldBe((1UL << 23) - 1);
+        Enum.GetValues<P>().Length.ShouldBe(24, "None plus 23 permissions; a new permission must extend All");
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public class PermissionSetsTests
     }
 
     [Fact]
-    public void Format_All_IsTheMaximumDefinedValue() => PermissionSets.Format(PermissionSets.All).ShouldBe("4194303");
+    public void Format_All_IsTheMaximumDefinedValue() => PermissionSets.Format(PermissionSets.All).ShouldBe("8388607");
 
     public static TheoryData<P> RoundTripValues()
     {
@@ -94,7 +94,8 @@ public class PermissionSetsTests
     [Theory]
     [InlineData("0", P.None)]
     [InlineData("1026", P.ViewChannel | P.SendMessages)]
-    [InlineData("4194303", PermissionSets.All)]
+    [InlineData("8388607", PermissionSets.All)]
+    [InlineData("4194304", P.HandleSupport)]
     [InlineData("0002", P.ViewChannel)]
     public void TryParse_AcceptsDecimalDigitsWithinTheDefinedBits(string text, P expected)
     {
@@ -124,8 +125,8 @@ public class PermissionSetsTests
     [InlineData("18446744073709551616")] // ulong.MaxValue + 1
     [InlineData("99999999999999999999999")]
     [InlineData("18446744073709551615")] // ulong.MaxValue: every undefined bit set
-    [InlineData("4194304")] // bit 22, the first undefined bit
-    [InlineData("8388607")] // All plus bit 22
+    [InlineData("8388608")] // bit 23, the first undefined bit
+    [InlineData("16777215")] // All plus bit 23
     [InlineData("9223372036854775808")] // bit 63 alone
     public void TryParse_RejectsAnythingButDefinedBitsInPlainDecimal(string? text)
     {
@@ -146,7 +147,7 @@ public class PermissionSetsTests
     [Fact]
     public void Names_SkipsUndefinedBits()
     {
-        PermissionSets.Names(P.ManageChannels | (P)(1UL << 22) | (P)(1UL << 63)).ShouldBe(["ManageChannels"]);
+        PermissionSets.Names(P.ManageChannels | (P)(1UL << 23) | (P)(1UL << 63)).ShouldBe(["ManageChannels"]);
     }
 
     [Fact]
@@ -154,10 +155,10 @@ public class PermissionSetsTests
     {
         var names = PermissionSets.Names(PermissionSets.All);
 
-        names.Count.ShouldBe(22);
+        names.Count.ShouldBe(23);
         names.ShouldBeUnique();
         names[0].ShouldBe("Administrator");
-        names[^1].ShouldBe("AddReactions");
+        names[^1].ShouldBe("HandleSupport");
     }
 
     [Fact]

@@ -37,6 +37,11 @@ export function ChannelList({ community, activeChannelId }: { community: Communi
               Invite people
             </button>
           )}
+          {(has(perms, 'HandleSupport') || has(perms, 'ManageCommunity')) && (
+            <button type="button" onClick={() => navigate(`/desk/${community.id}`)}>
+              Support desk
+            </button>
+          )}
           {canSettings && (
             <button type="button" onClick={() => setDialog('settings')}>
               Community settings

@@ -1,0 +1,69 @@
+using Chaos.Api.Auth;
+using Chaos.Api.Errors;
+using Chaos.Errors;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Chaos.Api.Support;
+
+/// <summary>The support desk's front-door services: the guest-token scheme and policy, transcripts, the gateway part.</summary>
+public static class SupportFrontDoorExtensions
+{
+    public static IServiceCollection AddChaosSupportFrontDoor(this IServiceCollection services)
+    {
+        services.AddSingleton<SupportGuestTokens>();
+        services.AddSingleton<SupportTranscripts>();
+        services.AddSingleton<SupportGateway>();
+        services.AddAuthorizationBuilder().AddPolicy(
+            SupportApi.GuestOrUserPolicy,
+            new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme, SupportGuestTokens.Scheme).RequireAuthenticatedUser().Build());
+        return services;
+    }
+
+    /// <summary>
+    /// A second JWT scheme that accepts only guest tokens (their own audience). The default scheme refuses them, so every
+    /// route that does not name this scheme answers a guest token with 401 <c>unauthorized</c>.
+    /// </summary>
+    public static AuthenticationBuilder AddSupportGuestBearer(this AuthenticationBuilder builder, JwtSettings jwt)
+    {
+        ArgumentNullException.ThrowIfNull(jwt);
+        return builder.AddJwtBearer(SupportGuestTokens.Scheme, o =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = JwtSettings.Issuer,
+                ValidAudience = SupportGuestTokens.Audience,
+                IssuerSigningKey = jwt.SigningKey,
+                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+            o.Events = new JwtBearerEvents
+            {
+                OnMessageReceived = context =>
+                {
+                    if (context.Request.Path.StartsWithSegments("/gateway") && context.Request.Query["access_token"] is [{ Length: > 0 } token])
+                    {
+                        context.Token = token;
+                    }
+
+                    return Task.CompletedTask;
+                },
+                // The user scheme, challenged first, has already written the 401 problem; this one must not write twice.
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    if (!context.Response.HasStarted)
+                    {
+                        await Problems.From(new ChaosException(ErrorCodes.Unauthorized, "The access token is not valid or has expired.")).ExecuteAsync(context.HttpContext);
+                    }
+                },
+                OnForbidden = context => context.Response.HasStarted
+                    ? Task.CompletedTask
+                    : Problems.From(new ChaosException(ErrorCodes.Forbidden, "Not allowed.")).ExecuteAsync(context.HttpContext),
+            };
+        });
+    }
+}
