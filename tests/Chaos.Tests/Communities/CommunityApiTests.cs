@@ -12,7 +12,7 @@ public sealed class CommunityApiTests(ApiFixture fixture)
 {
     private static readonly string[] CommunityFields = ["id", "name", "description", "ownerId", "createdAt", "memberCount", "roles", "channels", "ai"];
     private static readonly string[] RoleFields = ["id", "name", "permissions", "position", "color", "mentionable"];
-    private static readonly string[] ChannelFields = ["id", "type", "communityId", "name", "topic", "position", "overwrites", "recipientIds", "aiExcluded"];
+    private static readonly string[] ChannelFields = ["id", "type", "communityId", "name", "topic", "position", "overwrites", "recipientIds", "aiExcluded", "e2ee"];
     private static readonly string[] MemberFields = ["communityId", "user", "nickname", "roleIds", "joinedAt"];
     private static readonly string[] UserFields = ["id", "username", "displayName", "createdAt"];
     private static readonly string[] AuditFields = ["id", "communityId", "actorId", "action", "targetId", "reason", "changes", "createdAt"];

@@ -55,7 +55,7 @@ public sealed class CrossFrontDoorTests(ITestOutputHelper output) : IAsyncLifeti
         var channel = GatewayTests.GeneralChannel(community);
 
         await using var clientA = await GatewayClient.ConnectAsync(first!.HttpAddress, a.AccessToken);
-        await using var clientB = await GatewayClient.ConnectAsync(second!.HttpAddress, b.AccessToken, messagePack: true);
+        await using var clientB = await GatewayClient.ConnectAsync(second!.HttpAddress, b.AccessToken);
         await using var clientC = await GatewayClient.ConnectAsync(second.HttpAddress, c.AccessToken);
         await using var clientOutsider = await GatewayClient.ConnectAsync(first!.HttpAddress, outsider.AccessToken);
         var senders = new[] { clientA, clientB, clientC };
@@ -105,7 +105,7 @@ public sealed class CrossFrontDoorTests(ITestOutputHelper output) : IAsyncLifeti
         await GatewayTests.JoinAsync(a, b, community);
         var channel = GatewayTests.GeneralChannel(community);
         await using var clientA = await GatewayClient.ConnectAsync(first!.HttpAddress, a.AccessToken);
-        await using var clientB = await GatewayClient.ConnectAsync(second!.HttpAddress, b.AccessToken, messagePack: true);
+        await using var clientB = await GatewayClient.ConnectAsync(second!.HttpAddress, b.AccessToken);
 
         const int count = 150;
         async Task<List<long>> PipelineAsync(GatewayClient client, string who)
