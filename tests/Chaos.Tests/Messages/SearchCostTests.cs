@@ -24,7 +24,8 @@ public sealed class SearchCostTests(PostgresDatabase database, ITestOutputHelper
         var first = new TestChannel().Id;
         var channels = Enumerable.Range(0, 5).Select(c => first + c).ToArray();
         var visible = channels[..4];
-        var baseId = channels[0] << 20;
+        // Positive and far above the seqs (a channel id shifted left would overflow a long and could turn negative).
+        const long baseId = 1L << 40;
 
         // Message s is in channel s % 5 with id base + s: the channels' histories interleave like real time.
         await ExecuteAsync($"""

@@ -228,14 +228,20 @@ export class SupportWidget {
     const message = h('textarea', { name: 'message', required: true, maxlength: '4000' });
     const submit = h('button', { type: 'submit', className: 'primary' }, 'Start chat');
     const intro = h('p', { className: 'muted' }, 'Tell us who you are and how we can help. An agent answers as soon as one is free.');
-    // The desk's own greeting, or its offline message while no agent is available.
-    this.api.info(this.o.communityId).then(
-      (d) => {
-        const text = d.agentsAvailable > 0 ? d.greeting : d.offlineMessage || d.greeting;
-        if (text) intro.textContent = text;
-      },
-      () => undefined,
-    );
+    // The desk's own greeting, or its offline message while no agent is available. A failed read (a front door
+    // restarting, a moment of overload) is tried again a few times so the guest still sees the desk's own words.
+    const showIntro = (attempt: number): void => {
+      this.api.info(this.o.communityId).then(
+        (d) => {
+          const text = d.agentsAvailable > 0 ? d.greeting : d.offlineMessage || d.greeting;
+          if (text) intro.textContent = text;
+        },
+        () => {
+          if (attempt < 5 && !this.conversation) setTimeout(() => showIntro(attempt + 1), 500 * 2 ** attempt);
+        },
+      );
+    };
+    showIntro(0);
     const form = h(
       'form',
       {
