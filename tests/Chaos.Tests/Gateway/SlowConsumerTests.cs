@@ -9,6 +9,7 @@ using Chaos.Api.Gateway;
 using Chaos.Api.Telemetry;
 using Chaos.Tests.Communities;
 using Chaos.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
 using Xunit.Abstractions;
 
 namespace Chaos.Tests.Gateway;
@@ -26,6 +27,7 @@ public sealed class SlowConsumerTests(ITestOutputHelper output) : IAsyncLifetime
     private const int Users = 20;
     private const int ConnectionsPerUser = 10;
     private const int Messages = 3000;
+    private const int ReaderWindow = 100;
 
     private ChaosServer? server;
 
@@ -82,11 +84,18 @@ public sealed class SlowConsumerTests(ITestOutputHelper output) : IAsyncLifetime
 
             await Eventually.ReturnsAsync(() => Task.FromResult(registry.Count), n => n == 1 + (Users * ConnectionsPerUser), TimeSpan.FromSeconds(60), "every connection to be set up");
 
+            // The reading connection paces the senders: at most ReaderWindow messages are sent that it has not received yet,
+            // so the bytes waiting for it stay far below MaxPendingBytes however slow this machine is (on a loaded CI machine
+            // an unpaced burst once left the reader itself more than 1 MiB behind, and it was closed too, correctly). The
+            // non-reading connections still owe every message.
+            using var window = new SemaphoreSlim(ReaderWindow);
+            using var pacing = reader.Connection.On<JsonElement>("MessageCreated", _ => window.Release());
             var content = new string('x', 4000);
             var sends = Enumerable.Range(0, Messages).Chunk(Messages / 8).Select(async batch =>
             {
                 foreach (var i in batch)
                 {
+                    (await window.WaitAsync(TimeSpan.FromSeconds(60))).ShouldBeTrue("the reading connection stopped receiving");
                     var response = await sender.Http.PostAsJsonAsync($"/api/v1/channels/{channel}/messages", new { content, nonce = i.ToString(CultureInfo.InvariantCulture) });
                     response.EnsureSuccessStatusCode();
                 }
