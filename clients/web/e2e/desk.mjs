@@ -148,6 +148,9 @@ try {
     await M.getByLabel('Offline message').fill('Nobody is online right now; leave a message and wait in the queue.');
     await M.getByRole('button', { name: 'Save desk settings' }).click();
     await M.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    // What the form saved is what the server keeps (the form waits for the saved settings before it takes input).
+    const saved = await rest('GET', `/communities/${community.id}/support`, undefined, olivia.accessToken);
+    if (!saved.enabled || !saved.offlineMessage.startsWith('Nobody is online')) throw new Error(`saved desk settings: ${JSON.stringify(saved)}`);
     const snippet = await M.getByLabel('Embed code for your site').inputValue();
     if (!snippet.includes('/widget.js') || !snippet.includes(community.id)) throw new Error(`embed code: ${snippet}`);
     await shot(M, 'desk-01-settings');
@@ -165,13 +168,11 @@ try {
     await A.getByText('You are away: no chats are routed to you.').waitFor();
   });
 
-  await step('a guest on another site opens the widget and starts a chat: queue position 1', async () => {
+  await step('a guest on another site opens the widget (the desk\'s offline message shows) and starts a chat: queue position 1', async () => {
     await G1.goto(siteUrl);
     await G1.getByRole('button', { name: 'Chat with us' }).click();
-    // The start form. (The desk's offline message is not awaited here: in two full-suite runs the widget kept its
-    // default text although the settings were saved — an open bug recorded in the closing note; widget.test.ts covers
-    // the greeting/offline choice against a scripted server.)
     await widget(G1).getByRole('button', { name: 'Start chat' }).waitFor();
+    await widget(G1).getByText('Nobody is online right now; leave a message and wait in the queue.').waitFor();
     await shot(G1, 'desk-02-widget-start');
     await axe(G1, 'widget start form');
     await widget(G1).getByRole('button', { name: 'Minimize chat' }).click();
