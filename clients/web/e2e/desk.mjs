@@ -1,55 +1,31 @@
 // End-to-end: the support desk (docs/architecture.md#support-desk-web) in headless Chromium against a real front door.
 // Guests on a plain HTML page of ANOTHER origin (the one script tag), an agent in the console, a manager's dashboard.
 //   CHAOS_API_DLL=.../Chaos.Api.dll CHAOS_E2E_CONNECTION='Host=...' CHAOS_E2E_OUT=./test-results/desk node e2e/desk.mjs
-import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
 import { FrontDoor, freePort } from './server.mjs';
+import { axe as runAxe, launchChromium, logIn, outputDir, restClient, screenshotter, timedLog, timeoutFromEnv, until, watchPage } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
 const dll = process.env.CHAOS_API_DLL ?? path.resolve('../../api/bin/Debug/net10.0/Chaos.Api.dll');
-const out = path.resolve(process.env.CHAOS_E2E_OUT ?? 'test-results/desk');
-const T = Number(process.env.CHAOS_E2E_TIMEOUT ?? 30_000);
-fs.mkdirSync(out, { recursive: true });
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-const started = Date.now();
-const log = (...a) => console.log(`[desk +${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
+const out = outputDir('desk');
+const T = timeoutFromEnv(30_000);
+const log = timedLog('desk');
 const server = new FrontDoor({ dll, connectionString: process.env.CHAOS_E2E_CONNECTION });
 await server.init();
 log('starting the front door', server.url);
 await server.start();
 
 // ---- setup over REST: two people, a community, an "Agents" role with HandleSupport (bit 22) ----------------------
-async function rest(method, p, body, token) {
-  // A loaded machine's fresh front door can answer 503 `unavailable` for a moment (docs/api.md#errors): retry that, with a deadline.
-  const deadline = Date.now() + 60_000;
-  let r;
-  for (;;) {
-    r = await fetch(server.url + '/api/v1' + p, {
-      method,
-      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (r.status !== 503 || Date.now() > deadline) break;
-    await r.text();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  const text = await r.text();
-  if (!r.ok) throw new Error(`${method} ${p} → ${r.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
+const rest = restClient(server.url);
 const suffix = Date.now().toString(36).slice(-5);
 const password = 'correct horse battery';
-const olivia = await rest('POST', '/auth/register', { username: `olivia_${suffix}`, password, displayName: 'Olivia' });
-const ann = await rest('POST', '/auth/register', { username: `ann_${suffix}`, password, displayName: 'Ann' });
-const community = await rest('POST', '/communities', { name: 'Acme Support' }, olivia.accessToken);
-const invite = await rest('POST', `/communities/${community.id}/invites`, {}, olivia.accessToken);
-await rest('POST', `/invites/${invite.code}`, undefined, ann.accessToken);
-const role = await rest('POST', `/communities/${community.id}/roles`, { name: 'Agents', permissions: (1n << 22n).toString() }, olivia.accessToken);
-await rest('PUT', `/communities/${community.id}/members/${ann.user.id}/roles/${role.id}`, undefined, olivia.accessToken);
+const olivia = await rest('POST', '/auth/register', null, { username: `olivia_${suffix}`, password, displayName: 'Olivia' });
+const ann = await rest('POST', '/auth/register', null, { username: `ann_${suffix}`, password, displayName: 'Ann' });
+const community = await rest('POST', '/communities', olivia.accessToken, { name: 'Acme Support' });
+const invite = await rest('POST', `/communities/${community.id}/invites`, olivia.accessToken, {});
+await rest('POST', `/invites/${invite.code}`, ann.accessToken);
+const role = await rest('POST', `/communities/${community.id}/roles`, olivia.accessToken, { name: 'Agents', permissions: (1n << 22n).toString() });
+await rest('PUT', `/communities/${community.id}/members/${ann.user.id}/roles/${role.id}`, olivia.accessToken);
 
 // ---- a customer's site on another origin, with the one script tag --------------------------------------------------
 const sitePort = await freePort();
@@ -62,10 +38,7 @@ const site = http.createServer((req, res) => {
 await new Promise((r) => site.listen(sitePort, '127.0.0.1', r));
 const siteUrl = `http://127.0.0.1:${sitePort}/`;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-});
+const browser = await launchChromium();
 const failures = [];
 const pages = [];
 
@@ -73,45 +46,30 @@ async function newPage(name, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', ...options });
   const page = await context.newPage();
   page.setDefaultTimeout(T);
-  page.on('console', (m) => {
-    if (/Content Security Policy|CORS|Access-Control/i.test(m.text())) failures.push(`${name}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => failures.push(`${name}: page error ${e.message}`));
+  watchPage(page, name, failures, log, /Content Security Policy|CORS|Access-Control/i);
   pages.push([name, page]);
   return page;
 }
 
-const shot = (page, name) => page.screenshot({ path: path.join(out, `${name}.png`) });
+const shot = screenshotter(out);
 
 async function axe(page, label, include) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(
-    (sel) => window.axe.run(sel ? { include: [sel] } : document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
-    include ?? null,
-  );
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of bad) failures.push(`axe on ${label}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(' | ')}`);
-  log(`axe ${label}: ${result.violations.length} violations, ${bad.length} serious or critical`);
+  const { violations, serious } = await runAxe(page, include);
+  for (const v of serious) failures.push(`axe on ${label}: ${v}`);
+  log(`axe ${label}: ${violations} violations, ${serious.length} serious or critical`);
 }
 
-async function login(page, username) {
-  await page.goto(server.url + '/');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('navigation', { name: 'Contacts' }).waitFor();
-}
+const login = (page, username) => logIn(page, server.url, username, password);
 
 const stat = (page, id) => page.getByTestId(`stat-${id}`);
 const waitText = async (locator, text) => {
-  const deadline = Date.now() + T;
   let last = '';
-  while (Date.now() < deadline) {
+  await until(`"${text}"`, async () => {
     last = ((await locator.textContent().catch(() => '')) ?? '').trim();
-    if (last === text) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`expected "${text}", still "${last}"`);
+    return last === text;
+  }, T).catch(() => {
+    throw new Error(`expected "${text}", still "${last}"`);
+  });
 };
 
 async function step(name, f) {
@@ -148,6 +106,9 @@ try {
     await M.getByLabel('Offline message').fill('Nobody is online right now; leave a message and wait in the queue.');
     await M.getByRole('button', { name: 'Save desk settings' }).click();
     await M.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    // What the form saved is what the server keeps (the form waits for the saved settings before it takes input).
+    const saved = await rest('GET', `/communities/${community.id}/support`, olivia.accessToken);
+    if (!saved.enabled || !saved.offlineMessage.startsWith('Nobody is online')) throw new Error(`saved desk settings: ${JSON.stringify(saved)}`);
     const snippet = await M.getByLabel('Embed code for your site').inputValue();
     if (!snippet.includes('/widget.js') || !snippet.includes(community.id)) throw new Error(`embed code: ${snippet}`);
     await shot(M, 'desk-01-settings');
@@ -165,13 +126,11 @@ try {
     await A.getByText('You are away: no chats are routed to you.').waitFor();
   });
 
-  await step('a guest on another site opens the widget and starts a chat: queue position 1', async () => {
+  await step('a guest on another site opens the widget (the desk\'s offline message shows) and starts a chat: queue position 1', async () => {
     await G1.goto(siteUrl);
     await G1.getByRole('button', { name: 'Chat with us' }).click();
-    // The start form. (The desk's offline message is not awaited here: in two full-suite runs the widget kept its
-    // default text although the settings were saved — an open bug recorded in the closing note; widget.test.ts covers
-    // the greeting/offline choice against a scripted server.)
     await widget(G1).getByRole('button', { name: 'Start chat' }).waitFor();
+    await widget(G1).getByText('Nobody is online right now; leave a message and wait in the queue.').waitFor();
     await shot(G1, 'desk-02-widget-start');
     await axe(G1, 'widget start form');
     await widget(G1).getByRole('button', { name: 'Minimize chat' }).click();

@@ -1,35 +1,21 @@
-// End-to-end encryption in real browsers: three headless Chromium browsers (Alice, Bob, Carol). Alice makes an
+// End-to-end encryption in real browsers: three people in headless Chromium, each in an isolated browser context of
+// its own (Alice, Bob, Carol: own storage, keys and device). Alice makes an
 // encrypted group with Bob and Carol; they exchange messages; Alice and Bob compare safety numbers; Alice removes
 // Carol from the encrypted group and Carol cannot decrypt the next message; Alice and Bob talk in an encrypted voice
 // channel. The .NET test (WebE2eeTests) then searches PostgreSQL for the sentences.
 //   CHAOS_E2E_URL=http://127.0.0.1:PORT  CHAOS_E2E_OUT=./test-results/e2ee
 //   CHAOS_E2E_SENTENCES='["…","…","…"]' (three sentences to send)
 // Exit code 0 when every step passed; screenshots in CHAOS_E2E_OUT.
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { MEDIA_ARGS, launchChromium, logIn, outputDir, restClient, screenshotter, timedLog, timeoutFromEnv, until as untilMet, watchPage } from './lib.mjs';
 
 const url = process.env.CHAOS_E2E_URL;
 if (!url) throw new Error('CHAOS_E2E_URL is required');
-const out = path.resolve(process.env.CHAOS_E2E_OUT ?? 'test-results/e2ee');
-const T = Number(process.env.CHAOS_E2E_TIMEOUT ?? 45_000);
+const out = outputDir('e2ee');
+const T = timeoutFromEnv(45_000);
 const [s1, s2, s3] = JSON.parse(process.env.CHAOS_E2E_SENTENCES ?? '["The owl flies at midnight","Bring the blue umbrella","Carol must not read this line"]');
-fs.mkdirSync(out, { recursive: true });
-const started = Date.now();
-const log = (...a) => console.log(`[e2ee +${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
+const log = timedLog('e2ee');
 const failures = [];
-const browsers = [];
-
-async function rest(method, route, token, body) {
-  const r = await fetch(`${url}/api/v1${route}`, {
-    method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
-  if (!r.ok) throw new Error(`${method} ${route}: ${r.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
+const rest = restClient(url);
 
 // Three friends and a community with an encrypted voice channel.
 const suffix = Date.now().toString(36).slice(-5);
@@ -50,41 +36,19 @@ const invite = await rest('POST', `/communities/${community.id}/invites`, alice.
 await rest('POST', `/invites/${invite.code}`, bob.token);
 log('set up', community.id, voice.id);
 
-const shot = (page, name) => page.screenshot({ path: path.join(out, `${name}.png`) });
-async function until(what, f, timeout = T) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await f().catch(() => false);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+const shot = screenshotter(out);
+/** Waits for `f` with a deadline; a failing read (a request in flight while the page changes) counts as "not yet". */
+const until = (what, f, timeout = T) => untilMet(what, () => f().catch(() => false), timeout);
+
+// One Chromium, one isolated context (own storage, IndexedDB keys and device) per person.
+const browser = await launchChromium(MEDIA_ARGS);
 
 async function openBrowser(user) {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage',
-      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
-  browsers.push(browser);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', permissions: ['microphone'] });
   const page = await context.newPage();
   page.setDefaultTimeout(T);
-  page.on('pageerror', (e) => {
-    if (/handshake was canceled/i.test(e.message)) log(`${user.displayName}: ${e.message} (tolerated; the client retries)`);
-    else failures.push(`${user.displayName}: page error ${e.message}`);
-  });
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) failures.push(`${user.displayName}: CSP ${m.text()}`);
-  });
-  await page.goto(url + '/');
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('navigation', { name: 'Contacts' }).waitFor();
+  watchPage(page, user.displayName, failures, log);
+  await logIn(page, url, user.username, user.password);
   // The device is registered (with its key packages) before the gateway connects.
   await until(`${user.displayName}'s device`, async () => (await rest('GET', `/users/${user.id}/devices`, user.token)).length === 1);
   return page;
@@ -186,7 +150,7 @@ try {
 } catch (e) {
   log('failed', e instanceof Error ? e.stack : String(e));
 } finally {
-  for (const b of browsers) await b.close().catch(() => undefined);
+  await browser.close().catch(() => undefined);
 }
 for (const f of failures) console.log('FAILURE', f);
 console.log(exit === 0 ? 'E2EE-OK' : 'E2EE-FAILED');

@@ -8,15 +8,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { FrontDoor } from './server.mjs';
+import { launchChromium, logIn, outputDir, restClient, screenshotter, timedLog, timeoutFromEnv, until as untilMet, watchPage } from './lib.mjs';
 
 const dll = process.env.CHAOS_API_DLL ?? path.resolve('../../api/bin/Debug/net10.0/Chaos.Api.dll');
-const out = path.resolve(process.env.CHAOS_E2E_OUT ?? 'test-results/messages');
-const T = Number(process.env.CHAOS_E2E_TIMEOUT ?? 45_000);
-fs.mkdirSync(out, { recursive: true });
-const started = Date.now();
-const log = (...a) => console.log(`[messages +${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
+const out = outputDir('messages');
+const T = timeoutFromEnv(45_000);
+const log = timedLog('messages');
 
 /** A real PNG (RGB, a diagonal gradient with a stripe) of the given size, made without any image library. */
 function png(width, height) {
@@ -61,16 +59,7 @@ await server.init();
 log('starting the front door', server.url);
 await server.start();
 
-async function rest(method, route, token, body) {
-  const r = await fetch(`${server.url}/api/v1${route}`, {
-    method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
-  if (!r.ok) throw new Error(`${method} ${route}: ${r.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
+const rest = restClient(server.url);
 
 // Two people, a community of three text channels, both in it (made through the API; the browsers then log in).
 const suffix = Date.now().toString(36).slice(-5);
@@ -89,33 +78,19 @@ const invite = await rest('POST', `/communities/${community.id}/invites`, alice.
 await rest('POST', `/invites/${invite.code}`, bob.token);
 const send = (channel, content) => rest('POST', `/channels/${channel.id}/messages`, alice.token, { content });
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-});
+const browser = await launchChromium();
 const failures = [];
 
 async function open(user) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
   const page = await context.newPage();
   page.setDefaultTimeout(T);
-  page.on('pageerror', (e) => {
-    // SignalR's client throws this when the server gave up on a slow handshake on a very loaded machine; it retries.
-    if (/handshake was canceled/i.test(e.message)) log(`${user.name}: ${e.message} (tolerated; the client retries)`);
-    else failures.push(`${user.name}: page error ${e.message}`);
-  });
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) failures.push(`${user.name}: CSP ${m.text()}`);
-  });
-  await page.goto(server.url + '/');
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('navigation', { name: 'Contacts' }).waitFor();
+  watchPage(page, user.name, failures, log);
+  await logIn(page, server.url, user.username, user.password);
   return page;
 }
 
-const shot = (page, name) => page.screenshot({ path: path.join(out, `${name}.png`) });
+const shot = screenshotter(out);
 const messages = (page, channel) => page.getByRole('log', { name: `Messages in #${channel.name}` });
 const article = (page, channel, text) => messages(page, channel).getByRole('article').filter({ hasText: text });
 const channelLink = (page, channel) => page.getByRole('navigation', { name: 'Channels' }).getByRole('link', { name: channel.name });
@@ -135,13 +110,7 @@ async function setCommunityLevel(page, label) {
   await menu.waitFor({ state: 'detached' });
 }
 /** Waits for a condition with a deadline (never a fixed sleep): polls every 100 ms for up to T. */
-async function until(condition, what) {
-  const deadline = Date.now() + T;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = (condition, what) => untilMet(what, condition, T);
 async function step(name, f) {
   log(name);
   await f();

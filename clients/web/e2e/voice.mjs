@@ -5,15 +5,12 @@
 // Prints one line `VOICE-METRICS {json}`. Exit code 0 when every step passed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
 import { FrontDoor } from './server.mjs';
+import { MEDIA_ARGS, axe as runAxe, launchChromium, logIn, outputDir, restClient, screenshotter, timedLog, timeoutFromEnv, until as untilMet, watchPage } from './lib.mjs';
 
-const out = path.resolve(process.env.CHAOS_E2E_OUT ?? 'test-results/voice');
-const T = Number(process.env.CHAOS_E2E_TIMEOUT ?? 45_000);
-fs.mkdirSync(out, { recursive: true });
-const started = Date.now();
-const log = (...a) => console.log(`[voice +${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
+const out = outputDir('voice');
+const T = timeoutFromEnv(45_000);
+const log = timedLog('voice');
 
 /** 10 s of a voiced, always-audible signal (a 220 Hz tone with harmonics and a syllable-like swell), 48 kHz mono. */
 function fakeMicrophone(file) {
@@ -41,13 +38,9 @@ function fakeMicrophone(file) {
   fs.writeFileSync(file, buf);
 }
 
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 async function axe(page, label) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-  for (const v of result.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
-    throw new Error(`axe on ${label}: ${v.id} ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-  }
+  const { serious } = await runAxe(page);
+  if (serious.length) throw new Error(`axe on ${label}: ${serious[0]}`);
 }
 
 const wav = path.join(out, 'fake-microphone.wav');
@@ -63,16 +56,7 @@ if (!url) {
 }
 log('front door', url);
 
-async function rest(method, route, token, body) {
-  const r = await fetch(`${url}/api/v1${route}`, {
-    method,
-    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
-  if (!r.ok) throw new Error(`${method} ${route}: ${r.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
+const rest = restClient(url);
 
 /** Users, a community with a second voice channel, and everyone in it (unless the .NET test made them). */
 async function setUp() {
@@ -132,47 +116,22 @@ const cpuTicks = (pids) => {
 
 async function openBrowser(user) {
   const before = descendants(process.pid);
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage',
-      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${wav}`, '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  // A browser of its own per person (not a context): the CPU of one browser in a call is measured from its processes.
+  const browser = await launchChromium([...MEDIA_ARGS, `--use-file-for-fake-audio-capture=${wav}`]);
   browsers.push(browser);
   const pids = [...descendants(process.pid)].filter((p) => !before.has(p));
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['microphone'] });
   await context.addInitScript(() => localStorage.setItem('chaos.voice.processing', 'false'));
   const page = await context.newPage();
   page.setDefaultTimeout(T);
-  page.on('pageerror', (e) => {
-    // SignalR's client throws this from a socket event when the server gave up on a slow handshake (its 15 s timeout
-    // on a machine at load average > 100); the connection retries and heals, which the steps below go on to check.
-    if (/handshake was canceled/i.test(e.message)) log(`${user.displayName}: ${e.message} (tolerated; the client retries)`);
-    else failures.push(`${user.displayName}: page error ${e.message}`);
-  });
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) failures.push(`${user.displayName}: CSP ${m.text()}`);
-  });
-  await page.goto(url + '/');
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('navigation', { name: 'Contacts' }).waitFor();
+  watchPage(page, user.displayName, failures, log);
+  await logIn(page, url, user.username, user.password);
   return { browser, context, page, rootPids: pids };
 }
 
 const stats = (page) => page.evaluate(() => JSON.parse(JSON.stringify(window.__chaosVoice.stats)));
 const epochIn = (page) => page.evaluate(() => performance.timeOrigin + performance.now());
-async function until(what, f, timeout = T) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = (what, f, timeout = T) => untilMet(what, f, timeout);
 /** Waits until `count` stops changing for `quietMs` (it "stopped"); answers the settled value. */
 async function settles(what, count, quietMs = 1500, timeout = T) {
   const deadline = Date.now() + timeout;
@@ -200,7 +159,7 @@ async function clockOffset(page) {
   return best.offset;
 }
 const heard = (page, userId) => stats(page).then((s) => s.framesReceived[userId] ?? 0);
-const shot = (page, name) => page.screenshot({ path: path.join(out, `${name}.png`) });
+const shot = screenshotter(out);
 const step = async (name, f) => {
   log(name);
   await f();

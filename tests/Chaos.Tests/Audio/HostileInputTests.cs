@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Chaos.Audio;
+using Chaos.Tests.Infrastructure;
 
 namespace Chaos.Tests.Audio;
 
@@ -8,6 +9,7 @@ namespace Chaos.Tests.Audio;
 /// <see cref="AudioLimitExceededException"/> subtype for limits) — never an IndexOutOfRange, an
 /// OpusException or an OutOfMemory that the API would turn into a 500.
 /// </summary>
+[StartsEarly(3)]
 public sealed class HostileInputTests
 {
     private static readonly byte[] ValidOgg = AudioFixtures.OggOpus(AudioFixtures.Sine(48000, 3.5));

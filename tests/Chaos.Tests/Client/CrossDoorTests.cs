@@ -5,6 +5,7 @@ using Chaos.Tests.Infrastructure;
 namespace Chaos.Tests.Client;
 
 /// <summary>Two front doors co-hosting silos on one PostgreSQL: SDK clients on different doors see each other's messages.</summary>
+[StartsEarly(5)]
 public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     /// <param name="skipNegotiation">WebSockets without the negotiate request: how SDK clients connect behind a load

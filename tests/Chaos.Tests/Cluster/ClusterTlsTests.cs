@@ -13,6 +13,7 @@ namespace Chaos.Tests.Cluster;
 /// <c>Chaos:Cluster:Tls</c>: two silos on PostgreSQL form a cluster over mutual TLS with a self-signed certificate and
 /// serve grain calls across it; a client presenting another certificate, or none, is not let in.
 /// </summary>
+[StartsEarly(3)]
 public sealed class ClusterTlsTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("chaos-tls-").FullName;

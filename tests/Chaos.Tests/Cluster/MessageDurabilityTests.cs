@@ -12,7 +12,7 @@ namespace Chaos.Tests.Cluster;
 /// stream of sends through one of them, and the other killed with SIGKILL mid-stream and restarted. Afterwards history
 /// holds every acknowledged message exactly once, seq has no gaps, and retried nonces created no duplicates.
 /// </summary>
-[StartsEarly]
+[StartsEarly(2)]
 public sealed class MessageDurabilityTests(ITestOutputHelper output)
 {
     [Fact]

@@ -18,6 +18,7 @@ namespace Chaos.Tests.Cluster;
 /// (the SDK fills gaps from history by seq), members resume through the surviving doors, and the longest send stall is
 /// printed.
 /// </summary>
+[StartsEarly(8)]
 public sealed class RollingRestartTests(ITestOutputHelper output)
 {
     private const int Members = 6;

@@ -7,6 +7,7 @@ using Chaos.Tests.Infrastructure;
 namespace Chaos.Tests.Demo;
 
 /// <summary>The living demo (<c>--demo</c>): what it seeds, in standalone mode and twice against one PostgreSQL database.</summary>
+[StartsEarly(2)]
 public sealed class DemoSeederTests
 {
     [Fact]

@@ -12,52 +12,27 @@ namespace Chaos.Tests.Gateway;
 /// different front doors see every message exactly once, in seq order, with edits and deletes.
 /// </summary>
 [StartsEarly]
-public sealed class CrossFrontDoorTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class CrossFrontDoorTests(CrossFrontDoorFixture fixture, ITestOutputHelper output) : IClassFixture<CrossFrontDoorFixture>
 {
-    private ChaosProcess? first;
-    private ChaosProcess? second;
-
-    public async Task InitializeAsync()
-    {
-        var connectionString = await PostgresServer.CreateDatabaseAsync();
-        // CHAOS_STREAM_PULL_MS lets the latency figure be re-measured at other stream settings (docs/benchmarks.md).
-        Dictionary<string, string> Settings() => new()
-        {
-            ["ConnectionStrings:Chaos"] = connectionString,
-            ["Chaos:Passwords:MemoryKiB"] = "1024",
-            ["Chaos:Passwords:Iterations"] = "1",
-            ["Chaos:RateLimits:Enabled"] = "false",
-            ["Chaos:Streams:PullPeriodMilliseconds"] = Environment.GetEnvironmentVariable("CHAOS_STREAM_PULL_MS") ?? "10",
-            ["Chaos:SiloPort"] = PostgresServer.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Chaos:GatewayPort"] = PostgresServer.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        first = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings());
-        second = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings());
-    }
-
-    public async Task DisposeAsync()
-    {
-        await second!.DisposeAsync();
-        await first!.DisposeAsync();
-    }
+    private readonly ChaosProcess first = fixture.First;
+    private readonly ChaosProcess second = fixture.Second;
 
     [Fact]
     public async Task ThreeMembersOnTwoFrontDoors_ReceiveEveryMessageOnce_InSeqOrder()
     {
-        var a = await RegisterAsync(first!);
-        var b = await RegisterAsync(second!);
-        var c = await RegisterAsync(second!);
-        var outsider = await RegisterAsync(first!);
+        var a = await RegisterAsync(first);
+        var b = await RegisterAsync(second);
+        var c = await RegisterAsync(second);
+        var outsider = await RegisterAsync(first);
         var community = await GatewayTests.CreateCommunityAsync(a);
         await GatewayTests.JoinAsync(a, b, community);
         await GatewayTests.JoinAsync(a, c, community);
         var channel = GatewayTests.GeneralChannel(community);
 
-        await using var clientA = await GatewayClient.ConnectAsync(first!.HttpAddress, a.AccessToken);
-        await using var clientB = await GatewayClient.ConnectAsync(second!.HttpAddress, b.AccessToken);
+        await using var clientA = await GatewayClient.ConnectAsync(first.HttpAddress, a.AccessToken);
+        await using var clientB = await GatewayClient.ConnectAsync(second.HttpAddress, b.AccessToken);
         await using var clientC = await GatewayClient.ConnectAsync(second.HttpAddress, c.AccessToken);
-        await using var clientOutsider = await GatewayClient.ConnectAsync(first!.HttpAddress, outsider.AccessToken);
+        await using var clientOutsider = await GatewayClient.ConnectAsync(first.HttpAddress, outsider.AccessToken);
         var senders = new[] { clientA, clientB, clientC };
 
         const int count = 120;
@@ -99,13 +74,13 @@ public sealed class CrossFrontDoorTests(ITestOutputHelper output) : IAsyncLifeti
     [Fact]
     public async Task PipelinedSendsThroughEitherDoor_AreAcceptedInTheOrderSent()
     {
-        var a = await RegisterAsync(first!);
-        var b = await RegisterAsync(second!);
+        var a = await RegisterAsync(first);
+        var b = await RegisterAsync(second);
         var community = await GatewayTests.CreateCommunityAsync(a);
         await GatewayTests.JoinAsync(a, b, community);
         var channel = GatewayTests.GeneralChannel(community);
-        await using var clientA = await GatewayClient.ConnectAsync(first!.HttpAddress, a.AccessToken);
-        await using var clientB = await GatewayClient.ConnectAsync(second!.HttpAddress, b.AccessToken);
+        await using var clientA = await GatewayClient.ConnectAsync(first.HttpAddress, a.AccessToken);
+        await using var clientB = await GatewayClient.ConnectAsync(second.HttpAddress, b.AccessToken);
 
         const int count = 150;
         async Task<List<long>> PipelineAsync(GatewayClient client, string who)

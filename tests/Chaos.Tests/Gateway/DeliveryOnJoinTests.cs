@@ -16,7 +16,7 @@ namespace Chaos.Tests.Gateway;
 /// that is still being set up when the change happens. Several hundred tries in all, run in parallel lanes (each with
 /// users of its own), with no miss allowed; each test prints how many it made and how long they took.
 /// </summary>
-[StartsEarly]
+[StartsEarly(4)]
 public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, ITestOutputHelper output) : IClassFixture<DeliveryOnJoinTests.FrontDoors>
 {
     /// <summary>Independent users doing their rounds at the same time: more tries in the same wall time, and more interleaving.</summary>

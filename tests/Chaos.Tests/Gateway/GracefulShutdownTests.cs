@@ -14,6 +14,7 @@ namespace Chaos.Tests.Gateway;
 /// reports not ready, tells its connections to <c>Reconnect</c>, waits for in-flight sends and departing clients, and only
 /// then closes; its co-hosted silo leaves the cluster (status Dead) so its grains move.
 /// </summary>
+[StartsEarly(3)]
 public sealed class GracefulShutdownTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]

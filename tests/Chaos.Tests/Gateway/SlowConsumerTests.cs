@@ -22,6 +22,7 @@ namespace Chaos.Tests.Gateway;
 /// not asserted: other test classes run in this process at the same time (1.8 GiB of heap in one full run), so its growth
 /// says nothing about this test alone; docs/benchmarks.md records the figures.
 /// </summary>
+[StartsEarly(2)]
 public sealed class SlowConsumerTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Users = 20;

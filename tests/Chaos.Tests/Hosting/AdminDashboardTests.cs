@@ -11,45 +11,19 @@ namespace Chaos.Tests.Hosting;
 /// Basic login with <c>Chaos:Admin:Token</c> or the access token of a user in <c>Chaos:Admin:Users</c>. Anonymous
 /// requests get 401 (with a Basic challenge for browsers), wrong passwords 401, ordinary users 403.
 /// </summary>
-public sealed class AdminDashboardTests : IAsyncLifetime
+public sealed class AdminDashboardTests(AdminDashboardFixture fixture) : IClassFixture<AdminDashboardFixture>
 {
-    private const string Token = "an-administrator-token-of-at-least-32-bytes";
-    private ChaosServer? server;
-    private TestUser? admin;
-    private TestUser? ordinary;
-
-    public async Task InitializeAsync()
-    {
-        // Users are registered first: the administrators' ids are configuration, read when the front door starts.
-        var connectionString = await PostgresServer.CreateDatabaseAsync();
-        await using (var first = await ChaosServer.StartAsync(connectionString))
-        {
-            admin = await first.RegisterAsync();
-            ordinary = await first.RegisterAsync();
-        }
-
-        server = await ChaosServer.StartAsync(connectionString, new Dictionary<string, string?>
-        {
-            ["Chaos:Admin:Dashboard"] = "true",
-            ["Chaos:Admin:Token"] = Token,
-            ["Chaos:Admin:Users:0"] = admin.Id,
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (server is not null)
-        {
-            await server.DisposeAsync();
-        }
-    }
+    private const string Token = AdminDashboardFixture.Token;
+    private readonly ChaosServer server = fixture.Server;
+    private readonly TestUser admin = fixture.Admin;
+    private readonly TestUser ordinary = fixture.Ordinary;
 
     [Theory]
     [InlineData("/admin/dashboard/index.html")]
     [InlineData("/admin/dashboard/ClusterStats")]
     public async Task Anonymous_Gets401_WithABasicChallenge(string path)
     {
-        using var response = await server!.CreateClient().GetAsync(path);
+        using var response = await server.CreateClient().GetAsync(path);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         response.Headers.WwwAuthenticate.ShouldContain(h => h.Scheme == "Basic");
@@ -59,7 +33,7 @@ public sealed class AdminDashboardTests : IAsyncLifetime
     [Fact]
     public async Task AWrongPassword_Gets401()
     {
-        using var client = server!.CreateClient();
+        using var client = server.CreateClient();
         client.DefaultRequestHeaders.Authorization = Basic("admin", "not-the-token-but-long-enough-to-be-one");
         using var response = await client.GetAsync("/admin/dashboard/ClusterStats");
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
@@ -72,7 +46,7 @@ public sealed class AdminDashboardTests : IAsyncLifetime
     [Fact]
     public async Task AnOrdinaryUser_Gets403()
     {
-        using var response = await server!.CreateClient(ordinary!.AccessToken).GetAsync("/admin/dashboard/ClusterStats");
+        using var response = await server.CreateClient(ordinary.AccessToken).GetAsync("/admin/dashboard/ClusterStats");
 
         response.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         (await Problem.ReadAsync(response)).Code.ShouldBe("forbidden");
@@ -81,13 +55,13 @@ public sealed class AdminDashboardTests : IAsyncLifetime
     [Fact]
     public async Task TheAdminToken_AndAListedUser_SeeTheDashboard()
     {
-        using var browser = server!.CreateClient();
+        using var browser = server.CreateClient();
         browser.DefaultRequestHeaders.Authorization = Basic("operator", Token);
         using var page = await browser.GetAsync("/admin/dashboard/index.html");
         page.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await page.Content.ReadAsStringAsync()).ShouldContain("<html", Case.Insensitive);
 
-        using var stats = await server.CreateClient(admin!.AccessToken).GetAsync("/admin/dashboard/ClusterStats");
+        using var stats = await server.CreateClient(admin.AccessToken).GetAsync("/admin/dashboard/ClusterStats");
         stats.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 

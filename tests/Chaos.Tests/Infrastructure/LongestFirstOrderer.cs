@@ -7,18 +7,19 @@ using Xunit.Sdk;
 namespace Chaos.Tests.Infrastructure;
 
 /// <summary>
-/// Starts the collections marked <see cref="StartsEarlyAttribute"/> first. xunit runs at most <c>maxParallelThreads</c>
-/// collections at once and otherwise starts them in an arbitrary (hash) order, so a collection of several minutes
-/// started last would run on alone while the other slots sit idle.
+/// Starts the collections marked <see cref="StartsEarlyAttribute"/> first, the longest (its <c>Minutes</c>) first. xunit
+/// runs at most <c>maxParallelThreads</c> tests at once and otherwise starts collections in an arbitrary (hash) order, so
+/// a collection of several minutes started last would run on alone while the other slots sit idle.
 /// </summary>
 public sealed class LongestFirstOrderer : ITestCollectionOrderer
 {
     private const string ImplicitPrefix = "Test collection for ";
 
     public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections) =>
-        testCollections.OrderBy(c => StartsEarly(c) ? 0 : 1).ThenBy(c => c.UniqueID);
+        testCollections.OrderByDescending(Minutes).ThenBy(c => c.UniqueID);
 
-    private static bool StartsEarly(ITestCollection collection)
+    /// <summary>The collection's <see cref="StartsEarlyAttribute.Minutes"/>, or 0 when it is not marked.</summary>
+    private static int Minutes(ITestCollection collection)
     {
         var type = (collection.CollectionDefinition as IReflectionTypeInfo)?.Type;
         if (type is null && collection.DisplayName.StartsWith(ImplicitPrefix, StringComparison.Ordinal))
@@ -27,6 +28,6 @@ public sealed class LongestFirstOrderer : ITestCollectionOrderer
             type = (collection.TestAssembly.Assembly as IReflectionAssemblyInfo)?.Assembly.GetType(collection.DisplayName[ImplicitPrefix.Length..]);
         }
 
-        return type?.GetCustomAttribute<StartsEarlyAttribute>() is not null;
+        return type?.GetCustomAttribute<StartsEarlyAttribute>()?.Minutes ?? 0;
     }
 }

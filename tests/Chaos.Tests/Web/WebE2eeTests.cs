@@ -7,12 +7,13 @@ using Npgsql;
 namespace Chaos.Tests.Web;
 
 /// <summary>
-/// End-to-end encryption in the web client (e2e/e2ee.mjs): three headless Chromium browsers against a front door on
+/// End-to-end encryption in the web client (e2e/e2ee.mjs): three people in headless Chromium (a browser context each) against a front door on
 /// PostgreSQL — an encrypted group, safety numbers, a member removed by a commit who cannot decrypt the next message,
 /// and an encrypted voice room. Then every row of every table, and every stored blob, is searched for the sentences
 /// that were sent (as text and as UTF-8 bytes): the server must hold none of them
 /// (docs/architecture.md#end-to-end-encryption-in-the-web-client).
 /// </summary>
+[StartsEarly(2)]
 public sealed class WebE2eeTests
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace Chaos.Tests.Web;
 /// voice room — frames both ways, sound not silence, mute, deafen, a dropped connection, moderation, voice messages —
 /// while a .NET SDK client in the same room decodes the browser's WebCodecs Opus frames with Concentus.
 /// </summary>
+[StartsEarly(2)]
 public sealed class WebVoiceTests
 {
     [Fact]
