@@ -25,7 +25,7 @@ public sealed class PasswordHashingOptions : IValidatableObject
 
     /// <summary>Hashes waiting for a slot; one more is refused with 429 instead of queueing without end.</summary>
     [Range(0, 1_000_000)]
-    public int MaxQueued { get; set; } = 16;
+    public int MaxQueued { get; set; } = 32;
 
     /// <summary>A hash that waited longer than this for a slot is refused with 429 instead of being computed late.</summary>
     [Range(1, 600_000)]
