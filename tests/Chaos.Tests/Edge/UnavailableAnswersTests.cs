@@ -17,7 +17,6 @@ public sealed class UnavailableAnswersTests
         { "timeout", "did not answer in time" },
         { "cancelled", "did not answer in time" },
         { "silo-unavailable", "failing over" },
-        { "rejected", "failing over" },
         { "nested-timeout", "did not answer in time" },
     };
 
@@ -30,7 +29,6 @@ public sealed class UnavailableAnswersTests
             "timeout" => new TimeoutException("Response did not arrive on time in 00:00:30"),
             "cancelled" => new OperationCanceledException(),
             "silo-unavailable" => new SiloUnavailableException("The target silo became unavailable"),
-            "rejected" => new OrleansMessageRejectionException("Forwarding failed"),
             _ => new AggregateException(new TimeoutException("Response did not arrive on time")),
         };
 
