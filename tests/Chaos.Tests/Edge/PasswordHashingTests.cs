@@ -21,7 +21,7 @@ public sealed class PasswordHashingTests
     public async Task Hashes_RunOnDedicatedThreads_OfLoweredPriority_AndVerify()
     {
         // A niceness no other hasher in this process uses, so the thread found is this hasher's.
-        using var hasher = new PasswordHasher(Options.Create(new PasswordHashingOptions { MemoryKiB = 64, Iterations = 1, MaxConcurrent = 1, Niceness = 13 }));
+        using var hasher = new PasswordHasher(Options.Create(new PasswordHashingOptions { MemoryKiB = 64, Iterations = 1, MaxConcurrent = 1, Niceness = 13, MaxWaitMilliseconds = 600_000 }));
         var hash = await hasher.HashAsync("password-123");
         hash.ShouldStartWith("$argon2id$");
         (await hasher.VerifyAsync("password-123", hash)).ShouldBeTrue();
