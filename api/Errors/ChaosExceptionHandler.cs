@@ -33,6 +33,9 @@ public sealed partial class ChaosExceptionHandler(ILogger<ChaosExceptionHandler>
         return true;
     }
 
+    /// <summary>What a <c>503 unavailable</c> tells the client to wait (<c>Retry-After</c>): about one failover step.</summary>
+    public const double UnavailableRetryAfterSeconds = 1;
+
     public static ChaosException? Translate(Exception exception, Type? bodyType = null)
     {
         switch (exception)
@@ -49,10 +52,11 @@ public sealed partial class ChaosExceptionHandler(ILogger<ChaosExceptionHandler>
                 return JsonFieldErrors.From(json, bodyType);
             case OperationCanceledException:
             case TimeoutException:
+                return new ChaosException(ErrorCodes.Unavailable, "The cluster did not answer in time (busy or failing over); retry shortly.", null, null, UnavailableRetryAfterSeconds);
             case SiloUnavailableException:
             case OrleansMessageRejectionException:
             case Orleans.Runtime.Messaging.ConnectionFailedException:
-                return new ChaosException(ErrorCodes.Unavailable, "The cluster is failing over; retry shortly.");
+                return new ChaosException(ErrorCodes.Unavailable, "The cluster is failing over; retry shortly.", null, null, UnavailableRetryAfterSeconds);
             default:
                 return exception.InnerException is { } inner ? Translate(inner, bodyType) : null;
         }

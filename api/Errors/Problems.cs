@@ -57,7 +57,8 @@ public static class Problems
             extensions["errors"] = exception.Errors;
         }
 
-        if (exception.RetryAfterSeconds is { } retryAfter && context is not null)
+        // Every 503 unavailable is retryable (docs/api.md#errors): it says when, even where the refusal named no time.
+        if ((exception.RetryAfterSeconds ?? (exception.Code == ErrorCodes.Unavailable ? ChaosExceptionHandler.UnavailableRetryAfterSeconds : null)) is { } retryAfter && context is not null)
         {
             context.Response.Headers.RetryAfter = Math.Ceiling(retryAfter).ToString(CultureInfo.InvariantCulture);
             if (exception.Code == ErrorCodes.RateLimited && !context.Response.Headers.ContainsKey("X-RateLimit-Scope"))

@@ -34,6 +34,7 @@ public static class GatewayServiceExtensions
         // Closed generic: preferred over SignalR's open DefaultHubLifetimeManager<> registration (docs/architecture.md#slow-consumers).
         services.AddSingleton<HubLifetimeManager<GatewayHub>, GatewayLifetimeManager>();
         services.AddSingleton<GatewayConnectionCap>();
+        services.AddSingleton<GatewayConnectLimit>();
         services.AddSingleton<GatewaySendOrder>();
         services.AddOptions<HubOptions>().Configure<IOptions<GatewayOptions>>((hub, gateway) => hub.StatefulReconnectBufferSize = gateway.Value.ReconnectBufferBytes);
         services.AddSingleton<GatewayChannelSequencer>();

@@ -22,7 +22,10 @@ public static partial class FrontDoorEndpointExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseChaosGatewayDrain();
+        // Reconnect storms are refused before the access token is checked and before any grain call (docs/architecture.md#connection-limits).
+        GatewayConnectLimit.UseChaosGatewayConnectLimitPerAddress(app);
         app.UseAuthentication();
+        GatewayConnectLimit.UseChaosGatewayConnectLimitPerUser(app);
         app.UseAuthorization();
         app.UseRateLimiter();
         return app;

@@ -19,13 +19,21 @@ public sealed class PasswordHashingOptions : IValidatableObject
     [Range(1, 64)]
     public int Parallelism { get; set; } = 1;
 
-    /// <summary>Hashes computed at once in this process; 0 means one per core.</summary>
+    /// <summary>Hashes computed at once in this process; 0 means one per two cores (at least one), so a login flood leaves the chat the other cores.</summary>
     [Range(0, 4096)]
     public int MaxConcurrent { get; set; }
 
     /// <summary>Hashes waiting for a slot; one more is refused with 429 instead of queueing without end.</summary>
     [Range(0, 1_000_000)]
     public int MaxQueued { get; set; } = 32;
+
+    /// <summary>A hash that waited longer than this for a slot is refused with 429 instead of being computed late.</summary>
+    [Range(1, 600_000)]
+    public int MaxWaitMilliseconds { get; set; } = 5000;
+
+    /// <summary>The nice value (0–19) of the hashing threads on Linux (below-normal priority elsewhere when above 0): contended cores go to the chat first.</summary>
+    [Range(0, 19)]
+    public int Niceness { get; set; } = 10;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -45,6 +45,20 @@ public sealed class RateLimitOptions
     [Range(1, 86_400)]
     public int SupportStartsPerAddressWindowSeconds { get; set; } = 60;
 
+    /// <summary>New gateway connections (negotiate, or a connect without one) per client address, counted per front door.</summary>
+    [Range(1, int.MaxValue)]
+    public int GatewayConnectsPerAddressLimit { get; set; } = 120;
+
+    [Range(1, 86_400)]
+    public int GatewayConnectsPerAddressWindowSeconds { get; set; } = 60;
+
+    /// <summary>New gateway connections per user, counted per front door.</summary>
+    [Range(1, int.MaxValue)]
+    public int GatewayConnectsPerUserLimit { get; set; } = 30;
+
+    [Range(1, 86_400)]
+    public int GatewayConnectsPerUserWindowSeconds { get; set; } = 60;
+
     /// <summary>Group DMs a user may create (<c>POST /users/@me/channels</c> with 2–9 recipients), on top of the requests bucket.</summary>
     [Range(1, int.MaxValue)]
     public int GroupsLimit { get; set; } = 10;

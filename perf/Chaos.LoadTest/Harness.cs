@@ -26,7 +26,21 @@ internal sealed class Harness(LoadSettings settings, ProgressContext progress) :
         await ForEachAsync(Enumerable.Range(0, count), async i =>
         {
             var client = new ChaosClient(settings.Url(i));
-            await client.RegisterAsync($"lt{runId}_{i}_{Random.Shared.Next(1000):000}", "load-test-password");
+            var name = $"lt{runId}_{i}_{Random.Shared.Next(1000):000}";
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await client.RegisterAsync(name, "load-test-password");
+                    break;
+                }
+                catch (Client.Errors.ChaosApiException busy) when (busy.Status == System.Net.HttpStatusCode.TooManyRequests && attempt < 60)
+                {
+                    // The password-hash queue is full (a busy server, or a hostile run's flood): wait as told, as a real client does.
+                    await Task.Delay(busy.RetryAfter ?? TimeSpan.FromSeconds(1));
+                }
+            }
+
             created[i] = client;
             users.Add(client);
             phase.Increment(1);

@@ -42,7 +42,8 @@ internal sealed class LatencyRecorder
         }
 
         Array.Sort(sorted);
-        double At(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1 < 0 ? 0 : (int)Math.Ceiling(q * sorted.Length) - 1)];
+        // No samples: 0, not NaN (JSON has no NaN, and the result file must still be written).
+        double At(double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1 < 0 ? 0 : (int)Math.Ceiling(q * sorted.Length) - 1)];
         return new Dictionary<string, double>
         {
             ["samples"] = sorted.Length,

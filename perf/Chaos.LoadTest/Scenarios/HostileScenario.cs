@@ -116,6 +116,11 @@ internal static class HostileScenario
                     await gateway.StartAsync();
                     Count("reconnect cycles");
                 }
+                catch (HttpRequestException refused) when (refused.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+                {
+                    // Refused by the per-address or per-user connect limit before any work (docs/architecture.md#connection-limits).
+                    Count("reconnect refused 429");
+                }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
                     Count("reconnect failures");
@@ -151,6 +156,8 @@ internal static class HostileScenario
             }
         }));
 
+        // A plain line for scripts that sample the server while the attack runs (docs/benchmarks.md#slow-consumers-and-hostile-traffic).
+        await Console.Error.WriteLineAsync($"attack started {DateTimeOffset.UtcNow:O}");
         var sending = gateways.Take(senders).Select(g => (g, channelId)).ToList();
         await MessagingRun.RunAsync(harness, result, receivers, sending, new Dictionary<string, int> { [channelId] = members }, rate / senders, 4);
         var rssDuring = ServerMemory.ResidentBytes(harness.Settings.ServerPids);
@@ -163,6 +170,10 @@ internal static class HostileScenario
             socket.Dispose();
         }
 
+        // After: the non-reading sockets are gone; what the server still holds a few seconds later (the GC returns memory lazily).
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var rssAfter = ServerMemory.ResidentBytes(harness.Settings.ServerPids);
+
         foreach (var (key, value) in counts.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             result.Metrics[key] = value;
@@ -174,6 +185,11 @@ internal static class HostileScenario
         {
             result.Metrics["serverRssBeforeMiB"] = Math.Round(before / 1048576.0, 1);
             result.Metrics["serverRssAtEndOfLoadMiB"] = Math.Round(during / 1048576.0, 1);
+        }
+
+        if (rssAfter is { } after)
+        {
+            result.Metrics["serverRssAfterMiB"] = Math.Round(after / 1048576.0, 1);
         }
     }
 

@@ -92,7 +92,7 @@ public sealed class AnonymousLimitsTests(AnonymousLimitsFixture fixture) : IClas
     [Fact]
     public async Task PasswordHashing_PastItsQueue_Answers429AtOnce_AndRecovers()
     {
-        var hasher = new PasswordHasher(Options.Create(new PasswordHashingOptions { MemoryKiB = 8192, Iterations = 3, MaxConcurrent = 1, MaxQueued = 2 }));
+        using var hasher = new PasswordHasher(Options.Create(new PasswordHashingOptions { MemoryKiB = 8192, Iterations = 3, MaxConcurrent = 1, MaxQueued = 2, Niceness = 0, MaxWaitMilliseconds = 600_000 }));
         var hashes = Enumerable.Range(0, 12).Select(_ => Capture(() => hasher.HashAsync("password-123"))).ToList();
         var outcomes = await Task.WhenAll(hashes);
 

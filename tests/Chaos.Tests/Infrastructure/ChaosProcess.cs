@@ -41,6 +41,9 @@ public sealed class ChaosProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add($"--urls=http://127.0.0.1:{httpPort}");
+        // As in ChaosServer: a loaded CI machine must not starve a test's registrations (a test's settings may override).
+        info.ArgumentList.Add("--Chaos:Passwords:Niceness=0");
+        info.ArgumentList.Add("--Chaos:Passwords:MaxWaitMilliseconds=600000");
         foreach (var (key, value) in settings)
         {
             info.ArgumentList.Add($"--{key}={value}");

@@ -37,6 +37,10 @@ public sealed class ChaosServer : IAsyncDisposable
             // Tests register many users: a cheap Argon2id cost keeps them fast; the code path is the production one.
             "--Chaos:Passwords:MemoryKiB=1024",
             "--Chaos:Passwords:Iterations=1",
+            // A loaded CI machine must not starve a test's registrations: hashing at normal priority, no wait bound
+            // (PasswordHashingTests covers both).
+            "--Chaos:Passwords:Niceness=0",
+            "--Chaos:Passwords:MaxWaitMilliseconds=600000",
             "--Logging:LogLevel:Default=Warning",
             // Tests drive single users hard; the rate-limit tests turn limits back on explicitly.
             "--Chaos:RateLimits:Enabled=false",
