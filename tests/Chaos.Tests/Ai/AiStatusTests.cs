@@ -16,7 +16,9 @@ public sealed class AiStatusTests(AiServerFixture fixture) : IClassFixture<AiSer
         var status = await Eventually.ReturnsAsync(
             () => user.GetAsync("/ai/status"), s => s.GetProperty("reachable").GetBoolean(), TimeSpan.FromSeconds(30), "the first probe");
 
-        status.ShouldHaveExactly("enabled", "reachable", "chatModel", "moderationModel");
+        status.ShouldHaveExactly("enabled", "reachable", "chatModel", "moderationModel", "transcripts");
+        status.GetProperty("transcripts").ShouldHaveExactly("enabled", "model", "detail");
+        status.GetProperty("transcripts").GetProperty("enabled").GetBoolean().ShouldBeFalse("no speech model is configured");
         status.GetProperty("enabled").GetBoolean().ShouldBeTrue();
         status.Str("chatModel").ShouldBe("chat-model");
         status.Str("moderationModel").ShouldBe("mod-model");
