@@ -169,7 +169,7 @@ public sealed class CrossFrontDoorTests(ITestOutputHelper output) : IAsyncLifeti
         {
             var expected = Enumerable.Range(0, count).Where(i => i % 10 is not (3 or 7) && channels[i % 2] == channel).Select(i => $"m{i}").ToList();
             var accepted = answers.Where(m => m.ValueKind == JsonValueKind.Object && m.GetProperty("channelId").GetString() == channel)
-                .OrderBy(m => m.GetProperty("seq").GetInt64()).Select(m => m.GetProperty("content").GetString()).ToList();
+                .OrderBy(m => m.GetProperty("seq").GetInt64()).Select(m => m.GetProperty("content").GetString()!).ToList();
             accepted.ShouldBe(expected, $"channel {channel}: accepted in the order sent");
         }
 
