@@ -129,6 +129,9 @@ public sealed partial class GatewayHub(
             .ThrowIfInvalid();
         var userId = Context.User!.UserId();
 
+        // In the connection's order (docs/architecture.md#sender-order): the stamp travels with the grain call, and retries.
+        (await GatewaySendOrder.StampAsync(channel.GetPrimaryKeyLong()))?.Apply();
+
         // Retrying with the same nonce is safe: the channel returns the original instead of a duplicate.
         return await GrainCalls.RetryAsync(() => channel.SendMessageAsync(userId, content, nonce, null), idempotent: nonce is not null, Context.ConnectionAborted);
     }

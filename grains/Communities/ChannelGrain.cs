@@ -93,14 +93,14 @@ internal sealed partial class ChannelGrain(
 
     public Task<long?> GetCommunityIdAsync() => Task.FromResult(Exists && !IsPrivate ? state.State.CommunityId : (long?)null);
 
-    public Task<Message> SendMessageAsync(long authorId, string content, string? nonce, long? replyToId)
+    public Task<Message> SendMessageAsync(long authorId, string content, string? nonce, long? replyToId) => InSenderOrder(() =>
     {
         EnsureExists();
         RefusePlaintext("content");
         ChaosException.ThrowIfInvalid("content", MessageRules.CheckContent(content));
         ChaosException.ThrowIfInvalid("nonce", MessageRules.CheckNonce(nonce));
         return InLineAsync(turn => AdmitAsync(turn, authorId, content, nonce, replyToId, null, P.ViewChannel | P.SendMessages));
-    }
+    });
 
     public Task<Message> SendVoiceMessageAsync(long authorId, Attachment attachment)
     {

@@ -11,7 +11,9 @@
 #
 # Needs: apt-get install -y ejabberd (for the ejabberd rows); Node.js 20; PostgreSQL server binaries for "cluster"
 # (two co-hosted front doors on a throwaway database). Knobs: DUR WARM DRAIN WINDOW as in the harness, HARNESS= (copy of
-# the harness, default /tmp/peers-fanout), PROFILE=<dotnet-trace> (CPU sample of CHAOS per point), SKIP_BUILD=1, CHAOS_API_DLL= (another build, e.g. a baseline), OUT= (results folder, default perf/fanout/results), CHAOS_PROTOCOL=json|msgpack.
+# the harness, default /tmp/peers-fanout), PROFILE=<dotnet-trace> (CPU sample of CHAOS per point), SKIP_BUILD=1, CHAOS_API_DLL= (another build, e.g. a baseline), OUT= (results folder, default perf/fanout/results), CHAOS_PROTOCOL=json|msgpack,
+# LABEL= (a word put in every row's tag). CHAOS configuration comes from the environment, e.g. a pull-period experiment:
+#   LABEL=pull1 Chaos__Streams__PullPeriodMilliseconds=1 TARGETS=chaos perf/fanout/run.sh "50 5 100"
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 harness="${HARNESS:-/tmp/peers-fanout}"
@@ -20,7 +22,8 @@ targets="${TARGETS:-ejabberd chaos bare}"
 work="$(mktemp -d /tmp/fanout-run.XXXXXX)"
 pids=()
 cleanup() {
-  for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
+  local cp
+  for cp in "${pids[@]:-}"; do [[ -n "$cp" ]] && kill "$cp" 2>/dev/null || true; done
   wait 2>/dev/null || true
   [[ -n "${pgdata:-}" ]] && "$pgbin/pg_ctl" -D "$pgdata" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$work"
@@ -69,7 +72,9 @@ start_bare() {
   pids+=("$!"); spids="$!"; urls="http://127.0.0.1:$port"
   wait_ready "$urls"
 }
-stop_server() { for p in ${spids//,/ }; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+# Loop variables are local: a global one here overwrote the caller's point ("50 5 100") with a pid, so the next target of
+# that point ran the harness with one argument ("line 32: 2: senders").
+stop_server() { local sp; for sp in ${spids//,/ }; do kill "$sp" 2>/dev/null || true; wait "$sp" 2>/dev/null || true; done; }
 
 start_postgres() {
   pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
@@ -90,14 +95,14 @@ point() {   # point <target> <args...>
   local target="$1"; shift
   local load; load="$(cut -d' ' -f1-3 /proc/loadavg)"
   case "$target" in
-    ejabberd) (cd "$harness" && TAG="load $load" RESULTS_DIR="$out" ./run.sh ejabberd "$@") ;;
-    chaos)    start_chaos standalone; profile "$spids" "chaos-$(echo "$*" | tr ' ' '-')"; (cd "$harness" && TAG="load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
+    ejabberd) (cd "$harness" && TAG="${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" ./run.sh ejabberd "$@") ;;
+    chaos)    start_chaos standalone; profile "$spids" "chaos-$(echo "$*" | tr ' ' '-')"; (cd "$harness" && TAG="${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
     baseline) [[ -f "${BASELINE_DLL:-}" ]] || { echo "baseline skipped: BASELINE_DLL (Chaos.Api.dll of another build) not found" >&2; return 0; }
               local keep="$api_dll"; api_dll="$BASELINE_DLL"; start_chaos standalone; api_dll="$keep"
-              (cd "$harness" && TAG="baseline load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
+              (cd "$harness" && TAG="baseline ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
     cluster)  [[ -n "${pg_cs:-}" ]] || start_postgres
-              start_chaos cluster "$pg_cs"; (cd "$harness" && TAG="cluster load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
-    bare)     start_bare; (cd "$harness" && TAG="bare-signalr load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
+              start_chaos cluster "$pg_cs"; (cd "$harness" && TAG="cluster ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
+    bare)     start_bare; (cd "$harness" && TAG="bare-signalr ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
   esac
   echo "[$target $*] load before: $load, after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/loads.log"
 }
@@ -106,8 +111,9 @@ if [[ "${1:-}" == conns ]]; then
   for t in $targets; do point "$t" conns "${2:-5000}"; done
 else
   [[ $# -gt 0 ]] || set -- "50 5 100" "50 5 500" "200 5 max"
-  for p in "$@"; do
-    for t in $targets; do point "$t" $p; done
+  for spec in "$@"; do
+    read -r -a point_args <<<"$spec"
+    for t in $targets; do point "$t" "${point_args[@]}"; done
   done
 fi
 (cd "$harness" && node scripts/table.js "$out/fanout.jsonl" "$out/conns.jsonl" 2>/dev/null) || true

@@ -17,6 +17,10 @@ for line in open(path, encoding="utf-8"):
     cpu = d.get("cpuPct", {}).get("server")
     rss = d.get("rssMiBAtEnd", {}).get("server")
     load = tag.split("load ")[-1] if "load " in tag else ""
+    label = tag.split("load ")[0].split()
+    label = [w for w in label if w not in ("bare-signalr", "baseline", "cluster")]
+    if label:  # LABEL= of run.sh, e.g. a stream setting being measured
+        server += f' ({" ".join(label)})'
     print(f'| {d["date"][11:19]} | {server} | {d["members"]}×{d["senders"]}, {rate} | {d.get("deliveredPerSecInWindow")} | '
           f'{lat.get("p50", "-")} / {lat.get("p99", "-")} | {ack if ack is not None else "-"} | {d.get("lost")} | {d.get("duplicates")} | '
           f'{d.get("outOfOrder")} | {stats.get("seqGaps", "-")} | {cpu} | {rss} | {load} |')

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Chaos.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Xunit.Abstractions;
 
@@ -108,6 +109,49 @@ public sealed class CrossFrontDoorTests(CrossFrontDoorFixture fixture, ITestOutp
                 received.Select(m => m.GetProperty("content").GetString()!).Where(c => c.StartsWith(who, StringComparison.Ordinal))
                     .ShouldBe(Enumerable.Range(0, count).Select(i => $"{who}{i}"), $"{who}'s messages in the order sent");
             }
+        }
+    }
+
+    /// <summary>
+    /// A connection's pipelined sends to two channels, with sends refused in between (by the front door for an oversized
+    /// content, by a Channel grain for a channel the sender cannot see), keep the order sent in each channel: a refused
+    /// send leaves no gap its successors wait on, and every accepted one is answered (docs/architecture.md#sender-order).
+    /// </summary>
+    [Fact]
+    public async Task PipelinedSendsToTwoChannels_WithRefusedOnesBetween_KeepTheOrderSentInEach()
+    {
+        var a = await RegisterAsync(first!);
+        var stranger = await RegisterAsync(second!);
+        var community = await GatewayTests.CreateCommunityAsync(a);
+        var general = GatewayTests.GeneralChannel(community);
+        var created = await a.Http.PostAsJsonAsync($"/api/v1/communities/{community.GetProperty("id").GetString()}/channels", new { name = "second", type = "text" });
+        created.EnsureSuccessStatusCode();
+        var other = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var forbidden = GatewayTests.GeneralChannel(await GatewayTests.CreateCommunityAsync(stranger));
+        await using var client = await GatewayClient.ConnectAsync(second!.HttpAddress, a.AccessToken);
+
+        const int count = 120;
+        var channels = new[] { general, other };
+        var sends = Enumerable.Range(0, count).Select(i => (i % 10) switch
+        {
+            3 => Refused(client.Connection.InvokeAsync<JsonElement>("SendMessage", forbidden, $"x{i}", $"x-n{i}")),
+            7 => Refused(client.Connection.InvokeAsync<JsonElement>("SendMessage", channels[i % 2], new string('z', 5000), $"z-n{i}")),
+            _ => client.Connection.InvokeAsync<JsonElement>("SendMessage", channels[i % 2], $"m{i}", $"m-n{i}"),
+        }).ToList();
+        var answers = await Task.WhenAll(sends);
+
+        foreach (var channel in channels)
+        {
+            var expected = Enumerable.Range(0, count).Where(i => i % 10 is not (3 or 7) && channels[i % 2] == channel).Select(i => $"m{i}").ToList();
+            var accepted = answers.Where(m => m.ValueKind == JsonValueKind.Object && m.GetProperty("channelId").GetString() == channel)
+                .OrderBy(m => m.GetProperty("seq").GetInt64()).Select(m => m.GetProperty("content").GetString()!).ToList();
+            accepted.ShouldBe(expected, $"channel {channel}: accepted in the order sent");
+        }
+
+        static async Task<JsonElement> Refused(Task<JsonElement> send)
+        {
+            await Should.ThrowAsync<HubException>(send);
+            return default;
         }
     }
 
