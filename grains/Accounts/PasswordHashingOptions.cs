@@ -31,9 +31,13 @@ public sealed class PasswordHashingOptions : IValidatableObject
     [Range(1, 600_000)]
     public int MaxWaitMilliseconds { get; set; } = 5000;
 
-    /// <summary>The nice value (0–19) of the hashing threads on Linux (below-normal priority elsewhere when above 0): contended cores go to the chat first.</summary>
+    /// <summary>
+    /// The nice value (0–19) of the hashing threads on Linux (below-normal priority elsewhere when above 0): contended cores go
+    /// to the chat first. 0 by default: on a shared host a niced hash thread starved and real logins were refused
+    /// (docs/architecture.md#password-hashing).
+    /// </summary>
     [Range(0, 19)]
-    public int Niceness { get; set; } = 10;
+    public int Niceness { get; set; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
