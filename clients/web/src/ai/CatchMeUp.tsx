@@ -82,7 +82,7 @@ export function CatchMeUp({ channel, markerAtOpen, onClose, streamer }: { channe
         </button>
       </header>
       {state.text && (
-        <div className="ai-summary-text" aria-label="Summary">
+        <div className="ai-summary-text" role="group" aria-label="Summary">
           {state.text}
           {state.phase === 'streaming' && <span className="ai-cursor" aria-hidden="true" />}
         </div>

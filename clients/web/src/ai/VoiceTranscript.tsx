@@ -14,9 +14,9 @@ export function VoiceTranscript({ attachment }: { attachment: Attachment }) {
       );
     case 'done':
       return a.transcript?.trim() ? (
-        <blockquote className="transcript" aria-label="Transcript">
+        <div className="transcript transcript-text" role="group" aria-label="Transcript">
           {a.transcript}
-        </blockquote>
+        </div>
       ) : (
         <p className="transcript muted small">Transcript: no speech was recognized.</p>
       );
