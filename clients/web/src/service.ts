@@ -224,7 +224,11 @@ export class ChatService {
       if (!existing && c.channels && c.roles) {
         this.set(reduce.community(this.state, c as Community));
         void this.loadMyRoles(c.id);
-      } else if (existing) this.set(reduce.community(this.state, { ...existing, ...c, roles: c.roles ?? existing.roles, channels: c.channels ?? existing.channels }));
+      } else if (existing) {
+        // The event carries `channels: []` (docs/api.md#gateway-events) and, from servers that leave it out, `ai: null`:
+        // neither replaces what is known.
+        this.set(reduce.community(this.state, { ...existing, ...c, roles: c.roles ?? existing.roles, channels: c.channels?.length ? c.channels : existing.channels, ai: c.ai ?? existing.ai }));
+      }
     });
     on<{ id: string }>('CommunityDeleted', (c) => this.set(reduce.communityGone(this.state, c.id)));
     on<{ id: string }>('CommunityLeft', (c) => this.set(reduce.communityGone(this.state, c.id)));

@@ -226,6 +226,19 @@ describe('hidden by moderation', () => {
   });
 });
 
+describe('CommunityUpdated', () => {
+  it('keeps the known channels and AI switches when the event carries `channels: []` and `ai: null`', async () => {
+    const c = community({ ownerId: ME, ai: { moderation: 'hide', summaries: true } });
+    const { service, gateway } = await setup(() => null, { communities: { [c.id]: c }, communityOrder: [c.id] });
+    gateway.emit('CommunityUpdated', { ...c, name: 'Renamed', channels: [], ai: null });
+    expect(service.state.communities['1'].name).toBe('Renamed');
+    expect(service.state.communities['1'].channels).toHaveLength(1);
+    expect(service.state.communities['1'].ai).toEqual({ moderation: 'hide', summaries: true });
+    gateway.emit('CommunityUpdated', { ...c, channels: [], ai: { moderation: 'off', summaries: false } });
+    expect(service.state.communities['1'].ai).toEqual({ moderation: 'off', summaries: false });
+  });
+});
+
 describe('VoiceTranscript', () => {
   const voice: Attachment = { id: '7', filename: 'voice.ogg', contentType: 'audio/ogg', size: 100, url: '/a/7', durationMs: 2000, waveform: null };
   it('shows pending, the text, a failure, or nothing', () => {
