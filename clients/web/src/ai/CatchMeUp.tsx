@@ -29,12 +29,15 @@ export function CatchMeUp({ channel, markerAtOpen, onClose, streamer }: { channe
   const loaded = useChatState((s) => s.messages[channel.id]?.items);
   const { status } = useAiStatus();
   const [state, setState] = useState<SummaryState>(idleSummary);
+  const [recent, setRecent] = useState(false);
   const stop = useRef<(() => void) | null>(null);
   const stream: SummaryStreamer = streamer ?? ((id, since, s) => service.streamSummary(id, since, s));
 
-  const start = () => {
+  /** From the read marker of when the channel was opened, or (`recent`) over the loaded messages. */
+  const start = (recent = false) => {
     stop.current?.();
-    const since = summaryStart(markerAtOpen, loaded?.[loaded.length - 1]?.id, loaded?.[0]?.id);
+    const since = summaryStart(recent ? null : markerAtOpen, loaded?.[loaded.length - 1]?.id, loaded?.[0]?.id);
+    setRecent(recent);
     setState(summaryReduce.start());
     let ended = false;
     const end = () => {
@@ -69,7 +72,7 @@ export function CatchMeUp({ channel, markerAtOpen, onClose, streamer }: { channe
   const phaseText: Record<SummaryState['phase'], string> = {
     idle: '',
     streaming: 'Summarizing…',
-    done: state.text.trim() ? 'Summary complete.' : 'Nothing to summarize: no messages since you last read this channel.',
+    done: state.text.trim() ? 'Summary complete.' : recent ? 'Nothing to summarize here yet.' : 'Nothing new since you last read this channel.',
     stopped: 'Stopped.',
     error: '',
   };
@@ -100,8 +103,12 @@ export function CatchMeUp({ channel, markerAtOpen, onClose, streamer }: { channe
           <button type="button" onClick={halt}>
             Stop
           </button>
+        ) : state.phase === 'done' && !state.text.trim() && !recent ? (
+          <button type="button" onClick={() => start(true)}>
+            Summarize recent messages
+          </button>
         ) : (
-          <button type="button" onClick={start}>
+          <button type="button" onClick={() => start(recent)}>
             Summarize again
           </button>
         )}

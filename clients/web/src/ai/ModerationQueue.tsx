@@ -132,7 +132,7 @@ export function ModerationQueue({ community, onClose }: { community: Community; 
                 </blockquote>
                 {i.reason && <p className="small">Why: {i.reason}</p>}
                 {i.status === 'open' && (
-                  <div className="row">
+                  <div className="moderation-actions">
                     <button type="button" onClick={() => void decide(i, 'dismissed')}>
                       Dismiss
                     </button>

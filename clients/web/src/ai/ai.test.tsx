@@ -131,14 +131,14 @@ describe('CatchMeUp', () => {
     expect(run.method).toBe('Summarize');
     expect(run.args).toEqual(['10', '1000']);
     act(() => run.subscriber.next('Bob asked '));
-    expect(screen.getByLabelText('Summary')).toHaveTextContent('Bob asked');
+    expect(screen.getByRole('group', { name: 'Summary' })).toHaveTextContent('Bob asked');
     expect(screen.getByRole('status')).toHaveTextContent('Summarizing…');
     act(() => run.subscriber.next('about lunch.'));
-    expect(screen.getByLabelText('Summary')).toHaveTextContent('Bob asked about lunch.');
+    expect(screen.getByRole('group', { name: 'Summary' })).toHaveTextContent('Bob asked about lunch.');
     fireEvent.click(screen.getByRole('button', { name: 'Stop' }));
     expect(run.disposed).toBe(true);
     act(() => run.subscriber.next(' LATE'));
-    expect(screen.getByLabelText('Summary')).not.toHaveTextContent('LATE');
+    expect(screen.getByRole('group', { name: 'Summary' })).not.toHaveTextContent('LATE');
     expect(screen.getByRole('status')).toHaveTextContent('Stopped.');
     await waitFor(() => expect(screen.getByText(/the model tiny/)).toBeInTheDocument());
 
@@ -147,6 +147,26 @@ describe('CatchMeUp', () => {
     act(() => again.subscriber.error(new Error('An error occurred. HubException: rate_limited: At most a few summaries a minute.')));
     expect(screen.getByRole('alert')).toHaveTextContent('You asked for summaries too often');
     expect(screen.queryByRole('button', { name: 'Stop' })).toBeNull();
+  });
+
+  it('with nothing new since the read marker, offers a summary of the recent messages', async () => {
+    const c = community({ ai: { moderation: 'off', summaries: true } });
+    const { gateway, wrap } = await setup(() => ({ enabled: true, reachable: true, chatModel: 'tiny', moderationModel: 'tiny' }), {
+      communities: { [c.id]: c },
+      communityOrder: [c.id],
+      messages: { '10': { items: [message(1), message(2), message(3)], hasMoreBefore: false, loadingOlder: false } },
+    });
+    wrap(<CatchMeUp channel={c.channels[0]} markerAtOpen="1002" onClose={() => {}} />);
+    expect(gateway.streams[0].args).toEqual(['10', '1002']);
+    act(() => gateway.streams[0].subscriber.complete());
+    expect(screen.getByRole('status')).toHaveTextContent('Nothing new since you last read this channel.');
+    fireEvent.click(screen.getByRole('button', { name: 'Summarize recent messages' }));
+    expect(gateway.streams[1].args).toEqual(['10', '1000']);
+    act(() => gateway.streams[1].subscriber.next('All three messages.'));
+    act(() => gateway.streams[1].subscriber.complete());
+    expect(screen.getByRole('group', { name: 'Summary' })).toHaveTextContent('All three messages.');
+    expect(screen.getByRole('button', { name: 'Summarize again' })).toBeInTheDocument();
+    await screen.findByText(/the model tiny/);
   });
 
   it('offline: says so instead of waiting', async () => {
