@@ -133,6 +133,8 @@ public static class FrontDoorServiceExtensions
         services.AddChaosVoice();
         services.AddChaosE2ee();
         services.AddSingleton<Ai.ChannelSummarizer>();
+        services.AddSingleton<Ai.VoiceTranscriber>();
+        services.AddHostedService(sp => sp.GetRequiredService<Ai.VoiceTranscriber>());
         services.AddSingleton<Gateway.IGatewayEventHandler, Ai.ModerationQueuedDelivery>();
         services.AddChaosAttachments();
         builder.AddChaosTelemetry();

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Chaos.Api.Ai;
 using Chaos.Api.Auth;
 using Chaos.Api.Blobs;
 using Chaos.Api.Errors;
@@ -39,7 +40,7 @@ public static partial class VoiceMessagesApi
         return api;
     }
 
-    private static async Task<IResult> UploadAsync(string id, HttpContext http, ClaimsPrincipal user, IGrainFactory grains, IBlobStore blobs, IIdGenerator ids, CancellationToken ct)
+    private static async Task<IResult> UploadAsync(string id, HttpContext http, ClaimsPrincipal user, IGrainFactory grains, IBlobStore blobs, IIdGenerator ids, VoiceTranscriber transcriber, CancellationToken ct)
     {
         var channelId = RouteIds.Parse(id, "id");
         var wav = KindOf(http.Request.ContentType);
@@ -102,11 +103,19 @@ public static partial class VoiceMessagesApi
                 await blobs.SaveAsync(new BlobInfo(attachmentId, channelId, StoredName, StoredType, size), content, ct);
             }
 
+            // docs/architecture.md#voice-message-transcripts: pending when this server makes transcripts for the channel.
+            var transcribe = await transcriber.WantsAsync(communityId, channelId);
             var attachment = new Attachment(
-                attachmentId, StoredName, StoredType, (int)size, $"/api/v1/attachments/{attachmentId}/{StoredName}", (int)info.DurationMs, Convert.ToBase64String(info.Waveform));
+                attachmentId, StoredName, StoredType, (int)size, $"/api/v1/attachments/{attachmentId}/{StoredName}", (int)info.DurationMs, Convert.ToBase64String(info.Waveform),
+                TranscriptStatus: transcribe ? TranscriptStatuses.Pending : null);
             try
             {
                 var message = await GrainCalls.RetryAsync(() => channel.SendVoiceMessageAsync(me, attachment), idempotent: false, ct);
+                if (transcribe)
+                {
+                    transcriber.Enqueue(new TranscriptJob(communityId, channelId, message.Id, attachmentId));
+                }
+
                 return TypedResults.Created($"/api/v1/channels/{channelId}/messages/{message.Id}", message);
             }
             catch

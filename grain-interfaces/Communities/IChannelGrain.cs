@@ -102,6 +102,13 @@ public interface IChannelGrain : IGrainWithIntegerKey
     /// </summary>
     Task<bool> SetHiddenAsync(long messageId, bool hidden);
 
+    /// <summary>
+    /// Sets a voice message's transcript (docs/api.md#ai-assistance: <c>status</c> <c>done</c> with the text or
+    /// <c>failed</c>) and announces it with a <c>MessageUpdated</c>; called by a front door's transcriber, never for a
+    /// user. Only an attachment still <c>pending</c> changes. False when the message or attachment is gone.
+    /// </summary>
+    Task<bool> SetTranscriptAsync(long messageId, long attachmentId, string status, string? transcript);
+
     /// <summary>Makes this grain a DM or group channel (once): recipients include the owner (a DM has no owner: 0).</summary>
     Task<Channel> CreatePrivateAsync(ChannelType type, long ownerId, IReadOnlyList<long> recipientIds, bool e2ee = false);
 

@@ -98,6 +98,13 @@ public interface ICommunityGrain : IGrainWithIntegerKey
     Task<Ai.ModerationMode> GetModerationModeAsync(long channelId);
 
     /// <summary>
+    /// Whether nothing of this channel may reach a model (its <c>aiExcluded</c>, docs/api.md#ai-assistance); true for a
+    /// channel the community does not have. For voice-message transcripts; read-only and interleaving.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<bool> IsAiExcludedAsync(long channelId);
+
+    /// <summary>
     /// Which of <paramref name="userIds"/> hold <paramref name="needed"/> in <paramref name="channelId"/>: one call per
     /// event and front door (its connected users), never one per user. Read-only and interleaving.
     /// </summary>

@@ -1,8 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace Chaos.Messages;
 
 /// <summary>
 /// The Attachment object (docs/api.md#attachment); voice messages carry a duration and a base64 waveform of at most 256
-/// samples, images (PNG, JPEG, GIF, WebP) their dimensions and a thumbnail of at most 256 px.
+/// samples, images (PNG, JPEG, GIF, WebP) their dimensions and a thumbnail of at most 256 px. A voice message of a
+/// channel with transcripts (docs/api.md#ai-assistance) also carries <see cref="TranscriptStatus"/> and, once done,
+/// <see cref="Transcript"/>; both are left out of the JSON when there is none.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("chaos.Attachment")]
 public sealed record Attachment(
@@ -15,4 +19,6 @@ public sealed record Attachment(
     [property: Id(6)] string? Waveform,
     [property: Id(7)] int? Width = null,
     [property: Id(8)] int? Height = null,
-    [property: Id(9)] string? ThumbnailUrl = null);
+    [property: Id(9)] string? ThumbnailUrl = null,
+    [property: Id(10), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Transcript = null,
+    [property: Id(11), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TranscriptStatus = null);

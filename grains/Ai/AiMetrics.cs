@@ -12,6 +12,7 @@ public sealed class AiMetrics
     private readonly Counter<long> circuitOpened;
     private readonly Counter<long> moderationSkipped;
     private readonly Counter<long> moderationClassified;
+    private readonly Counter<long> transcripts;
 
     public AiMetrics(IMeterFactory meters)
     {
@@ -21,11 +22,14 @@ public sealed class AiMetrics
         circuitOpened = meter.CreateCounter<long>("chaos.ai.circuit.opened", description: "Times the circuit in front of the model server opened");
         moderationSkipped = meter.CreateCounter<long>("chaos.ai.moderation.skipped", description: "Messages never classified because the community's moderation backlog was full (oldest first)");
         moderationClassified = meter.CreateCounter<long>("chaos.ai.moderation.classified", description: "Messages classified, by verdict (ok, flagged)");
+        transcripts = meter.CreateCounter<long>("chaos.ai.transcripts", description: "Voice-message transcripts, by outcome (done, failed, timeout, dropped, excluded)");
     }
 
     public void Call(string outcome) => calls.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void CircuitOpened() => circuitOpened.Add(1);
+
+    public void Transcript(string outcome) => transcripts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void ModerationSkipped(long count)
     {

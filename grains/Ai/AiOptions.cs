@@ -57,8 +57,23 @@ public sealed class AiOptions : IValidatableObject
     [Range(1, 1000)]
     public int SummariesPerMinute { get; set; } = 5;
 
-    /// <summary>A Whisper (ggml) model file for voice-message transcripts; none means no transcripts.</summary>
+    /// <summary>
+    /// A Whisper (ggml) model file for voice-message transcripts, used through Whisper.net; none means no transcripts.
+    /// Independent of <see cref="OllamaUrl"/>: transcripts run in-process.
+    /// </summary>
     public string? SpeechModelPath { get; set; }
+
+    /// <summary>The longest one transcription may take before the voice message's transcript is <c>failed</c>.</summary>
+    [Range(1, 3600)]
+    public int TranscriptTimeoutSeconds { get; set; } = 300;
+
+    /// <summary>Voice messages waiting for a transcript on one front door; beyond it the oldest waiting fail.</summary>
+    [Range(1, 10_000)]
+    public int TranscriptQueueBound { get; set; } = 100;
+
+    /// <summary>CPU threads whisper.cpp uses for one transcription.</summary>
+    [Range(1, 64)]
+    public int SpeechThreads { get; set; } = 2;
 
     public bool Enabled => !string.IsNullOrWhiteSpace(OllamaUrl);
 

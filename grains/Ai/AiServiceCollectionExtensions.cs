@@ -1,3 +1,4 @@
+#pragma warning disable MEAI001 // ISpeechToTextClient is marked experimental in Microsoft.Extensions.AI 10.x; it is our seam.
 using Chaos.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -30,6 +31,15 @@ public static class AiServiceCollectionExtensions
         services.TryAddSingleton<AiStatusMonitor>();
         services.TryAddSingleton<ModerationClassifier>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, AiStatusMonitor>(sp => sp.GetRequiredService<AiStatusMonitor>()));
+        if (!string.IsNullOrWhiteSpace(options.SpeechModelPath))
+        {
+            // Transcripts run in-process and need no model server; a test or an operator may register another client first.
+            services.TryAddSingleton<ISpeechToTextClient>(sp => new WhisperSpeechToTextClient(
+                sp.GetRequiredService<IOptions<AiOptions>>().Value.SpeechModelPath!,
+                sp.GetRequiredService<IOptions<AiOptions>>().Value.SpeechThreads,
+                sp.GetRequiredService<ILogger<WhisperSpeechToTextClient>>()));
+        }
+
         if (!options.Enabled || services.Any(d => d.ServiceType == typeof(IOllamaApiClient)))
         {
             return services;

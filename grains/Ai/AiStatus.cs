@@ -2,6 +2,6 @@ namespace Chaos.Ai;
 
 /// <summary>
 /// <c>GET /ai/status</c> (docs/api.md#ai-assistance): whether AI assistance is configured, whether the model server
-/// answered the last probe, and the models in use.
+/// answered the last probe, the models in use, and whether voice messages get transcripts.
 /// </summary>
-public sealed record AiStatus(bool Enabled, bool Reachable, string? ChatModel, string? ModerationModel);
+public sealed record AiStatus(bool Enabled, bool Reachable, string? ChatModel, string? ModerationModel, AiTranscriptsStatus Transcripts);

@@ -1,3 +1,5 @@
+#pragma warning disable MEAI001 // ISpeechToTextClient is marked experimental in Microsoft.Extensions.AI 10.x; it is our seam.
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,15 +13,24 @@ namespace Chaos.Ai;
 /// the status unreachable (docs/operations.md#ai-assistance). A successful probe also closes an open circuit.
 /// </summary>
 public sealed partial class AiStatusMonitor(
-    IOptions<AiOptions> options, AiCircuit circuit, ILogger<AiStatusMonitor> logger, IOllamaApiClient? ollama = null) : BackgroundService
+    IOptions<AiOptions> options, AiCircuit circuit, ILogger<AiStatusMonitor> logger, IOllamaApiClient? ollama = null, ISpeechToTextClient? speech = null)
+    : BackgroundService
 {
     private readonly AiOptions settings = options.Value;
     private volatile bool reachable;
     private volatile bool probed;
 
     public AiStatus Status => settings.Enabled
-        ? new AiStatus(true, reachable && !circuit.IsOpen, settings.ChatModel, settings.EffectiveModerationModel)
-        : new AiStatus(false, false, null, null);
+        ? new AiStatus(true, reachable && !circuit.IsOpen, settings.ChatModel, settings.EffectiveModerationModel, Transcripts)
+        : new AiStatus(false, false, null, null, Transcripts);
+
+    /// <summary>
+    /// Whether voice messages get transcripts: a speech client is registered and (when it can tell, like Whisper.net's)
+    /// has a usable model. Independent of the chat model server.
+    /// </summary>
+    public AiTranscriptsStatus Transcripts => speech is null ? AiTranscriptsStatus.NotConfigured
+        : speech.GetService(typeof(AiTranscriptsStatus)) as AiTranscriptsStatus
+            ?? new AiTranscriptsStatus(true, (speech.GetService(typeof(SpeechToTextClientMetadata)) as SpeechToTextClientMetadata)?.DefaultModelId, null);
 
     /// <summary>Whether a probe has finished since start-up.</summary>
     public bool Probed => probed;

@@ -1,4 +1,5 @@
 using Chaos.Ai;
+using Chaos.Errors;
 using Chaos.Gateway;
 using Chaos.Messages;
 using Microsoft.Extensions.Logging;
@@ -39,6 +40,44 @@ internal sealed partial class ChannelGrain
 
         Replace(updated);
         // Sent to everyone alike, so redacted while hidden; moderators read the content through history.
+        await PublishAsync(GatewayEvents.MessageUpdated, (await ToMessagesAsync([updated], NoViewer))[0], null);
+        return true;
+    }
+
+    public async Task<bool> SetTranscriptAsync(long messageId, long attachmentId, string status, string? transcript)
+    {
+        EnsureExists();
+        if (status is not (TranscriptStatuses.Done or TranscriptStatuses.Failed))
+        {
+            throw ChaosException.Validation("status", "A transcript is done or failed.");
+        }
+
+        var message = await FindAsync(messageId);
+        if (message?.Attachments?.FirstOrDefault(a => a.Id == attachmentId) is not { } attachment)
+        {
+            return false;
+        }
+
+        if (attachment.TranscriptStatus != TranscriptStatuses.Pending)
+        {
+            return true;
+        }
+
+        var text = status == TranscriptStatuses.Done ? (transcript ?? string.Empty) : null;
+        if (text is { Length: > TranscriptStatuses.MaxLength })
+        {
+            text = text[..TranscriptStatuses.MaxLength];
+        }
+
+        var attachments = message.Attachments.Select(a => a.Id == attachmentId ? a with { TranscriptStatus = status, Transcript = text } : a).ToList();
+        var updated = await store.SetAttachmentsAsync(ChannelId, messageId, attachments, CancellationToken.None);
+        if (updated is null)
+        {
+            return false;
+        }
+
+        Replace(updated);
+        // Sent to everyone alike, so redacted like any event when the message is hidden by moderation.
         await PublishAsync(GatewayEvents.MessageUpdated, (await ToMessagesAsync([updated], NoViewer))[0], null);
         return true;
     }

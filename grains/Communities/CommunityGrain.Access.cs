@@ -25,11 +25,14 @@ internal sealed partial class CommunityGrain
     {
         EnsureExists();
         var member = Context(await RequireMemberAsync(actorId));
-        var readable = S.Channels
-            .Where(c => PermissionCalculator.ComputeChannel(member, c.Overwrites.Select(o => o.ToPermissionOverwrite()).ToList()).HasFlag(P.ViewChannel | P.ReadMessageHistory))
-            .Select(c => c.Id)
+        var held = S.Channels
+            .Select(c => (c.Id, Permissions: PermissionCalculator.ComputeChannel(member, c.Overwrites.Select(o => o.ToPermissionOverwrite()).ToList())))
+            .Where(c => c.Permissions.HasFlag(P.ViewChannel | P.ReadMessageHistory))
             .ToList();
-        return new ReadableChannels(readable, [CommunityId, .. member.MemberRoleIds], PermissionCalculator.ComputeBase(member).HasFlag(P.MentionEveryone));
+        return new ReadableChannels([.. held.Select(c => c.Id)], [CommunityId, .. member.MemberRoleIds], PermissionCalculator.ComputeBase(member).HasFlag(P.MentionEveryone))
+        {
+            ManagedChannelIds = [.. held.Where(c => c.Permissions.HasFlag(P.ManageMessages)).Select(c => c.Id)],
+        };
     }
 
     public async Task<P> GetModerationPermissionsAsync(long actorId, long targetId, long channelId)
@@ -54,6 +57,9 @@ internal sealed partial class CommunityGrain
 
         return Task.FromResult((S.Ai ?? Ai.CommunityAiSettings.Off).Moderation);
     }
+
+    public Task<bool> IsAiExcludedAsync(long channelId) =>
+        Task.FromResult(!Exists || S.Channels.Find(c => c.Id == channelId) is not { AiExcluded: false });
 
     public async Task<IReadOnlyList<long>> WhoHoldsAsync(IReadOnlyList<long> userIds, long channelId, P needed)
     {

@@ -49,4 +49,10 @@ public interface IMessageStore
 
     /// <summary>Sets or clears one bit of <see cref="StoredMessage.Flags"/> (moderation's hidden bit); null when missing or deleted.</summary>
     Task<StoredMessage?> SetFlagAsync(long channelId, long messageId, int flag, bool on, CancellationToken ct);
+
+    /// <summary>
+    /// Replaces the message's attachments (a voice message's transcript, docs/architecture.md#voice-message-transcripts);
+    /// null when missing or deleted.
+    /// </summary>
+    Task<StoredMessage?> SetAttachmentsAsync(long channelId, long messageId, IReadOnlyList<Attachment> attachments, CancellationToken ct);
 }

@@ -133,6 +133,21 @@ public sealed class InMemoryMessageStore : IMessageStore
         }
     }
 
+    public Task<StoredMessage?> SetAttachmentsAsync(long channelId, long messageId, IReadOnlyList<Attachment> attachments, CancellationToken ct)
+    {
+        lock (gate)
+        {
+            if (channels.GetValueOrDefault(channelId) is not { } channel || channel.ById.GetValueOrDefault(messageId) is not { Deleted: false } message)
+            {
+                return Task.FromResult<StoredMessage?>(null);
+            }
+
+            var updated = message with { Attachments = [.. attachments] };
+            channel.Replace(updated);
+            return Task.FromResult<StoredMessage?>(updated);
+        }
+    }
+
     public Task<bool> DeleteAsync(long channelId, long messageId, CancellationToken ct)
     {
         lock (gate)

@@ -153,7 +153,7 @@ public sealed class PostgresMessageSearch(NpgsqlDataSource dataSource) : IMessag
             SELECT {PostgresMessageStore.Columns} FROM messages
             WHERE channel_id = ANY($1) AND NOT deleted AND ($4::bigint IS NULL OR id < $4)
               AND ((mentions <> {NoMentions} AND mentions @> ARRAY[$2::bigint])
-                   OR ((flags & 3) <> 0 AND ((flags & 1) <> 0 OR ((flags & 2) <> 0 AND content LIKE ANY($3)))))
+                   OR ((flags & 768) <> 0 AND ((flags & 256) <> 0 OR ((flags & 512) <> 0 AND content LIKE ANY($3)))))
             ORDER BY id DESC LIMIT $5
             """);
         command.Parameters.AddWithValue(channelIds.ToArray());

@@ -197,6 +197,19 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
         return await ReadSingleAsync(command, ct);
     }
 
+    public async Task<StoredMessage?> SetAttachmentsAsync(long channelId, long messageId, IReadOnlyList<Attachment> attachments, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            UPDATE messages SET attachments = $3
+            WHERE channel_id = $1 AND id = $2 AND NOT deleted
+            RETURNING {Columns}
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = channelId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = messageId });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)AttachmentJson.Write(attachments) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        return await ReadSingleAsync(command, ct);
+    }
+
     public async Task<bool> DeleteAsync(long channelId, long messageId, CancellationToken ct)
     {
         // Mentions go with the content: they reveal who the deleted text addressed.

@@ -59,17 +59,24 @@ internal sealed class SearchGrain(
         }));
         var channels = new HashSet<long>(await privateChannels.GetChannelIdsOfUserAsync(userId, MaxPrivateChannels));
         var roles = new HashSet<long>();
+        var managed = new HashSet<long>();
         foreach (var community in readable.OfType<ReadableChannels>())
         {
             channels.UnionWith(community.ChannelIds);
             roles.UnionWith(community.RoleIds);
+            managed.UnionWith(community.ManagedChannelIds);
         }
 
         var found = await search.MentionsAsync(channels, userId, roles, before, Math.Clamp(limit, 1, 100), CancellationToken.None);
-        return await ToResultsAsync(found, userId);
+        return await ToResultsAsync(found, userId, managed);
     }
 
-    private async Task<SearchResults> ToResultsAsync(IReadOnlyList<StoredMessage> found, long viewerId)
+    /// <summary>
+    /// Search leaves messages hidden by moderation out (<paramref name="seesHiddenIn"/> null); the mentions inbox lists
+    /// them redacted as channel history does (docs/api.md#ai-assistance): empty content and no attachments, except in
+    /// the channels of <paramref name="seesHiddenIn"/>, where the viewer holds ManageMessages.
+    /// </summary>
+    private async Task<SearchResults> ToResultsAsync(IReadOnlyList<StoredMessage> found, long viewerId, IReadOnlySet<long>? seesHiddenIn = null)
     {
         if (found.Count == 0)
         {
@@ -80,11 +87,13 @@ internal sealed class SearchGrain(
         var authors = await users.GetManyAsync([.. found.Select(m => m.AuthorId).Distinct()]);
         var reacted = await reactions.GetSummariesAsync(ids, viewerId);
         var pinned = await pinStore.GetPinnedAsync(ids);
-        // Hidden by moderation: not found by anyone (moderators read it in the channel and the queue).
-        return new SearchResults([.. found.Where(m => (m.Flags & MessageFlags.Hidden) == 0).Select(m => new Message(
+        bool Hidden(StoredMessage m) => (m.Flags & MessageFlags.Hidden) != 0;
+        bool Redacted(StoredMessage m) => Hidden(m) && !seesHiddenIn!.Contains(m.ChannelId);
+        // Search: hidden by moderation is found by no one (moderators read it in the channel and the queue).
+        return new SearchResults([.. found.Where(m => seesHiddenIn is not null || !Hidden(m)).Select(m => new Message(
             m.Id, m.ChannelId, m.Seq,
             authors.TryGetValue(m.AuthorId, out var author) ? author : new PublicUser(m.AuthorId, "deleted_user", "Deleted User", Snowflake.CreatedAt(m.AuthorId)),
-            m.Content, m.CreatedAt, m.EditedAt, m.ReplyToId, m.Nonce, m.Attachments ?? [], m.Mentions, m.Flags)
+            Redacted(m) ? string.Empty : m.Content, m.CreatedAt, m.EditedAt, m.ReplyToId, m.Nonce, Redacted(m) ? [] : m.Attachments ?? [], m.Mentions, m.Flags)
         {
             Reactions = reacted.TryGetValue(m.Id, out var list) ? list : [],
             Pinned = pinned.Contains(m.Id),

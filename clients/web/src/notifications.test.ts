@@ -51,9 +51,10 @@ describe('notification settings', () => {
 
   it('sees mentions of me, my roles and @everyone', () => {
     expect(mentionsMe(message(1, { mentions: [ME] }), ME, [])).toBe(true);
-    expect(mentionsMe(message(1, { flags: 1 }), ME, [])).toBe(true);
-    expect(mentionsMe(message(1, { flags: 2, content: 'hey <@&55>' }), ME, ['55'])).toBe(true);
-    expect(mentionsMe(message(1, { flags: 2, content: 'hey <@&56>' }), ME, ['55'])).toBe(false);
+    expect(mentionsMe(message(1, { flags: 256 }), ME, [])).toBe(true);
+    expect(mentionsMe(message(1, { flags: 1 }), ME, [])).toBe(false);
+    expect(mentionsMe(message(1, { flags: 512, content: 'hey <@&55>' }), ME, ['55'])).toBe(true);
+    expect(mentionsMe(message(1, { flags: 512, content: 'hey <@&56>' }), ME, ['55'])).toBe(false);
     expect(mentionsMe(message(1, { flags: -1 }), ME, [])).toBe(false);
   });
 });

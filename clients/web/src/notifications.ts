@@ -65,11 +65,17 @@ export function effectiveSetting(settings: Record<string, NotificationSetting>, 
   return { level: own?.level ?? community?.level ?? 'all', muted: mutedBy(own) || mutedBy(community) };
 }
 
-/** Whether a message mentions the reader: by id, a role of theirs, or @everyone (flag bit 0). */
+/** Message flag bits (docs/api.md#message): 1 hidden by moderation, 256 @everyone, 512 a role mention. */
+export const FLAG_HIDDEN = 1;
+export const FLAG_MENTIONS_EVERYONE = 256;
+export const FLAG_MENTIONS_ROLES = 512;
+
+/** Whether a message mentions the reader: by id, a role of theirs, or @everyone (flag 256). */
 export function mentionsMe(m: Message, meId: string, myRoleIds: readonly string[]): boolean {
   if (m.mentions.includes(meId)) return true;
-  if ((m.flags & 1) === 1 && m.flags !== -1) return true;
-  return (m.flags & 2) === 2 && m.flags !== -1 && myRoleIds.some((r) => m.content.includes(`<@&${r}>`));
+  if (m.flags === -1) return false;
+  if ((m.flags & FLAG_MENTIONS_EVERYONE) !== 0) return true;
+  return (m.flags & FLAG_MENTIONS_ROLES) !== 0 && myRoleIds.some((r) => m.content.includes(`<@&${r}>`));
 }
 
 /** Whether a new message should raise a desktop notification under the reader's settings. */

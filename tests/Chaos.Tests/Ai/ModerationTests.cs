@@ -12,7 +12,10 @@ namespace Chaos.Tests.Ai;
 /// </summary>
 public sealed class ModerationTests(ModerationFixture fixture) : IClassFixture<ModerationFixture>
 {
-    private const int Hidden = 4;
+    /// <summary>The contract's flag value for <c>hidden</c> (docs/api.md#message).</summary>
+    private const int Hidden = 1;
+
+    private const int MentionsEveryone = 256;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(45);
 
     private ChaosServer Server => fixture.Server;
@@ -196,6 +199,40 @@ public sealed class ModerationTests(ModerationFixture fixture) : IClassFixture<M
         request.Model.ShouldBe("mod-model");
         request.Temperature.ShouldBe(0);
         request.Format.ShouldNotBeNull().ValueKind.ShouldBe(JsonValueKind.Object);
+    }
+
+    [Fact]
+    public async Task MentionsInbox_ShowsHiddenMessagesRedacted_ExceptToModerators()
+    {
+        var (owner, member, communityId, channelId) = await CommunityAsync("hide");
+        var reader = await Server.AddMemberAsync(owner, communityId);
+        var byId = await SendAsync(member, channelId, $"<@{reader.Id}> <@{owner.Id}> cheap pills {ModerationFixture.BadWord}");
+        var byEveryone = await SendAsync(owner, channelId, $"@everyone {ModerationFixture.BadWord} sale");
+        var fine = await SendAsync(member, channelId, $"<@{reader.Id}> lunch?");
+        foreach (var id in new[] { byId, byEveryone })
+        {
+            await Eventually.ReturnsAsync(
+                async () => (await owner.GetAsync($"/channels/{channelId}/messages/{id}")).GetProperty("flags").GetInt32(),
+                flags => (flags & Hidden) != 0, Deadline, "the message hidden by moderation");
+        }
+
+        // A member without ManageMessages: listed, as in channel history, with no content and no attachments.
+        var inbox = (await reader.GetAsync("/users/@me/mentions")).GetProperty("messages").EnumerateArray().ToList();
+        inbox.Single(m => m.Str("id") == fine).Str("content").ShouldBe($"<@{reader.Id}> lunch?");
+        foreach (var id in new[] { byId, byEveryone })
+        {
+            var hidden = inbox.Single(m => m.Str("id") == id);
+            hidden.Str("content").ShouldBeEmpty();
+            hidden.GetProperty("attachments").GetArrayLength().ShouldBe(0);
+            (hidden.GetProperty("flags").GetInt32() & Hidden).ShouldBe(Hidden);
+        }
+
+        (inbox.Single(m => m.Str("id") == byEveryone).GetProperty("flags").GetInt32() & MentionsEveryone).ShouldBe(MentionsEveryone);
+        inbox.ShouldNotContain(m => m.GetRawText().Contains(ModerationFixture.BadWord, StringComparison.Ordinal));
+
+        // The moderator (ManageMessages) sees what was written, as in channel history.
+        var moderatorInbox = (await owner.GetAsync("/users/@me/mentions")).GetProperty("messages").EnumerateArray().ToList();
+        moderatorInbox.Single(m => m.Str("id") == byId).Str("content").ShouldContain("cheap pills");
     }
 
     private async Task<(TestUser Owner, TestUser Member, string CommunityId, string ChannelId)> CommunityAsync(string mode)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Chaos.Tests.Communities;
 using Chaos.Tests.Infrastructure;
@@ -169,6 +170,104 @@ public sealed class SummaryTests(AiServerFixture fixture) : IClassFixture<AiServ
             }
         });
         refused.Message.ShouldContain("validation_failed");
+    }
+
+    [Fact]
+    public async Task HubSummarize_StoppedByTheClient_AbortsTheModelCall()
+    {
+        await SummaryThatHangsAsync(async (gateway, owner, channelId, marker) =>
+        {
+            using var stop = new CancellationTokenSource();
+            try
+            {
+                await foreach (var chunk in gateway.Connection.StreamAsync<string>("Summarize", channelId, null, stop.Token))
+                {
+                    if (chunk == "first ")
+                    {
+                        await stop.CancelAsync();
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The client's side of a stopped stream; what matters is that the model call ends.
+            }
+        });
+    }
+
+    [Fact]
+    public async Task HubSummarize_ClientDisconnecting_AbortsTheModelCall()
+    {
+        await SummaryThatHangsAsync(async (gateway, owner, channelId, marker) =>
+        {
+            try
+            {
+                await foreach (var chunk in gateway.Connection.StreamAsync<string>("Summarize", channelId, null))
+                {
+                    if (chunk == "first ")
+                    {
+                        await gateway.Connection.StopAsync();
+                    }
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or HubException or InvalidOperationException)
+            {
+                // How the client's side of a closed connection ends does not matter here; the model call's end does.
+            }
+        });
+    }
+
+    [Fact]
+    public async Task RestSummary_ClientGoingAway_AbortsTheModelCall()
+    {
+        await SummaryThatHangsAsync(async (gateway, owner, channelId, marker) =>
+        {
+            using var stop = new CancellationTokenSource();
+            var call = owner.Http.PostAsJsonAsync($"/api/v1/channels/{channelId}/summaries", new { }, stop.Token);
+            // The model has the request (and has sent its first chunk): now the client goes away.
+            await Eventually.ReturnsAsync(
+                () => Task.FromResult(Ollama.Requests.Any(r => r.Messages.Any(m => m.Content.Contains(marker, StringComparison.Ordinal)))),
+                seen => seen, TimeSpan.FromSeconds(60), "the model call of the REST summary");
+            await stop.CancelAsync();
+            var cancelled = false;
+            try
+            {
+                using var response = await call;
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled = true;
+            }
+
+            cancelled.ShouldBeTrue("the client gave up before the summary was done");
+        });
+    }
+
+    /// <summary>
+    /// Starts a summary whose model answers one chunk and then waits forever; <paramref name="run"/> starts it and makes
+    /// the client go; the fake Ollama must then see the server's model request aborted.
+    /// </summary>
+    private async Task SummaryThatHangsAsync(Func<GatewayClient, TestUser, string, string, Task> run)
+    {
+        var (owner, member, channelId) = await CommunityWithSummariesAsync();
+        var marker = Guid.NewGuid().ToString("N");
+        await member.ExpectAsync(HttpMethod.Post, $"/channels/{channelId}/messages", JsonSerializer.Serialize(new { content = marker }), HttpStatusCode.Created);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Ollama.DefaultReply = r => r.Messages.Any(m => m.Content.Contains(marker, StringComparison.Ordinal))
+            ? new FakeOllamaReply { Chunks = ["first ", "second "], BeforeChunk = i => i == 0 ? Task.CompletedTask : release.Task }
+            : FakeOllamaReply.Text("All ", "quiet ", "here.");
+        try
+        {
+            await using var gateway = await GatewayClient.ConnectAsync(Server.BaseAddress, owner.AccessToken);
+            await run(gateway, owner, channelId, marker);
+            var request = Ollama.Requests.Single(r => r.Messages.Any(m => m.Content.Contains(marker, StringComparison.Ordinal)));
+            await request.Disconnected.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            release.TrySetResult();
+            Ollama.DefaultReply = _ => FakeOllamaReply.Text("All ", "quiet ", "here.");
+        }
     }
 
     private async Task<(TestUser Owner, TestUser Member, string ChannelId)> CommunityWithSummariesAsync()

@@ -32,4 +32,6 @@ public sealed class FailingMessageStore(Exception failure) : IMessageStore
     public Task<IReadOnlyList<StoredMessage>> GetRecentAsync(long channelId, int count, CancellationToken ct) => throw new NotSupportedException();
 
     public Task<StoredMessage?> SetFlagAsync(long channelId, long messageId, int flag, bool on, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<StoredMessage?> SetAttachmentsAsync(long channelId, long messageId, IReadOnlyList<Attachment> attachments, CancellationToken ct) => throw new NotSupportedException();
 }

@@ -52,6 +52,23 @@ public sealed class VoiceMessageTests(ApiFixture fixture, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task WithoutASpeechModel_VoiceMessagesHaveNoTranscriptFields_AndTheStatusSaysSo()
+    {
+        var room = await VoiceTestCommunity.CreateAsync(Server, members: 0);
+        var status = await room.Owner.Http.GetFromJsonAsync<JsonElement>("/api/v1/ai/status");
+        status.GetProperty("transcripts").GetProperty("enabled").GetBoolean().ShouldBeFalse();
+        status.GetProperty("transcripts").GetProperty("detail").GetString().ShouldNotBeNull().ShouldContain("No speech-to-text model");
+
+        var message = await UploadAsync(room.Owner, room.Text, AudioFixtures.OggOpus(AudioFixtures.Sine(48000, 0.5)), "audio/ogg");
+        var attachment = message.GetProperty("attachments")[0];
+        attachment.TryGetProperty("transcriptStatus", out _).ShouldBeFalse();
+        attachment.TryGetProperty("transcript", out _).ShouldBeFalse();
+        var history = await room.Owner.Http.GetFromJsonAsync<JsonElement>($"/api/v1/channels/{room.Text}/messages");
+        var stored = history.EnumerateArray().Single(m => m.GetProperty("id").GetString() == message.GetProperty("id").GetString()).GetProperty("attachments")[0];
+        stored.TryGetProperty("transcriptStatus", out _).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task OggOpus_And_ResampledStereoWav_KeepTheirDuration()
     {
         var room = await VoiceTestCommunity.CreateAsync(Server, members: 0);
