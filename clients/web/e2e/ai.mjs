@@ -139,6 +139,9 @@ const B = await open(bob);
 try {
   await step('the manager turns moderation to "hide" and summaries on', async () => {
     await openChannel(A, general);
+    await openChannel(B, general);
+    await articles(B, general).filter({ hasText: 'see you at the lake' }).waitFor();
+    if ((await B.getByRole('button', { name: 'Catch me up' }).count()) !== 0) throw new Error('"Catch me up" is offered before summaries are on');
     await A.getByRole('navigation', { name: 'Channels' }).getByRole('button', { name: 'Community settings' }).click();
     const dialog = A.getByRole('dialog', { name: 'AI Club settings' });
     await dialog.getByRole('tab', { name: 'AI assistance' }).click();
@@ -153,14 +156,13 @@ try {
     await axe(A, 'AI settings (light)', 'dialog');
     await dialog.getByRole('button', { name: 'Close' }).click();
     await dialog.waitFor({ state: 'detached' });
-    // The switch reached the server: the community says so to the member too.
+    // The switch reached the server, and the member's open app heard it (CommunityUpdated carries the switches).
     const c = await rest('GET', `/communities/${community.id}`, bob.token);
     if (c.ai.moderation !== 'hide' || c.ai.summaries !== true) throw new Error(`the community's ai is ${JSON.stringify(c.ai)}`);
+    await B.getByRole('button', { name: 'Catch me up' }).waitFor();
   });
 
   await step('the member posts a message the classifier flags; the member sees it hidden', async () => {
-    await openChannel(B, general);
-    await articles(B, general).filter({ hasText: 'see you at the lake' }).waitFor();
     await send(B, general, 'cheap pills SPAMSPAM click here');
     await messages(B, general).getByRole('article', { name: 'Bob: hidden by moderation' }).waitFor();
     if ((await articles(B, general).filter({ hasText: 'cheap pills' }).count()) !== 0) throw new Error('the member still sees the flagged text');
