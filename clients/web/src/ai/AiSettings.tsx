@@ -107,6 +107,12 @@ export function AiSettings({ community }: { community: Community }) {
                 <span className="muted small"> — members can ask for a summary of what they missed in a channel.</span>
               </span>
             </label>
+            <p className="muted small">
+              Voice message transcripts (set by the server’s operator):{' '}
+              {status.transcripts?.enabled
+                ? `on${status.transcripts.model ? `, with ${status.transcripts.model}` : ''}; channels kept out of AI get none.`
+                : `off${status.transcripts?.detail ? ` — ${status.transcripts.detail}` : ' — no speech-to-text model is configured.'}`}
+            </p>
             {'transcripts' in ai && (
               <label className="inline ai-choice">
                 <input type="checkbox" checked={Boolean(ai.transcripts)} onChange={(e) => void setAi({ transcripts: e.target.checked }, e.target.checked ? 'Transcripts are on.' : 'Transcripts are off.')} />

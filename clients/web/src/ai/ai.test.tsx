@@ -349,7 +349,7 @@ describe('ModerationQueue', () => {
 
 describe('AiSettings', () => {
   const withStatus = (enabled: boolean) => (method: string, url: URL, body: unknown) => {
-    if (url.pathname.endsWith('/ai/status')) return { enabled, reachable: enabled, chatModel: 'tiny', moderationModel: 'tiny' };
+    if (url.pathname.endsWith('/ai/status')) return { enabled, reachable: enabled, chatModel: 'tiny', moderationModel: 'tiny', transcripts: { enabled, model: enabled ? 'ggml-tiny.bin' : null, detail: null } };
     if (method === 'PATCH' && url.pathname.endsWith('/communities/1')) return { ...community({ ownerId: ME }), ai: { moderation: 'off', summaries: false, ...(body as { ai: object }).ai } };
     if (method === 'PATCH' && url.pathname.endsWith('/channels/10')) return { ...community().channels[0], ...(body as object) };
     return null;
@@ -368,6 +368,7 @@ describe('AiSettings', () => {
     const { wrap, calls, service } = await setup(withStatus(true), { communities: { [c.id]: c }, communityOrder: [c.id] });
     wrap(<AiSettings community={c} />);
     fireEvent.click(await screen.findByRole('radio', { name: /Hide until reviewed/ }));
+    expect(screen.getByText(/Voice message transcripts/)).toHaveTextContent('on, with ggml-tiny.bin');
     await waitFor(() => expect(calls).toContain('PATCH /communities/1 {"ai":{"moderation":"hide"}}'));
     await waitFor(() => expect(service.state.communities['1'].ai?.moderation).toBe('hide'));
     fireEvent.click(screen.getByRole('checkbox', { name: /Catch me up/ }));

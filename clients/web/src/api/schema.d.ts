@@ -6701,6 +6701,12 @@ export interface components {
             reachable: boolean;
             chatModel: null | string;
             moderationModel: null | string;
+            transcripts: components["schemas"]["AiTranscriptsStatus"];
+        };
+        AiTranscriptsStatus: {
+            enabled: boolean;
+            model: null | string;
+            detail: null | string;
         };
         AssignRequest: {
             agentId: null | string;
@@ -6721,6 +6727,8 @@ export interface components {
             /** Format: int32 */
             height?: null | number;
             thumbnailUrl?: null | string;
+            transcript?: null | string;
+            transcriptStatus?: null | string;
         };
         AuditChange: {
             old: null | string;
