@@ -63,6 +63,11 @@ public sealed partial class WhisperSpeechToTextClient : ISpeechToTextClient
 
             return new SpeechToTextResponse(text.ToString().Trim()) { ModelId = ModelName };
         }
+        catch (WhisperModelLoadException e)
+        {
+            // Whisper.net loads the file lazily: a bad file surfaces here, on first use, not in FromPath.
+            throw Unloadable(e);
+        }
         finally
         {
             gate.Release();
@@ -124,10 +129,18 @@ public sealed partial class WhisperSpeechToTextClient : ISpeechToTextClient
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            loadError = e.Message;
-            LogModelUnloadable(logger, e, modelPath);
-            throw new ChaosException(ErrorCodes.AiUnavailable, $"The speech model file '{modelPath}' could not be loaded: {e.Message}");
+            throw Unloadable(e);
         }
+    }
+
+    /// <summary>Keeps the reason (reported in <see cref="Status"/> from then on) and drops the factory.</summary>
+    private ChaosException Unloadable(Exception e)
+    {
+        loadError = e.Message;
+        factory?.Dispose();
+        factory = null;
+        LogModelUnloadable(logger, e, modelPath);
+        return new ChaosException(ErrorCodes.AiUnavailable, $"The speech model file '{modelPath}' could not be loaded: {e.Message}");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The speech model file {Path} does not exist: voice messages get no transcripts")]

@@ -18,33 +18,15 @@ public sealed class OpusDecoder : IDisposable
     private bool _disposed;
 
     public OpusDecoder(int channels)
-        : this(channels, SampleRate)
-    {
-    }
-
-    /// <summary>
-    /// A decoder whose output is at <paramref name="outputRate"/> (8, 12, 16, 24 or 48 kHz): Opus resamples inside the
-    /// decoder, e.g. to the 16 kHz speech-to-text models want.
-    /// </summary>
-    public OpusDecoder(int channels, int outputRate)
     {
         if (channels is not (1 or 2))
         {
             throw new ArgumentOutOfRangeException(nameof(channels), channels, "Opus decoder supports 1 or 2 channels.");
         }
 
-        if (outputRate is not (8000 or 12000 or 16000 or 24000 or 48000))
-        {
-            throw new ArgumentOutOfRangeException(nameof(outputRate), outputRate, "Opus decodes to 8, 12, 16, 24 or 48 kHz.");
-        }
-
-        _decoder = OpusCodec.CreateDecoder(outputRate, channels);
+        _decoder = OpusCodec.CreateDecoder(SampleRate, channels);
         Channels = channels;
-        OutputRate = outputRate;
     }
-
-    /// <summary>Samples per second per channel of the decoded PCM.</summary>
-    public int OutputRate { get; }
 
     /// <summary>Output channels; a stereo stream decodes into a mono decoder by downmixing, and vice versa.</summary>
     public int Channels { get; }
