@@ -163,7 +163,7 @@ internal sealed partial class CommunityGrain(
         return new Community(CommunityId, S.Name, S.Description, S.OwnerId, S.CreatedAt, S.MemberCount, [.. S.Roles], visible, S.Ai ?? CommunityAiSettings.Off);
     }
 
-    private Community Summary() => new(CommunityId, S.Name, S.Description, S.OwnerId, S.CreatedAt, S.MemberCount, [.. S.Roles], []);
+    private Community Summary() => new(CommunityId, S.Name, S.Description, S.OwnerId, S.CreatedAt, S.MemberCount, [.. S.Roles], [], S.Ai ?? CommunityAiSettings.Off);
 
     private async Task<IReadOnlyList<Member>> ToMembersAsync(IReadOnlyList<MemberRecord> rows)
     {

@@ -14,9 +14,11 @@ export const freePort = () =>
   });
 
 export class FrontDoor {
-  constructor({ dll, connectionString }) {
+  constructor({ dll, connectionString, args = [] }) {
     this.dll = dll;
     this.connectionString = connectionString;
+    /** More command-line configuration, e.g. `--Chaos:Ai:OllamaUrl=…` (e2e/ai.mjs). */
+    this.extraArgs = args;
     this.output = [];
   }
 
@@ -37,6 +39,7 @@ export class FrontDoor {
       '--Logging:LogLevel:Default=Warning',
     ];
     if (this.connectionString) args.push(`--ConnectionStrings:Chaos=${this.connectionString}`);
+    args.push(...this.extraArgs);
     this.process = spawn('dotnet', args, { cwd: path.dirname(this.dll), stdio: ['ignore', 'pipe', 'pipe'] });
     const record = (d) => {
       this.output.push(...String(d).split('\n'));

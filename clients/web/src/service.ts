@@ -4,6 +4,9 @@ import { ApiError, TokenStore } from './api/http';
 import type { Channel, Community, Member, Message, Presence, ReadState, Ready, RelationshipKind } from './api/types';
 import { createChatStore, findChannel, reduce, type ChatState, type ChatStore } from './store';
 import { E2eeClient, type EncryptedMessage, type MlsEvent } from './e2ee/client';
+import { isHidden, type ModerationQueued } from './ai/types';
+import type { SummarySubscriber } from './ai/summary';
+import { channelPermissions, has } from './permissions';
 import { applyReaction, effectiveSetting, isPinned, keepMine, mentionsMe, shouldNotify, type NotificationLevel, type ReactionEvent } from './notifications';
 
 const PAGE = 50;
@@ -16,6 +19,8 @@ export interface GatewayLike {
   start(): Promise<void>;
   stop(): Promise<void>;
   invoke<T = unknown>(method: string, ...args: unknown[]): Promise<T>;
+  /** Server-to-client streams (SignalR's `stream`); disposing the subscription cancels the server's stream. */
+  stream?<T = unknown>(method: string, ...args: unknown[]): { subscribe(s: { next(v: T): void; error(e: unknown): void; complete(): void }): { dispose(): void } };
   readonly state: HubConnectionState;
 }
 
@@ -185,9 +190,11 @@ export class ChatService {
       this.eventListeners.get('MessageCreated')?.forEach((l) => l(m));
       this.onMessage(this.decorate(m));
     });
-    on<Message>('MessageUpdated', (m) =>
-      this.set(reduce.messageUpdated(this.state, keepMine(this.state.messages[m.channelId]?.items.find((x) => x.id === m.id), this.decorate(m)))),
-    );
+    on<Message>('MessageUpdated', (m) => {
+      this.set(reduce.messageUpdated(this.state, keepMine(this.state.messages[m.channelId]?.items.find((x) => x.id === m.id), this.decorate(m))));
+      if (isHidden(m) && !m.content) void this.revealHidden(m);
+    });
+    on<ModerationQueued>('ModerationQueued', (e) => this.eventListeners.get('ModerationQueued')?.forEach((l) => l(e)));
     on<MlsEvent>('MlsMessage', (e) => void this.e2ee.onMlsEvent(e).catch(() => undefined));
     on<ReactionEvent>('ReactionAdded', (e) => this.onReaction(e, true));
     on<ReactionEvent>('ReactionRemoved', (e) => this.onReaction(e, false));
@@ -217,7 +224,11 @@ export class ChatService {
       if (!existing && c.channels && c.roles) {
         this.set(reduce.community(this.state, c as Community));
         void this.loadMyRoles(c.id);
-      } else if (existing) this.set(reduce.community(this.state, { ...existing, ...c, roles: c.roles ?? existing.roles, channels: c.channels ?? existing.channels }));
+      } else if (existing) {
+        // The event carries `channels: []` (docs/api.md#gateway-events) and, from servers that leave it out, `ai: null`:
+        // neither replaces what is known.
+        this.set(reduce.community(this.state, { ...existing, ...c, roles: c.roles ?? existing.roles, channels: c.channels?.length ? c.channels : existing.channels, ai: c.ai ?? existing.ai }));
+      }
     });
     on<{ id: string }>('CommunityDeleted', (c) => this.set(reduce.communityGone(this.state, c.id)));
     on<{ id: string }>('CommunityLeft', (c) => this.set(reduce.communityGone(this.state, c.id)));
@@ -326,7 +337,7 @@ export class ChatService {
   }
 
   /** Called with the payload of every `SupportConversationUpdated` or `MessageCreated` event; returns the unsubscribe. */
-  onGatewayEvent(event: 'SupportConversationUpdated' | 'MessageCreated', listener: (payload: unknown) => void) {
+  onGatewayEvent(event: 'SupportConversationUpdated' | 'MessageCreated' | 'ModerationQueued', listener: (payload: unknown) => void) {
     let set = this.eventListeners.get(event);
     if (!set) this.eventListeners.set(event, (set = new Set()));
     set.add(listener);
@@ -431,6 +442,37 @@ export class ChatService {
         return last ? this.fillGap(channelId, last.id) : this.loadLatest(channelId);
       }),
     );
+  }
+
+  // ---- AI assistance (docs/api.md#ai-assistance) ---------------------------------------------------------------
+
+  /**
+   * `MessageUpdated` is sent to everyone alike, so a message hidden by moderation arrives blank; a reader who may
+   * manage messages in its channel reads what was written through the API (it answers them the content).
+   */
+  private async revealHidden(m: Message) {
+    const me = this.state.me;
+    const channel = findChannel(this.state, m.channelId);
+    const community = channel?.communityId ? this.state.communities[channel.communityId] : undefined;
+    if (!me || !channel || !community) return;
+    if (!has(channelPermissions(community, channel, me.id, this.state.myRoles[community.id] ?? []), 'ManageMessages')) return;
+    try {
+      const full = await this.api.http.request<Message>('GET', `/channels/${m.channelId}/messages/${m.id}`);
+      if (this.state.messages[m.channelId]?.items.some((x) => x.id === m.id && x.flags !== -1)) this.set(reduce.messageUpdated(this.state, keepMine(this.state.messages[m.channelId]?.items.find((x) => x.id === m.id), full)));
+    } catch {
+      // Deleted meanwhile, or no longer allowed: the blank copy stays.
+    }
+  }
+
+  /** Streams the hub's `Summarize` into the subscriber; the returned function stops the stream and the model call. */
+  streamSummary(channelId: string, sinceMessageId: string | null, subscriber: SummarySubscriber): () => void {
+    const hub = this.gateway;
+    if (!hub?.stream || hub.state !== HubConnectionState.Connected) {
+      subscriber.error(new Error('You are offline; try again when the connection is back.'));
+      return () => {};
+    }
+    const subscription = hub.stream<string>('Summarize', channelId, sinceMessageId).subscribe(subscriber);
+    return () => subscription.dispose();
   }
 
   // ---- channels and messages -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import { VoiceChannelItem } from '../voice/VoiceChannelItem';
 import { NotificationMenu } from './NotificationMenu';
 import { effectiveSetting, visibleBadge } from '../notifications';
 import type { Channel } from '../api/types';
+import { ModerationQueueButton } from '../ai/ModerationQueueButton';
 
 export function ChannelList({ community, activeChannelId }: { community: Community; activeChannelId?: string }) {
   const service = useService();
@@ -42,6 +43,7 @@ export function ChannelList({ community, activeChannelId }: { community: Communi
               Support desk
             </button>
           )}
+          {has(perms, 'ManageMessages') && (community.ai?.moderation ?? 'off') !== 'off' && <ModerationQueueButton community={community} />}
           {canSettings && (
             <button type="button" onClick={() => setDialog('settings')}>
               Community settings

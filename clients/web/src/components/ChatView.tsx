@@ -13,6 +13,7 @@ import { SearchPanel } from './SearchPanel';
 import { navigate } from '../router';
 import { AttachDropZone } from './AttachButton';
 import { EncryptionHeader, isE2ee } from '../e2ee/EncryptionHeader';
+import { CatchMeUp, summariesOffered, useMarkerAtOpen } from '../ai/CatchMeUp';
 
 export function ChatView({ channel, community, onBack }: { channel: Channel; community?: Community; onBack?: () => void }) {
   const service = useService();
@@ -21,7 +22,9 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [editing, setEditing] = useState<Message | null>(null);
   const [now, setNow] = useState(() => Date.now());
-  const [panel, setPanel] = useState<'pins' | 'mentions' | null>(null);
+  const [panel, setPanel] = useState<'pins' | 'mentions' | 'summary' | null>(null);
+  const markerAtOpen = useMarkerAtOpen(channel.id);
+  const offersSummary = summariesOffered(community, channel);
   const typingMap = state.typing[channel.id];
   useEffect(() => {
     void service.openChannel(channel.id);
@@ -101,6 +104,11 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
         {channel.topic && <p className="topic">{channel.topic}</p>}
         <EncryptionHeader channel={channel} community={community} />
         <div className="chat-tools">
+          {offersSummary && (
+            <button type="button" aria-pressed={panel === 'summary'} onClick={() => setPanel(panel === 'summary' ? null : 'summary')}>
+              Catch me up
+            </button>
+          )}
           <SearchPanel communityId={community?.id} channelId={channel.id} onJump={jump} />
           <button type="button" aria-pressed={panel === 'pins'} onClick={() => setPanel(panel === 'pins' ? null : 'pins')}>
             Pinned messages
@@ -112,6 +120,7 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
         </div>
       </header>
       {panel === 'pins' && <PinnedMessages channelId={channel.id} canManage={canPin} onJump={jump} onClose={() => setPanel(null)} />}
+      {panel === 'summary' && offersSummary && <CatchMeUp key={channel.id} channel={channel} markerAtOpen={markerAtOpen} onClose={() => setPanel(null)} />}
       {panel === 'mentions' && <MentionsInbox onJump={jump} onClose={() => setPanel(null)} />}
       <MessageList
         label={isDm ? `Messages with ${dmName}` : `Messages in #${channel.name}`}

@@ -5,8 +5,9 @@ import { navigate } from '../router';
 import { basePermissions, bit, has, P, type PermissionName } from '../permissions';
 import { Dialog } from './Dialog';
 import { ErrorText } from './ErrorText';
+import { AiSettings } from '../ai/AiSettings';
 
-type Tab = 'overview' | 'roles' | 'overwrites' | 'bans' | 'audit';
+type Tab = 'overview' | 'roles' | 'overwrites' | 'ai' | 'bans' | 'audit';
 
 export function CommunitySettings({ community, onClose }: { community: Community; onClose: () => void }) {
   const me = useChatState((s) => s.me)!;
@@ -16,6 +17,7 @@ export function CommunitySettings({ community, onClose }: { community: Community
     ['overview', 'Overview', has(perms, 'ManageCommunity')],
     ['roles', 'Roles', has(perms, 'ManageRoles')],
     ['overwrites', 'Channel permissions', has(perms, 'ManageRoles') || has(perms, 'ManageChannels')],
+    ['ai', 'AI assistance', has(perms, 'ManageCommunity') || has(perms, 'ManageChannels')],
     ['bans', 'Bans', has(perms, 'BanMembers')],
     ['audit', 'Audit log', has(perms, 'ViewAuditLog')],
   ];
@@ -34,6 +36,7 @@ export function CommunitySettings({ community, onClose }: { community: Community
         {tab === 'overview' && <Overview community={community} isOwner={community.ownerId === me.id} onClose={onClose} />}
         {tab === 'roles' && <Roles community={community} />}
         {tab === 'overwrites' && <Overwrites community={community} />}
+        {tab === 'ai' && <AiSettings community={community} />}
         {tab === 'bans' && <Bans community={community} />}
         {tab === 'audit' && <Audit community={community} />}
       </div>

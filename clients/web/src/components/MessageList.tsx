@@ -8,6 +8,8 @@ import { isPinned } from '../notifications';
 import { Reactions } from './Reactions';
 import { AttachmentList } from './Attachments';
 import { PinIcon } from './Icons';
+import { isHidden } from '../ai/types';
+import { VoiceTranscript } from '../ai/VoiceTranscript';
 
 export interface MessageListProps {
   label: string;
@@ -140,8 +142,15 @@ function MessageItem(props: MessageListProps & { message: Message; replyTo?: Mes
   const deleted = isDeleted(m);
   const mine = m.author.id === meId;
   const mentionsMe = m.mentions.includes(meId);
+  // Hidden by AI moderation (docs/api.md#ai-assistance): members get it blank, moderators as written, marked.
+  const hidden = !deleted && isHidden(m);
+  const redacted = hidden && !m.content && (m.attachments?.length ?? 0) === 0;
+  const spoken = deleted ? 'message deleted' : redacted ? 'hidden by moderation' : hidden ? `${m.content} (hidden by moderation)` : m.content;
   return (
-    <article className={`message${mentionsMe ? ' mentions-me' : ''}${props.highlightId === m.id ? ' highlighted' : ''}`} aria-label={`${m.author.displayName}: ${deleted ? 'message deleted' : m.content}`}>
+    <article
+      className={`message${mentionsMe ? ' mentions-me' : ''}${props.highlightId === m.id ? ' highlighted' : ''}${hidden ? ' hidden-by-moderation' : ''}`}
+      aria-label={`${m.author.displayName}: ${spoken}`}
+    >
       {m.replyToId && (
         <p className="reply-to">
           ↪ replying to {props.replyTo ? `${props.replyTo.author.displayName}: ${props.replyTo.content.slice(0, 80)}` : 'an earlier message'}
@@ -154,10 +163,13 @@ function MessageItem(props: MessageListProps & { message: Message; replyTo?: Mes
             {' '}
             <PinIcon /> pinned
           </span>}
+        {hidden && !redacted && <span className="hidden-tag">Hidden by moderation</span>}
       </header>
       <p className="content">
         {deleted ? (
           <em>Message deleted</em>
+        ) : redacted ? (
+          <em className="hidden-note">Hidden by moderation</em>
         ) : (
           contentParts(m.content, users).map((p, i) =>
             p.mention ? (
@@ -170,17 +182,25 @@ function MessageItem(props: MessageListProps & { message: Message; replyTo?: Mes
           )
         )}
       </p>
-      {!deleted && m.attachments?.filter(isVoiceMessage).map((a) => <VoiceMessagePlayer key={a.id} attachment={a} />)}
-      {!deleted && props.onReact && (
+      {!deleted &&
+        m.attachments?.filter(isVoiceMessage).map((a) => (
+          <div key={a.id}>
+            <VoiceMessagePlayer attachment={a} />
+            <VoiceTranscript attachment={a} />
+          </div>
+        ))}
+      {!deleted && !redacted && props.onReact && (
         <Reactions message={m} canAdd={props.canAddReactions ?? true} onToggle={(emoji, add) => props.onReact!(m, emoji, add)} />
       )}
       {!deleted && <AttachmentList attachments={m.attachments} />}
       {!deleted && (
         <div className="message-actions">
-          <button type="button" onClick={() => props.onReply(m)} aria-label={`Reply to ${m.author.displayName}`}>
-            Reply
-          </button>
-          {mine && props.onEdit && (
+          {!redacted && (
+            <button type="button" onClick={() => props.onReply(m)} aria-label={`Reply to ${m.author.displayName}`}>
+              Reply
+            </button>
+          )}
+          {mine && !redacted && props.onEdit && (
             <button type="button" onClick={() => props.onEdit!(m)} aria-label="Edit message">
               Edit
             </button>
