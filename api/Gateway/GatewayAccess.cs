@@ -539,6 +539,11 @@ public sealed partial class GatewayAccess(
             registry.ForgetChannels(connection, communityId);
             await subscriptions.ReleaseAsync(ChaosProviders.CommunityNamespace, communityId);
         }
+
+        foreach (var observer in observers)
+        {
+            await observer.OnCommunityAccessAppliedAsync(connection, communityId, view);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Re-evaluating access of connection {ConnectionId} to community {CommunityId} failed (attempt {Attempt}); access dropped until a retry succeeds")]

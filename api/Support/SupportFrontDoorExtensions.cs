@@ -1,5 +1,6 @@
 using Chaos.Api.Auth;
 using Chaos.Api.Errors;
+using Chaos.Api.Gateway;
 using Chaos.Errors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -16,6 +17,7 @@ public static class SupportFrontDoorExtensions
         services.AddSingleton<SupportGuestTokens>();
         services.AddSingleton<SupportTranscripts>();
         services.AddSingleton<SupportGateway>();
+        services.AddSingleton<IGatewayConnectionObserver>(sp => sp.GetRequiredService<SupportGateway>());
         services.AddAuthorizationBuilder().AddPolicy(
             SupportApi.GuestOrUserPolicy,
             new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme, SupportGuestTokens.Scheme).RequireAuthenticatedUser().Build());

@@ -1,18 +1,27 @@
 using System.Collections.Concurrent;
 using Chaos.Api.Gateway;
+using Chaos.Communities;
+using Chaos.Errors;
 using Chaos.Gateway;
 using Chaos.Hosting;
 using Chaos.Support;
 using Microsoft.AspNetCore.SignalR;
+using ConnectionInfo = Chaos.Api.Gateway.ConnectionInfo;
 
 namespace Chaos.Api.Support;
 
 /// <summary>
 /// The support desk on the gateway (docs/architecture.md#support-desk). A guest's connection listens to its one
 /// conversation's stream and nothing else (no Ready, no user stream, no hub methods); an agent's connection adds a desk's
-/// stream with <c>WatchSupportDesk</c> after the desk grain checked HandleSupport.
+/// stream with <c>WatchSupportDesk</c> after the desk grain checked HandleSupport, and loses it again when a change of
+/// its access in that community (a role taken away, a kick, a ban, the community deleted) leaves it without HandleSupport.
 /// </summary>
-public sealed class SupportGateway(IGrainFactory grains, GatewayStreamSubscriptions subscriptions, GatewayExtraStreams streams, IHubContext<GatewayHub> hub)
+public sealed partial class SupportGateway(
+    IGrainFactory grains,
+    GatewayStreamSubscriptions subscriptions,
+    GatewayExtraStreams streams,
+    IHubContext<GatewayHub> hub,
+    ILogger<SupportGateway> logger) : IGatewayConnectionObserver
 {
     /// <summary>Gateway connections one guest token may hold on one front door.</summary>
     public const int MaxConnectionsPerConversation = 5;
@@ -60,4 +69,42 @@ public sealed class SupportGateway(IGrainFactory grains, GatewayStreamSubscripti
 
     public Task UnwatchAsync(string connectionId, long communityId) =>
         streams.RemoveAsync(connectionId, ChaosProviders.SupportDeskNamespace, communityId);
+
+    public Task OnConnectedAsync(string connectionId, long userId) => Task.CompletedTask;
+
+    public Task OnDisconnectedAsync(string connectionId, long userId) => Task.CompletedTask;
+
+    /// <summary>
+    /// Re-checks HandleSupport for a connection watching this community's desk whenever its access there changed. An answer
+    /// that does not come (a timeout, a failover) ends the watch too: access is dropped, not kept; the agent's app watches
+    /// again once it has the permission back (docs/architecture.md#support-desk).
+    /// </summary>
+    public async Task OnCommunityAccessAppliedAsync(ConnectionInfo connection, long communityId, Community? view)
+    {
+        if (!connection.ExtraStreams.Contains((ChaosProviders.SupportDeskNamespace, communityId)))
+        {
+            return;
+        }
+
+        if (view is not null)
+        {
+            try
+            {
+                await grains.GetGrain<ISupportDeskGrain>(communityId).RequireAgentAsync(connection.UserId);
+                return;
+            }
+            catch (ChaosException)
+            {
+            }
+            catch (Exception exception)
+            {
+                LogRecheckFailed(logger, exception, connection.ConnectionId, communityId);
+            }
+        }
+
+        await streams.RemoveHeldAsync(connection, ChaosProviders.SupportDeskNamespace, communityId, () => Task.CompletedTask);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-checking HandleSupport of connection {ConnectionId} watching the desk of community {CommunityId} failed; the watch is ended")]
+    private static partial void LogRecheckFailed(ILogger logger, Exception exception, string connectionId, long communityId);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using Chaos.Client.Gateway;
 using Chaos.Client.Messages;
 using Chaos.Tests.Client;
@@ -56,6 +57,62 @@ public sealed class GracefulShutdownTests(ApiFixture fixture) : IClassFixture<Ap
         stillOpen.ShouldBeTrue("the door closed its connection before the drain window ended");
         stoppedAfter.ShouldBeGreaterThan(TimeSpan.FromSeconds(2.5));
         await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Sigterm_DrainsBeforeTheApplicationStops_ThenTheProcessExitsCleanly()
+    {
+        // A real process, stopped as Kubernetes stops a pod: the drain runs in the front door's own host lifetime before
+        // the application stops (with the console lifetime, SignalR would close the connection before it heard Reconnect).
+        // Its own database, so it forms a cluster of one instead of joining the fixture's (a join took minutes under load).
+        string Port() => PostgresServer.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var connectionString = await PostgresServer.CreateDatabaseAsync();
+        var door = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Chaos"] = connectionString,
+            ["Chaos:Passwords:MemoryKiB"] = "1024",
+            ["Chaos:Passwords:Iterations"] = "1",
+            ["Chaos:RateLimits:Enabled"] = "false",
+            ["Chaos:SiloPort"] = Port(),
+            ["Chaos:GatewayPort"] = Port(),
+            ["Chaos:Shutdown:DrainSeconds"] = "3",
+            ["Chaos:Shutdown:ReconnectSpreadMilliseconds"] = "0",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Chaos.Api.Gateway"] = "Information",
+        }, TimeSpan.FromMinutes(4));
+        try
+        {
+            using var http = new HttpClient { BaseAddress = door.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
+            var registered = await http.PostAsJsonAsync("/api/v1/auth/register", new { username = TestUser.UniqueName("term"), password = "password-123" });
+            registered.StatusCode.ShouldBe(HttpStatusCode.Created, await registered.Content.ReadAsStringAsync());
+            var auth = (await registered.Content.ReadFromJsonAsync<AuthBody>())!;
+
+            // A raw client that ignores Reconnect: the door waits for it until the drain window ends, then closes it.
+            await using var raw = await GatewayClient.ConnectAsync(door.HttpAddress, auth.AccessToken);
+            var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            raw.Connection.Closed += _ =>
+            {
+                closed.TrySetResult();
+                return Task.CompletedTask;
+            };
+
+            var clock = Stopwatch.StartNew();
+            var terminating = door.TerminateAsync(TimeSpan.FromSeconds(90));
+            var reconnect = await raw.WaitForAsync("Reconnect", _ => true, TimeSpan.FromSeconds(30));
+            reconnect.GetProperty("reason").GetString().ShouldBe("shutdown");
+            await closed.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            var closedAfter = clock.Elapsed;
+            await terminating;
+
+            door.ExitCode.ShouldBe(0, door.Output);
+            door.Output.ShouldContain("draining the gateway, then stopping");
+            door.Output.ShouldContain("Gateway drained");
+            closedAfter.ShouldBeGreaterThan(TimeSpan.FromSeconds(2.5), "the connection was closed before the drain window ended");
+        }
+        finally
+        {
+            await door.DisposeAsync();
+        }
     }
 
     [Fact]

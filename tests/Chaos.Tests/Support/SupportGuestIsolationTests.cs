@@ -161,4 +161,42 @@ public sealed class SupportGuestIsolationTests(SupportFixture fixture)
         transcript.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
         (await transcript.Content.ReadAsStringAsync()).ShouldContain("Mallory (guest): hello");
     }
+
+    [Fact]
+    public async Task AgentWhoLosesHandleSupport_StopsHearingTheDesk_AndCanWatchAgainWhenGivenItBack()
+    {
+        var (owner, communityId) = await SupportKit.CreateDeskAsync(Server);
+        var agent = (await SupportKit.AddAgentsAsync(Server, owner, communityId, 1))[0];
+        var roleId = (await SupportKit.GetAsync(owner.Http, $"/api/v1/communities/{communityId}")).GetProperty("roles").EnumerateArray()
+            .Single(r => r.GetProperty("name").GetString() == "agents").GetProperty("id").GetString();
+        await using var agentGateway = await GatewayClient.ConnectAsync(Server.BaseAddress, agent.AccessToken);
+        await agentGateway.Connection.InvokeAsync("WatchSupportDesk", communityId);
+        await using var ownerGateway = await GatewayClient.ConnectAsync(Server.BaseAddress, owner.AccessToken);
+        await ownerGateway.Connection.InvokeAsync("WatchSupportDesk", communityId);
+        var first = await SupportKit.StartAsync(Server, communityId, "Alice", "first");
+        await agentGateway.WaitForAsync("SupportConversationUpdated", c => c.Id() == first.ConversationId, TimeSpan.FromSeconds(30));
+
+        // The role is taken away: the watch ends with the re-evaluation of the agent's access, not at the next reconnect.
+        (await owner.Http.DeleteAsync($"/api/v1/communities/{communityId}/members/{agent.Id}/roles/{roleId}")).IsSuccessStatusCode.ShouldBeTrue();
+        var registry = Server.Services.GetRequiredService<Chaos.Api.Gateway.GatewayConnectionRegistry>();
+        var desk = (Chaos.Hosting.ChaosProviders.SupportDeskNamespace, long.Parse(communityId, System.Globalization.CultureInfo.InvariantCulture));
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(registry.OfUser(long.Parse(agent.Id, System.Globalization.CultureInfo.InvariantCulture)).Count(c => c.ExtraStreams.Contains(desk))),
+            n => n == 0,
+            TimeSpan.FromSeconds(30),
+            "the agent's desk watch to end");
+
+        var second = await SupportKit.StartAsync(Server, communityId, "Bob", "second");
+        await SupportKit.PostAsync(second.Http, $"/api/v1/support/conversations/{second.ConversationId}/messages", new { content = "is anyone there?" });
+        await ownerGateway.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "is anyone there?", TimeSpan.FromSeconds(30));
+        agentGateway.Payloads("SupportConversationUpdated").Select(c => c.Id()).ShouldNotContain(second.ConversationId);
+        agentGateway.Payloads("MessageCreated").Select(m => m.GetProperty("channelId").GetString()).ShouldNotContain(second.ConversationId);
+        (await Should.ThrowAsync<HubException>(() => agentGateway.Connection.InvokeAsync("WatchSupportDesk", communityId))).Message.ShouldContain("HandleSupport");
+
+        // Given back, the same connection may watch again and hears the desk.
+        (await owner.Http.PutAsync($"/api/v1/communities/{communityId}/members/{agent.Id}/roles/{roleId}", null)).IsSuccessStatusCode.ShouldBeTrue();
+        await agentGateway.Connection.InvokeAsync("WatchSupportDesk", communityId);
+        var third = await SupportKit.StartAsync(Server, communityId, "Carol", "third");
+        await agentGateway.WaitForAsync("SupportConversationUpdated", c => c.Id() == third.ConversationId, TimeSpan.FromSeconds(30));
+    }
 }
