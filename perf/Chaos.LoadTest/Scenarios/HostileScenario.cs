@@ -24,7 +24,7 @@ internal static class HostileScenario
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private const string Password = "load-test-password";
 
-    public static async Task RunAsync(Harness harness, ScenarioResult result, int members, int senders, double rate, int slowSockets, int floodLanes, int reconnectors)
+    public static async Task RunAsync(Harness harness, ScenarioResult result, int members, int senders, double rate, int slowSockets, int floodLanes, int reconnectors, TimeSpan drain)
     {
         result.Settings["members"] = members;
         result.Settings["senders"] = senders;
@@ -159,10 +159,15 @@ internal static class HostileScenario
         // A plain line for scripts that sample the server while the attack runs (docs/benchmarks.md#slow-consumers-and-hostile-traffic).
         await Console.Error.WriteLineAsync($"attack started {DateTimeOffset.UtcNow:O}");
         var sending = gateways.Take(senders).Select(g => (g, channelId)).ToList();
-        await MessagingRun.RunAsync(harness, result, receivers, sending, new Dictionary<string, int> { [channelId] = members }, rate / senders, 4);
-        var rssDuring = ServerMemory.ResidentBytes(harness.Settings.ServerPids);
-        await stop.CancelAsync();
-        await Task.WhenAll(attacks);
+        // The attack stops when the sending does; then every acknowledged message gets the drain bound to arrive, so a
+        // message still missing after it is lost, not late.
+        long? rssDuring = null;
+        await MessagingRun.RunAsync(harness, result, receivers, sending, new Dictionary<string, int> { [channelId] = members }, rate / senders, 4, drain, async () =>
+        {
+            rssDuring = ServerMemory.ResidentBytes(harness.Settings.ServerPids);
+            await stop.CancelAsync();
+            await Task.WhenAll(attacks);
+        });
 
         foreach (var socket in sockets)
         {

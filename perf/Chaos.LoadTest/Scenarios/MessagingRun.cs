@@ -17,7 +17,9 @@ internal static class MessagingRun
         IReadOnlyList<(ChaosGateway Gateway, string ChannelId)> senders,
         IReadOnlyDictionary<string, int> receiversPerChannel,
         double ratePerSender,
-        int inflight)
+        int inflight,
+        TimeSpan? drainTimeout = null,
+        Func<Task>? beforeDrain = null)
     {
         var acks = new LatencyRecorder();
         var acked = new ConcurrentDictionary<string, (long First, long Last)>();
@@ -62,13 +64,23 @@ internal static class MessagingRun
         var sendSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var deliveredInWindow = receivers.Sum(r => r.Deliveries) - deliveriesAtStart;
 
-        // Stragglers: wait (bounded) until every receiver has every acknowledged message of its channels.
+        if (beforeDrain is not null)
+        {
+            await beforeDrain();
+        }
+
+        // Stragglers: wait (bounded) until every receiver has every acknowledged message of its channels. What is still
+        // missing after the bound is reported as lost: with a bound longer than any lag, lost means lost, not late.
         var expected = acked.Sum(a => (a.Value.Last - a.Value.First + 1) * receiversPerChannel.GetValueOrDefault(a.Key));
         var drain = Stopwatch.StartNew();
-        while (receivers.Sum(r => r.Deliveries) - deliveriesAtStart < expected && drain.Elapsed < TimeSpan.FromSeconds(10))
+        var bound = drainTimeout ?? TimeSpan.FromSeconds(10);
+        while (receivers.Sum(r => r.Deliveries) - deliveriesAtStart < expected && drain.Elapsed < bound)
         {
             await Task.Delay(50);
         }
+
+        result.Metrics["drainSeconds"] = Math.Round(drain.Elapsed.TotalSeconds, 1);
+        result.Metrics["drainBoundSeconds"] = bound.TotalSeconds;
 
         await ticker.CancelAsync();
         await tick;
