@@ -105,6 +105,11 @@ public sealed partial class GatewayAccess(
             }
 
             connection.ExtraStreams.UnionWith(extras);
+            foreach (var (channelId, version) in ready.PrivateVersions)
+            {
+                connection.PrivateVersions[channelId] = version;
+            }
+
             registry.Add(connection);
             // Registered: a membership change dispatched from here on finds this connection (and applies right after its
             // Ready). One dispatched while the snapshot was read is in the log: folded into Ready itself, so a client that
