@@ -1,3 +1,5 @@
+using Chaos.Hosting;
+
 namespace Chaos.Api.Gateway;
 
 /// <summary>
@@ -6,6 +8,9 @@ namespace Chaos.Api.Gateway;
 /// </summary>
 public sealed class ConnectionInfo(string connectionId, long userId)
 {
+    /// <summary>How many membership versions of DMs and groups one connection remembers at most.</summary>
+    public const int MaxPrivateVersions = 1024;
+
     public string ConnectionId { get; } = connectionId;
 
     public long UserId { get; } = userId;
@@ -47,6 +52,39 @@ public sealed class ConnectionInfo(string connectionId, long userId)
     /// being set up; applied right after its <c>Ready</c>, before it settles (<see cref="GatewayAccess.ForUserAsync"/>).
     /// </summary>
     public List<Func<ConnectionInfo, Task>> Deferred { get; } = [];
+
+    /// <summary>DM or group id → the newest membership version of it applied to this connection (its snapshot's, or a change's).</summary>
+    public Dictionary<long, long> PrivateVersions { get; } = [];
+
+    /// <summary>
+    /// Whether a membership change of one DM or group (its version, 0 when unknown) is newer than what this connection
+    /// has applied, recording it when it is; the caller holds <see cref="Sync"/>. A removal delivered by the group's
+    /// channel stream after the user was added again (the add came on the user stream) is older, and ignored.
+    /// </summary>
+    public bool TakePrivateVersion(long channelId, long version)
+    {
+        if (version == 0)
+        {
+            return true;
+        }
+
+        if (PrivateVersions.TryGetValue(channelId, out var applied) && version <= applied)
+        {
+            return false;
+        }
+
+        if (PrivateVersions.Count >= MaxPrivateVersions)
+        {
+            // Bounded: a connection that saw this many groups change keeps the ones it still holds.
+            foreach (var id in PrivateVersions.Keys.Where(id => !ExtraStreams.Contains((ChaosProviders.ChannelNamespace, id))).ToList())
+            {
+                PrivateVersions.Remove(id);
+            }
+        }
+
+        PrivateVersions[channelId] = version;
+        return true;
+    }
 
     /// <summary>Streams beyond communities and channels (friends' presence, DMs, voice), as (namespace, key).</summary>
     public HashSet<(string Namespace, long Key)> ExtraStreams { get; } = [];

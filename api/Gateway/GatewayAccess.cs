@@ -105,7 +105,16 @@ public sealed partial class GatewayAccess(
             }
 
             connection.ExtraStreams.UnionWith(extras);
+            foreach (var (channelId, version) in ready.PrivateVersions)
+            {
+                connection.PrivateVersions[channelId] = version;
+            }
+
             registry.Add(connection);
+            // Registered: a membership change dispatched from here on finds this connection (and applies right after its
+            // Ready). One dispatched while the snapshot was read is in the log: folded into Ready itself, so a client that
+            // acts on Ready has the community even when a route's delivery barrier gave up waiting for this connection.
+            await FoldJoinedAsync(connection, communities);
             await sendReady();
             await hub.Groups.AddToGroupAsync(connectionId, GatewayGroups.User(connection.UserId));
             foreach (var (ns, key) in extras)
@@ -141,6 +150,69 @@ public sealed partial class GatewayAccess(
         {
             pending.TryRemove(connectionId, out _);
             connection.Settled.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Adds to a snapshot about to be sent the communities the user joined (or created) after the connection took its log
+    /// position and that the snapshot lacks: each one's community stream is taken before its view is read (as in
+    /// <see cref="PreholdAsync"/>), then its channels' streams; its change counts as applied, so the replay after
+    /// <c>Ready</c> does not announce it again. A community whose view cannot be read now is left to that replay, which
+    /// retries and drops access on failure (docs/architecture.md#access-re-evaluation).
+    /// </summary>
+    private async Task FoldJoinedAsync(ConnectionInfo connection, List<Community> communities)
+    {
+        List<AccessLogEntry> joined;
+        lock (logGate)
+        {
+            if (droppedThrough > connection.AccessMark)
+            {
+                // Overflowed: the replay re-reads everything.
+                return;
+            }
+
+            joined = [.. log.Where(e => e.Seq > connection.AccessMark && e.Joined && e.UserId == connection.UserId)];
+        }
+
+        foreach (var entry in joined)
+        {
+            var communityId = entry.CommunityId;
+            if (communities.Any(c => c.Id == communityId))
+            {
+                continue;
+            }
+
+            Community view;
+            try
+            {
+                await subscriptions.AcquireAsync(ChaosProviders.CommunityNamespace, communityId);
+            }
+            catch (Exception exception)
+            {
+                LogRefreshFailed(logger, exception, connection.ConnectionId, communityId, 0);
+                continue;
+            }
+
+            try
+            {
+                view = await cluster.GetGrain<ICommunityGrain>(communityId).GetAsync(connection.UserId);
+                await AcquireAllAsync([.. view.Channels.Select(c => (ChaosProviders.ChannelNamespace, c.Id))]);
+            }
+            catch (Exception exception)
+            {
+                if (exception is not ChaosException)
+                {
+                    LogRefreshFailed(logger, exception, connection.ConnectionId, communityId, 0);
+                }
+
+                // Left again (a ChaosException), or not readable now: the replay after Ready has it.
+                await subscriptions.ReleaseAsync(ChaosProviders.CommunityNamespace, communityId);
+                continue;
+            }
+
+            registry.SetChannels(connection, communityId, view.Channels.Select(c => c.Id).ToHashSet());
+            connection.AccessVersions[communityId] = entry.Version;
+            communities.Add(view);
         }
     }
 

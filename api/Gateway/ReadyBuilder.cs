@@ -26,6 +26,9 @@ public sealed class ReadyBuilder(long userId)
 
     public List<object> VoiceStates { get; } = [];
 
+    /// <summary>DM or group id → its membership version when read for this snapshot (<see cref="ConnectionInfo.TakePrivateVersion"/>).</summary>
+    public Dictionary<long, long> PrivateVersions { get; } = [];
+
     /// <summary>Extra streams (namespace, key) this connection must listen to, e.g. friends' presence or DM channels.</summary>
     public List<(string Namespace, long Key)> ExtraStreams { get; } = [];
 }

@@ -94,12 +94,21 @@ public static class FrontDoorServiceExtensions
             };
             o.Events = new JwtBearerEvents
             {
-                // SignalR sends the token as a query parameter on WebSockets (docs/api.md#connecting).
+                // SignalR sends the token as a query parameter on WebSockets (docs/api.md#connecting). A support guest's
+                // token (its own audience) is the guest scheme's alone: this scheme does not validate it, so it neither
+                // throws nor counts a failure for it (docs/architecture.md#token-schemes).
                 OnMessageReceived = context =>
                 {
-                    if (context.Request.Path.StartsWithSegments("/gateway") && context.Request.Query["access_token"] is [{ Length: > 0 } token])
+                    if (BearerTokens.Find(context.Request) is { } token)
                     {
-                        context.Token = token;
+                        if (BearerTokens.HasAudience(token, SupportGuestTokens.Audience))
+                        {
+                            context.NoResult();
+                        }
+                        else
+                        {
+                            context.Token = token;
+                        }
                     }
 
                     return Task.CompletedTask;
@@ -107,7 +116,9 @@ public static class FrontDoorServiceExtensions
                 OnChallenge = async context =>
                 {
                     context.HandleResponse();
-                    var detail = context.AuthenticateFailure is null ? "An access token is required." : "The access token is not valid or has expired.";
+                    var detail = context.AuthenticateFailure is null && BearerTokens.Find(context.Request) is null
+                        ? "An access token is required."
+                        : "The access token is not valid or has expired.";
                     await Problems.From(new ChaosException(ErrorCodes.Unauthorized, detail)).ExecuteAsync(context.HttpContext);
                 },
                 OnForbidden = context => Problems.From(new ChaosException(ErrorCodes.Forbidden, "Not allowed.")).ExecuteAsync(context.HttpContext),

@@ -26,16 +26,17 @@ public sealed class PrivateChannelGateway(
         {
             try
             {
-                return await cluster.GetGrain<IChannelGrain>(id).GetPrivateAsync(ready.UserId);
+                return await cluster.GetGrain<IChannelGrain>(id).GetPrivateSnapshotAsync(ready.UserId);
             }
             catch (ChaosException)
             {
                 return null;
             }
         }));
-        foreach (var channel in channels.OfType<Channel>())
+        foreach (var (channel, version) in channels.OfType<PrivateChannelSnapshot>())
         {
             ready.DmChannels.Add(channel);
+            ready.PrivateVersions[channel.Id] = version;
             ready.ExtraStreams.Add((ChaosProviders.ChannelNamespace, channel.Id));
         }
     }
@@ -44,23 +45,37 @@ public sealed class PrivateChannelGateway(
     {
         switch (evt.Payload)
         {
-            case PrivateChannelAdded { Channel: var channel } when ns == ChaosProviders.UserNamespace:
+            case PrivateChannelAdded { Channel: var channel } added when ns == ChaosProviders.UserNamespace:
                 // Every connection of the user, a connection still being set up included (right after its Ready): the create
-                // returns only once all of them hear the channel (docs/architecture.md#delivery-barrier).
-                await access.ForUserAsync(key, connection => streams.AddHeldAsync(
-                    connection,
-                    ChaosProviders.ChannelNamespace,
-                    channel.Id,
-                    () => hub.Clients.Client(connection.ConnectionId).SendAsync(GatewayEvents.ChannelCreated, channel)));
+                // returns only once all of them hear the channel (docs/architecture.md#delivery-barrier). An add older than
+                // what the connection applied (a removal that came first on the channel stream, or its snapshot) is stale.
+                await access.ForUserAsync(key, async connection =>
+                {
+                    if (connection.TakePrivateVersion(channel.Id, added.Version))
+                    {
+                        await streams.AddHeldAsync(
+                            connection,
+                            ChaosProviders.ChannelNamespace,
+                            channel.Id,
+                            () => hub.Clients.Client(connection.ConnectionId).SendAsync(GatewayEvents.ChannelCreated, channel));
+                    }
+                });
                 return true;
             case RecipientRemoved removed:
                 // Published on the channel's stream (delivery stops before anything said afterwards) and on the user's (a
-                // connection being set up hears it too); whichever comes second finds nothing left to remove.
-                await access.ForUserAsync(removed.UserId, connection => streams.RemoveHeldAsync(
-                    connection,
-                    ChaosProviders.ChannelNamespace,
-                    removed.ChannelId,
-                    () => hub.Clients.Client(connection.ConnectionId).SendAsync(GatewayEvents.ChannelDeleted, new PrivateChannelDeleted(removed.ChannelId, null))));
+                // connection being set up hears it too); whichever comes second is no newer and is ignored, as is a copy
+                // that arrives after the user was added again (docs/architecture.md#access-re-evaluation).
+                await access.ForUserAsync(removed.UserId, async connection =>
+                {
+                    if (connection.TakePrivateVersion(removed.ChannelId, removed.Version))
+                    {
+                        await streams.RemoveHeldAsync(
+                            connection,
+                            ChaosProviders.ChannelNamespace,
+                            removed.ChannelId,
+                            () => hub.Clients.Client(connection.ConnectionId).SendAsync(GatewayEvents.ChannelDeleted, new PrivateChannelDeleted(removed.ChannelId, null)));
+                    }
+                });
                 return true;
             default:
                 return false;

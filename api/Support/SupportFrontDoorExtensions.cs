@@ -25,8 +25,9 @@ public static class SupportFrontDoorExtensions
     }
 
     /// <summary>
-    /// A second JWT scheme that accepts only guest tokens (their own audience). The default scheme refuses them, so every
-    /// route that does not name this scheme answers a guest token with 401 <c>unauthorized</c>.
+    /// A second JWT scheme that accepts only guest tokens (their own audience). The default scheme does not take them, so
+    /// every route that does not name this scheme answers a guest token with 401 <c>unauthorized</c>. Each scheme looks at
+    /// a token's audience first (<see cref="BearerTokens.HasAudience"/>) and validates only its own kind.
     /// </summary>
     public static AuthenticationBuilder AddSupportGuestBearer(this AuthenticationBuilder builder, JwtSettings jwt)
     {
@@ -44,11 +45,18 @@ public static class SupportFrontDoorExtensions
             };
             o.Events = new JwtBearerEvents
             {
+                // Only a token of the guest audience is validated here: a user's token (every agent request on a support
+                // route, every user connecting to the gateway) is left to the user scheme without a failed validation,
+                // which would throw once per request (docs/architecture.md#token-schemes).
                 OnMessageReceived = context =>
                 {
-                    if (context.Request.Path.StartsWithSegments("/gateway") && context.Request.Query["access_token"] is [{ Length: > 0 } token])
+                    if (BearerTokens.Find(context.Request) is { } token && BearerTokens.HasAudience(token, SupportGuestTokens.Audience))
                     {
                         context.Token = token;
+                    }
+                    else
+                    {
+                        context.NoResult();
                     }
 
                     return Task.CompletedTask;

@@ -115,6 +115,9 @@ public interface IChannelGrain : IGrainWithIntegerKey
     /// <summary>A DM or group as one of its recipients sees it.</summary>
     Task<Channel> GetPrivateAsync(long userId);
 
+    /// <summary>For a front door's <c>Ready</c>: <see cref="GetPrivateAsync"/> with the channel's membership version.</summary>
+    Task<PrivateChannels.PrivateChannelSnapshot> GetPrivateSnapshotAsync(long userId);
+
     /// <summary>Group only: the owner adds a user (refused when that user blocked the owner, or the group is full).</summary>
     Task<Channel> AddRecipientAsync(long actorId, long userId);
 

@@ -51,7 +51,7 @@ internal sealed partial class ChannelGrain
             await TakeGroupRoomAsync(recipients, ownerId);
         }
 
-        state.State = new ChannelState { Type = type, OwnerId = ownerId, Recipients = recipients, E2ee = e2ee };
+        state.State = new ChannelState { Type = type, OwnerId = ownerId, Recipients = recipients, E2ee = e2ee, MembershipVersion = 1 };
         try
         {
             await state.WriteStateAsync();
@@ -71,7 +71,7 @@ internal sealed partial class ChannelGrain
         var view = View();
         foreach (var recipient in recipients)
         {
-            await UserStream(recipient).OnNextAsync(GatewayEvent.Control(new PrivateChannelAdded(view)));
+            await UserStream(recipient).OnNextAsync(GatewayEvent.Control(new PrivateChannelAdded(view, state.State.MembershipVersion)));
         }
 
         return view;
@@ -82,6 +82,13 @@ internal sealed partial class ChannelGrain
         EnsurePrivate();
         RequirePrivate(userId, P.ViewChannel);
         return Task.FromResult(View());
+    }
+
+    public Task<PrivateChannelSnapshot> GetPrivateSnapshotAsync(long userId)
+    {
+        EnsurePrivate();
+        RequirePrivate(userId, P.ViewChannel);
+        return Task.FromResult(new PrivateChannelSnapshot(View(), state.State.MembershipVersion));
     }
 
     public async Task<Channel> AddRecipientAsync(long actorId, long userId)
@@ -105,6 +112,7 @@ internal sealed partial class ChannelGrain
         await EnsureMayAddAsync(actorId, await GrainFactory.GetGrain<IUserGrain>(actorId).GetCommunityIdsAsync(), userId);
         await TakeGroupRoomAsync([userId], actorId);
         state.State.Recipients.Add(userId);
+        state.State.MembershipVersion++;
         try
         {
             await state.WriteStateAsync();
@@ -112,13 +120,14 @@ internal sealed partial class ChannelGrain
         catch
         {
             state.State.Recipients.Remove(userId);
+            state.State.MembershipVersion--;
             await GiveBackRoomAsync([userId]);
             throw;
         }
 
         var view = View();
         await PublishAsync(GatewayEvents.ChannelUpdated, view, null);
-        await UserStream(userId).OnNextAsync(GatewayEvent.Control(new PrivateChannelAdded(view)));
+        await UserStream(userId).OnNextAsync(GatewayEvent.Control(new PrivateChannelAdded(view, state.State.MembershipVersion)));
         return view;
     }
 
@@ -146,13 +155,16 @@ internal sealed partial class ChannelGrain
             state.State.OwnerId = state.State.Recipients[0];
         }
 
+        state.State.MembershipVersion++;
+        var version = state.State.MembershipVersion;
         await state.WriteStateAsync();
         await privateChannelStore.RemoveRecipientAsync(ChannelId, userId);
         // On the channel stream first: front doors stop the removed user's delivery before anything said afterwards.
-        await stream!.OnNextAsync(GatewayEvent.Control(new RecipientRemoved(ChannelId, userId)));
+        await stream!.OnNextAsync(GatewayEvent.Control(new RecipientRemoved(ChannelId, userId, version)));
         // And on the user's stream, which a connection still being set up already listens to: one whose snapshot has the
         // group loses it even when no connection on its front door held the channel stream yet (docs/architecture.md#access-re-evaluation).
-        await UserStream(userId).OnNextAsync(GatewayEvent.Control(new RecipientRemoved(ChannelId, userId)));
+        // Both copies carry the membership version: one that arrives after the user was added again is ignored.
+        await UserStream(userId).OnNextAsync(GatewayEvent.Control(new RecipientRemoved(ChannelId, userId, version)));
         await PublishAsync(GatewayEvents.ChannelUpdated, View(), null);
     }
 

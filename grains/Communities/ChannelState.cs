@@ -24,4 +24,12 @@ public sealed class ChannelState
     /// <summary>End-to-end encrypted (docs/api.md#end-to-end-encryption): set at creation, never turned off.</summary>
     [Id(5)]
     public bool E2ee { get; set; }
+
+    /// <summary>
+    /// DM and group: rises with every change of <see cref="Recipients"/> (creation, an add, a removal) and travels on
+    /// <c>PrivateChannelAdded</c> and <c>RecipientRemoved</c>, so a front door applies a user's membership changes of one
+    /// group in order whichever stream delivers them first (docs/architecture.md#access-re-evaluation).
+    /// </summary>
+    [Id(6)]
+    public long MembershipVersion { get; set; }
 }

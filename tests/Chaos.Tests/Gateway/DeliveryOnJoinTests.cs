@@ -178,23 +178,46 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
     [Fact]
     public async Task JoiningWhileAConnectionIsBeingSetUp_ReachesIt()
     {
-        // One lane, as before lanes were added: with four lanes at a load average near 100 one round timed out once
-        // (CommunityJoined arrived, its message not within 30 s); not investigated yet, so this test stays as it was.
-        var x = await RegisterAsync(First);
-        var y = await RegisterAsync(Second);
-        const int rounds = 30;
-        for (var i = 0; i < rounds; i++)
+        // Four lanes again: one round of these once missed its message at a load average near 100 (CommunityJoined came
+        // after Ready, the message did not). A join dispatched while the snapshot was read is now folded into Ready
+        // itself, so a client acting on Ready has it whether or not the join's delivery barrier waited for this
+        // connection (docs/architecture.md#access-re-evaluation).
+        const int rounds = 15;
+        var clock = Stopwatch.StartNew();
+        var folded = 0;
+        var announced = 0;
+        await InLanesAsync(async _ =>
         {
-            var community = await GatewayTests.CreateCommunityAsync(y);
-            var code = await InviteAsync(y, community.GetProperty("id").GetString()!);
-            var server = i % 2 == 0 ? First : Second;
-            var connecting = GatewayClient.ConnectAsync(server.HttpAddress, x.AccessToken);
-            var join = await WithServer(x, i % 2 == 0 ? Second : First).Http.PostAsync($"/api/v1/invites/{code}", null);
-            join.StatusCode.ShouldBe(HttpStatusCode.OK, await join.Content.ReadAsStringAsync());
-            await using var client = await connecting;
-            await GatewayTests.SendAsync(y, GatewayTests.GeneralChannel(community), $"r{i}");
-            await client.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == $"r{i}", Deadline);
-        }
+            var x = await RegisterAsync(First);
+            var y = await RegisterAsync(Second);
+            for (var i = 0; i < rounds; i++)
+            {
+                var community = await GatewayTests.CreateCommunityAsync(y);
+                var communityId = community.GetProperty("id").GetString()!;
+                var code = await InviteAsync(y, communityId);
+                var server = i % 2 == 0 ? First : Second;
+                var connecting = GatewayClient.ConnectAsync(server.HttpAddress, x.AccessToken);
+                var join = await WithServer(x, i % 2 == 0 ? Second : First).Http.PostAsync($"/api/v1/invites/{code}", null);
+                join.StatusCode.ShouldBe(HttpStatusCode.OK, await join.Content.ReadAsStringAsync());
+                await using var client = await connecting;
+                await GatewayTests.SendAsync(y, GatewayTests.GeneralChannel(community), $"r{i}");
+                await client.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == $"r{i}", Deadline);
+
+                // The community is in Ready or announced once after it, never both.
+                var inReady = client.Payloads("Ready").Single().GetProperty("communities").EnumerateArray().Any(c => c.GetProperty("id").GetString() == communityId);
+                var joined = client.Payloads("CommunityJoined").Count(c => c.GetProperty("id").GetString() == communityId);
+                joined.ShouldBe(inReady ? 0 : 1, $"round {i}: in Ready {inReady}, CommunityJoined {joined} times");
+                if (inReady)
+                {
+                    Interlocked.Increment(ref folded);
+                }
+                else
+                {
+                    Interlocked.Increment(ref announced);
+                }
+            }
+        });
+        output.WriteLine($"{Lanes * rounds} joins while a connection was being set up ({folded} in Ready, {announced} announced after it), in {clock.Elapsed.TotalSeconds:0.0} s");
     }
 
     [Fact]

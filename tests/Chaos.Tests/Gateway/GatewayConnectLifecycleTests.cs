@@ -19,6 +19,7 @@ public sealed class GatewayConnectLifecycleTests : IAsyncLifetime
 
     private readonly FailingObserver failing = new();
     private readonly FailingViews views = new();
+    private readonly HeldSnapshots held = new();
     private ChaosServer? server;
 
     private ChaosServer Server => server!;
@@ -28,6 +29,7 @@ public sealed class GatewayConnectLifecycleTests : IAsyncLifetime
         {
             builder.Services.AddSingleton<IGatewayConnectionObserver>(failing);
             builder.Services.AddSingleton<IOutgoingGrainCallFilter>(views);
+            builder.Services.AddSingleton<IReadyContributor>(held);
         });
 
     public async Task DisposeAsync() => await server!.DisposeAsync();
@@ -134,6 +136,60 @@ public sealed class GatewayConnectLifecycleTests : IAsyncLifetime
         await xClient.WaitForAsync("CommunityJoined", c => c.GetProperty("id").GetString() == communityId, Deadline);
         await GatewayTests.SendAsync(owner, general, "restored");
         await xClient.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "restored", Deadline);
+    }
+
+    /// <summary>
+    /// A join dispatched while a connection reads its snapshot, and the join's delivery barrier giving up on that
+    /// connection (held here past the barrier's 10 s bound, as a machine at a load average near 100 once did in
+    /// DeliveryOnJoinTests): the community is folded into the connection's Ready, so a message sent the moment Ready
+    /// arrives reaches it (docs/architecture.md#access-re-evaluation). Before, Ready lacked it and a replay after Ready
+    /// announced it, racing the client.
+    /// </summary>
+    [Fact]
+    public async Task JoinWhileTheSnapshotIsRead_IsInReady_EvenWhenTheBarrierGaveUp()
+    {
+        var owner = await Server.RegisterAsync();
+        var x = await Server.RegisterAsync();
+        var community = await GatewayTests.CreateCommunityAsync(owner);
+        var communityId = community.GetProperty("id").GetString()!;
+        var xId = long.Parse(x.Id, System.Globalization.CultureInfo.InvariantCulture);
+        held.Hold(xId);
+        var connecting = GatewayClient.ConnectAsync(Server.BaseAddress, x.AccessToken);
+
+        // x's community ids are read (none); the join happens now, and answers once the barrier stopped waiting for x's
+        // connection, which cannot settle while its snapshot is held.
+        await held.Reached(xId).WaitAsync(Deadline);
+        await GatewayTests.JoinAsync(owner, x, community);
+        held.Release(xId);
+
+        await using var client = await connecting;
+        client.Payloads("Ready").Single().GetProperty("communities").EnumerateArray()
+            .Select(c => c.GetProperty("id").GetString()).ShouldContain(communityId, "the join is folded into Ready");
+        await GatewayTests.SendAsync(owner, GatewayTests.GeneralChannel(community), "right after Ready");
+        await client.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "right after Ready", Deadline);
+        client.Payloads("CommunityJoined").ShouldNotContain(c => c.GetProperty("id").GetString() == communityId, "in Ready, so not announced again");
+    }
+
+    /// <summary>Holds the snapshot of chosen users part way (after their community ids are read) until released.</summary>
+    private sealed class HeldSnapshots : IReadyContributor
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (TaskCompletionSource Reached, TaskCompletionSource Released)> gates = new();
+
+        public void Hold(long userId) =>
+            gates[userId] = (new(TaskCreationOptions.RunContinuationsAsynchronously), new(TaskCreationOptions.RunContinuationsAsynchronously));
+
+        public Task Reached(long userId) => gates[userId].Reached.Task;
+
+        public void Release(long userId) => gates[userId].Released.TrySetResult();
+
+        public async Task ContributeAsync(ReadyBuilder ready, CancellationToken cancellationToken)
+        {
+            if (gates.TryGetValue(ready.UserId, out var gate) && !gate.Released.Task.IsCompleted)
+            {
+                gate.Reached.TrySetResult();
+                await gate.Released.Task.WaitAsync(cancellationToken);
+            }
+        }
     }
 
     /// <summary>Makes the Community grain's view of one user time out, as a failing-over silo would.</summary>

@@ -1,8 +1,14 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Chaos.Api.Gateway;
+using Chaos.Gateway;
+using Chaos.Hosting;
 using Chaos.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Streams;
 using Chaos.PrivateChannels;
 using static Chaos.Tests.Personal.Personal;
 
@@ -147,6 +153,87 @@ public sealed class PrivateChannelTests(ApiFixture fixture)
         (await bob.Http.DeleteAsync($"/api/v1/channels/{groupId}/recipients/@me")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         (await bob.Http.GetFromJsonAsync<JsonElement>("/api/v1/users/@me/channels")).EnumerateArray()
             .Select(c => c.GetProperty("id").GetString()).ShouldNotContain(groupId);
+    }
+
+    /// <summary>
+    /// A removal travels on the group's channel stream and the user's stream, a re-add on the user's stream only; a front
+    /// door has no order between two streams, so a removal's channel-stream copy can be dispatched after the same user was
+    /// added again (and an add after a later removal). Each carries the group's membership version, and an older one is
+    /// ignored: here the real events, captured from the streams, are dispatched late on purpose.
+    /// </summary>
+    [Fact]
+    public async Task Group_MembershipChangeDeliveredLate_DoesNotUndoANewerOne()
+    {
+        var owner = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var cat = await Server.RegisterAsync();
+        await BefriendAsync(owner, bob);
+        await BefriendAsync(owner, cat);
+        await using var catClient = await GatewayClient.ConnectAsync(Server.BaseAddress, cat.AccessToken);
+        var groupId = (await OpenChannelOkAsync(owner, bob, cat)).GetProperty("id").GetString()!;
+        var group = long.Parse(groupId, System.Globalization.CultureInfo.InvariantCulture);
+        await catClient.WaitForAsync("ChannelCreated", c => c.GetProperty("id").GetString() == groupId);
+        int Announced(string name) => catClient.Payloads(name).Count(c => c.GetProperty("id").GetString() == groupId);
+
+        // What the group's channel stream and cat's user stream carry, as published.
+        var cluster = Server.Services.GetRequiredService<IClusterClient>();
+        var provider = cluster.GetStreamProvider(ChaosProviders.Streams);
+        var removals = new ConcurrentQueue<GatewayEvent>();
+        var adds = new ConcurrentQueue<GatewayEvent>();
+        var onChannel = await provider.GetStream<GatewayEvent>(StreamId.Create(ChaosProviders.ChannelNamespace, group)).SubscribeAsync((evt, _) =>
+        {
+            if (evt.Payload is RecipientRemoved)
+            {
+                removals.Enqueue(evt);
+            }
+
+            return Task.CompletedTask;
+        });
+        var onUser = await provider.GetStream<GatewayEvent>(StreamId.Create(ChaosProviders.UserNamespace, long.Parse(cat.Id, System.Globalization.CultureInfo.InvariantCulture))).SubscribeAsync((evt, _) =>
+        {
+            if (evt.Payload is PrivateChannelAdded)
+            {
+                adds.Enqueue(evt);
+            }
+
+            return Task.CompletedTask;
+        });
+        var dispatcher = Server.Services.GetRequiredService<GatewayEventDispatcher>();
+        try
+        {
+            // Removed, then added again.
+            (await owner.Http.DeleteAsync($"/api/v1/channels/{groupId}/recipients/{cat.Id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+            await catClient.WaitForAsync("ChannelDeleted", c => c.GetProperty("id").GetString() == groupId);
+            var removal = await Eventually.ReturnsAsync(() => Task.FromResult(removals.ToArray()), r => r.Length == 1, TimeSpan.FromSeconds(30), "the removal on the channel stream");
+            (await owner.Http.PutAsync($"/api/v1/channels/{groupId}/recipients/{cat.Id}", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+            await Eventually.ReturnsAsync(() => Task.FromResult(Announced("ChannelCreated")), n => n == 2, TimeSpan.FromSeconds(30), "ChannelCreated after the re-add");
+
+            // The removal's channel-stream copy arrives only now: cat keeps the group.
+            await dispatcher.DispatchAsync(ChaosProviders.ChannelNamespace, group, removal[0]);
+            (await owner.Http.PostAsJsonAsync($"/api/v1/channels/{groupId}/messages", new { content = "still here" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+            await catClient.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "still here", TimeSpan.FromSeconds(30));
+            Announced("ChannelDeleted").ShouldBe(1, "the late removal was ignored");
+
+            // Removed again; the earlier re-add arrives only now: cat stays out.
+            // (Subscribed after the group was created: the re-add is the one add captured.)
+            var readd = await Eventually.ReturnsAsync(() => Task.FromResult(adds.ToArray()), a => a.Length == 1, TimeSpan.FromSeconds(30), "the re-add on the user stream");
+            (await owner.Http.DeleteAsync($"/api/v1/channels/{groupId}/recipients/{cat.Id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+            await Eventually.ReturnsAsync(() => Task.FromResult(Announced("ChannelDeleted")), n => n == 2, TimeSpan.FromSeconds(30), "ChannelDeleted after the second removal");
+            await dispatcher.DispatchAsync(ChaosProviders.UserNamespace, long.Parse(cat.Id, System.Globalization.CultureInfo.InvariantCulture), readd[0]);
+            (await owner.Http.PostAsJsonAsync($"/api/v1/channels/{groupId}/messages", new { content = "cat is gone" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+            await using var ownerClient = await GatewayClient.ConnectAsync(Server.BaseAddress, owner.AccessToken);
+            (await owner.Http.PostAsJsonAsync($"/api/v1/channels/{groupId}/messages", new { content = "witnessed" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+            await ownerClient.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "witnessed", TimeSpan.FromSeconds(30));
+            await catClient.WaitForAsync("MessageCreated", m => m.GetProperty("content").GetString() == "still here");
+            catClient.Payloads("MessageCreated").Select(m => m.GetProperty("content").GetString()).ShouldNotContain("cat is gone");
+            catClient.Payloads("MessageCreated").Select(m => m.GetProperty("content").GetString()).ShouldNotContain("witnessed");
+            Announced("ChannelCreated").ShouldBe(2, "the late add was ignored");
+        }
+        finally
+        {
+            await onChannel.UnsubscribeAsync();
+            await onUser.UnsubscribeAsync();
+        }
     }
 
     [Fact]

@@ -85,6 +85,64 @@ public sealed class SupportGuestIsolationTests(SupportFixture fixture)
         await Problem.ExpectAsync(await forged.GetAsync($"/api/v1/support/conversations/{mine.ConversationId}"), 401, "unauthorized");
     }
 
+    /// <summary>
+    /// Support routes and the gateway name both token schemes; each scheme validates only tokens of its own audience, so a
+    /// user's token never fails the guest scheme (a thrown audience exception per connection in a reconnect storm, before
+    /// docs/architecture.md#token-schemes) and a guest's never fails the user scheme. Each still refuses a forged token
+    /// of its own kind, and a user's token never counts as a guest.
+    /// </summary>
+    [Fact]
+    public async Task UserAndGuestTokens_MeetOnlyTheirOwnScheme_NeitherFailsTheOther()
+    {
+        var (owner, communityId) = await SupportKit.CreateDeskAsync(Server);
+        var guest = await SupportKit.StartAsync(Server, communityId, "Gina", "hello");
+        var conversation = $"/api/v1/support/conversations/{guest.ConversationId}";
+        using var outcomes = new AuthenticationOutcomes(Server.Services);
+
+        // Users: a small reconnect storm on the gateway, and a support route as the desk's owner.
+        for (var i = 0; i < 10; i++)
+        {
+            await using var gateway = await GatewayClient.ConnectAsync(Server.BaseAddress, owner.AccessToken);
+        }
+
+        (await SupportKit.GetAsync(owner.Http, conversation)).Id().ShouldBe(guest.ConversationId);
+        var users = outcomes.Describe();
+        outcomes.Count("SupportGuest", "failure").ShouldBe(0, users);
+        outcomes.Count("SupportGuest", "success").ShouldBe(0, users);
+        outcomes.Count("Bearer", "failure").ShouldBe(0, users);
+        outcomes.Count("Bearer", "success").ShouldBeGreaterThanOrEqualTo(11, users);
+        outcomes.Reset();
+
+        // The guest: the gateway and its conversation; a user route refuses it without the user scheme failing.
+        await using (await GatewayClient.ConnectAsync(Server.BaseAddress, guest.Token, awaitReady: false))
+        {
+        }
+
+        (await SupportKit.GetAsync(guest.Http, conversation)).Id().ShouldBe(guest.ConversationId);
+        (await Problem.ExpectAsync(await guest.Http.GetAsync("/api/v1/users/@me"), 401, "unauthorized")).Body.GetProperty("detail").GetString()
+            .ShouldBe("The access token is not valid or has expired.");
+        var guests = outcomes.Describe();
+        outcomes.Count("Bearer", "failure").ShouldBe(0, guests);
+        outcomes.Count("Bearer", "success").ShouldBe(0, guests);
+        outcomes.Count("SupportGuest", "failure").ShouldBe(0, guests);
+        outcomes.Count("SupportGuest", "success").ShouldBeGreaterThanOrEqualTo(2, guests);
+        outcomes.Reset();
+
+        // Each scheme still validates its own kind in full.
+        static string Forge(string token) => token[..^2] + (token[^2..] == "AA" ? "BB" : "AA");
+        using var forgedGuest = Server.CreateClient(Forge(guest.Token));
+        await Problem.ExpectAsync(await forgedGuest.GetAsync(conversation), 401, "unauthorized");
+        outcomes.Count("SupportGuest", "failure").ShouldBeGreaterThan(0, outcomes.Describe());
+        outcomes.Count("SupportGuest", "success").ShouldBe(0, outcomes.Describe());
+        using var forgedUser = Server.CreateClient(Forge(owner.AccessToken));
+        await Problem.ExpectAsync(await forgedUser.GetAsync("/api/v1/users/@me"), 401, "unauthorized");
+        outcomes.Count("Bearer", "failure").ShouldBeGreaterThan(0, outcomes.Describe());
+
+        // A user's token is never a guest's: an outsider is refused the conversation as a non-member.
+        var outsider = await Server.RegisterAsync();
+        await Problem.ExpectAsync(await outsider.Http.GetAsync(conversation), 403, "not_a_member");
+    }
+
     [Fact]
     public async Task GuestGateway_HearsOnlyItsOwnConversation_AndMayCallNoHubMethod()
     {
