@@ -16,8 +16,14 @@ namespace Chaos.Tests.Ai.Llama;
 /// </summary>
 public sealed class LlamaChatClient(IChatClient llama) : DelegatingChatClient(llama)
 {
-    /// <summary>Tokens a call may generate when the caller sets no bound (LLamaSharp's own default is 256).</summary>
-    public const int DefaultMaxTokens = 1024;
+    /// <summary>
+    /// Tokens a schema-constrained call may generate when the caller sets no bound: room for the longest verdict the
+    /// grammar allows (its reason is at most 200 characters of up to 4 bytes, one byte a token), so it always completes.
+    /// </summary>
+    public const int ConstrainedMaxTokens = 1024;
+
+    /// <summary>Tokens a prose call may generate when the caller sets no bound: enough to stream, little enough to stay fast.</summary>
+    public const int ProseMaxTokens = 128;
 
     private readonly SemaphoreSlim one = new(1, 1);
     private readonly ConcurrentQueue<LlamaCall> calls = new();
@@ -73,10 +79,11 @@ public sealed class LlamaChatClient(IChatClient llama) : DelegatingChatClient(ll
     private static ChatOptions Adapt(ChatOptions? options)
     {
         var adapted = options?.Clone() ?? new ChatOptions();
-        adapted.MaxOutputTokens ??= DefaultMaxTokens;
         adapted.Seed ??= 1;
+        adapted.MaxOutputTokens ??= ProseMaxTokens;
         if (adapted.ResponseFormat is ChatResponseFormatJson { Schema: { } schema })
         {
+            adapted.MaxOutputTokens = options?.MaxOutputTokens ?? ConstrainedMaxTokens;
             var grammar = JsonSchemaGrammar.From(schema);
             adapted.RawRepresentationFactory = _ => new InferenceParams
             {

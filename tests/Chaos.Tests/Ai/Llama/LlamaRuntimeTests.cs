@@ -81,14 +81,22 @@ public sealed class LlamaRuntimeTests(LlamaFixture fixture) : IClassFixture<Llam
         var classifier = new ModerationClassifier(Options.Create(new AiOptions { ChatModel = TinyGguf.Name }), fixture.Resilient(Circuit()));
         using var deadline = new CancellationTokenSource(Deadline);
 
-        var verdict = await classifier.ClassifyAsync("Thanks for the help yesterday, the build works now.", deadline.Token);
+        var verdict = await classifier.ClassifyAsync("See you all at the meetup on Saturday.", deadline.Token);
 
         ModerationClassifier.Categories.ShouldContain(verdict.Category);
         verdict.Flagged.ShouldBe(verdict.Category != "none");
     }
 
     [Fact]
-    public Task Summary_OverRest_HasTheContractShape_AndText() => AiPaths.SummaryAsync(fixture.Server, TinyGguf.Name);
+    public async Task Summary_OverRest_HasTheContractShape_AndText()
+    {
+        await AiPaths.SummaryAsync(fixture.Server, TinyGguf.Name);
+
+        var call = fixture.Chat.Calls.Last(c => c.Prompt.Contains("Shall we meet on Friday?", StringComparison.Ordinal));
+        call.Constrained.ShouldBeFalse();
+        call.Prompt.ShouldContain("<conversation>");
+        (await call.Ended.Task).ShouldBe(LlamaCallEnd.Finished);
+    }
 
     [Fact]
     public Task HubSummarize_StreamsChunks_AndEnds() => AiPaths.SummaryStreamAsync(fixture.Server);
@@ -98,7 +106,14 @@ public sealed class LlamaRuntimeTests(LlamaFixture fixture) : IClassFixture<Llam
         AiPaths.SummaryStoppedAsync(fixture.Server, fixture.Chat.HoldAfterFirstChunk, fixture.Chat.AbortedAsync);
 
     [Fact]
-    public Task Moderation_ClassifiesOffTheSendPath() => AiPaths.ModerationAsync(fixture.Server, Deadline);
+    public async Task Moderation_ClassifiesOffTheSendPath_WithAConstrainedAnswer()
+    {
+        await AiPaths.ModerationAsync(fixture.Server, Deadline);
+
+        var call = fixture.Chat.Calls.Last(c => c.Prompt.Contains("the build works now", StringComparison.Ordinal) && c.Prompt.Contains("\"message\"", StringComparison.Ordinal));
+        call.Constrained.ShouldBeTrue();
+        AiPaths.ShouldHaveTheVerdictShape(call.Text.ToString());
+    }
 
     private static AiCircuit Circuit() => new(5, TimeSpan.FromSeconds(30), TimeProvider.System);
 }
