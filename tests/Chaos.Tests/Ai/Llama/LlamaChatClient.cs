@@ -50,7 +50,16 @@ public sealed class LlamaChatClient(IChatClient llama) : DelegatingChatClient(ll
         var call = new LlamaCall(string.Join('\n', list.Select(m => m.Text)), options?.ResponseFormat is ChatResponseFormatJson { Schema: not null });
         calls.Enqueue(call);
         var hold = held.Keys.Any(marker => call.Prompt.Contains(marker, StringComparison.Ordinal));
-        await one.WaitAsync(cancellationToken);
+        try
+        {
+            await one.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            call.Ended.TrySetResult(LlamaCallEnd.Aborted);
+            throw;
+        }
+
         var end = LlamaCallEnd.Aborted;
         try
         {

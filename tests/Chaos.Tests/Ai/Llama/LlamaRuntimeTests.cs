@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Chaos.Ai;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -113,6 +114,45 @@ public sealed class LlamaRuntimeTests(LlamaFixture fixture) : IClassFixture<Llam
         var call = fixture.Chat.Calls.Last(c => c.Prompt.Contains("the build works now", StringComparison.Ordinal) && c.Prompt.Contains("\"message\"", StringComparison.Ordinal));
         call.Constrained.ShouldBeTrue();
         AiPaths.ShouldHaveTheVerdictShape(call.Text.ToString());
+    }
+
+    [Fact]
+    public void ModelFile_IsTheSameEveryTime_AndAGgufVersion3()
+    {
+        var first = Path.GetTempFileName();
+        var second = Path.GetTempFileName();
+        try
+        {
+            TinyGguf.Write(first);
+            TinyGguf.Write(second);
+
+            var bytes = File.ReadAllBytes(first);
+            bytes.AsSpan(0, 4).SequenceEqual("GGUF"u8).ShouldBeTrue();
+            BitConverter.ToUInt32(bytes, 4).ShouldBe(3u);
+            bytes.SequenceEqual(File.ReadAllBytes(second)).ShouldBeTrue("the weights come from a fixed sequence");
+        }
+        finally
+        {
+            File.Delete(first);
+            File.Delete(second);
+        }
+    }
+
+    [Fact]
+    public void Grammar_OfTheVerdictSchema_AllowsExactlyItsShape_AndRefusesWhatItCannotExpress()
+    {
+        var grammar = JsonSchemaGrammar.From(ModerationClassifier.Schema);
+
+        grammar.ShouldStartWith("root ::= \"{\" \"\\\"flagged\\\":\" root-flagged \",\\\"category\\\":\" root-category \",\\\"reason\\\":\" root-reason \"}\"");
+        foreach (var category in ModerationClassifier.Categories)
+        {
+            grammar.ShouldContain($"\"\\\"{category}\\\"\"");
+        }
+
+        grammar.ShouldContain($"char{{0,{ModerationClassifier.MaxReasonLength}}}");
+        var optional = JsonDocument.Parse("""{"type":"object","properties":{"a":{"type":"boolean"}},"required":[],"additionalProperties":false}""").RootElement;
+        Should.Throw<NotSupportedException>(() => JsonSchemaGrammar.From(optional));
+        Should.Throw<NotSupportedException>(() => JsonSchemaGrammar.From(JsonDocument.Parse("""{"type":"array"}""").RootElement));
     }
 
     private static AiCircuit Circuit() => new(5, TimeSpan.FromSeconds(30), TimeProvider.System);
