@@ -6,8 +6,11 @@ using Chaos.Tests.Infrastructure;
 
 namespace Chaos.Tests.Ai;
 
-/// <summary><c>GET /ai/status</c> and <c>/health/ready</c> with AI off, on, and pointed at a server that is not there.</summary>
-public sealed class AiStatusTests(AiServerFixture fixture) : IClassFixture<AiServerFixture>
+/// <summary>
+/// <c>GET /ai/status</c> and <c>/health/ready</c> with AI off, on (a real Ollama when <c>$OLLAMA_URL</c> is set, the fake
+/// otherwise: <see cref="ModelServer"/>), and pointed at a server that is not there.
+/// </summary>
+public sealed class AiStatusTests(ModelServerFixture fixture) : IClassFixture<ModelServerFixture>
 {
     [Fact]
     public async Task Status_WithAReachableModelServer_NamesTheModels()
@@ -20,8 +23,8 @@ public sealed class AiStatusTests(AiServerFixture fixture) : IClassFixture<AiSer
         status.GetProperty("transcripts").ShouldHaveExactly("enabled", "model", "detail");
         status.GetProperty("transcripts").GetProperty("enabled").GetBoolean().ShouldBeFalse("no speech model is configured");
         status.GetProperty("enabled").GetBoolean().ShouldBeTrue();
-        status.Str("chatModel").ShouldBe("chat-model");
-        status.Str("moderationModel").ShouldBe("mod-model");
+        status.Str("chatModel").ShouldBe(fixture.Model.ChatModel);
+        status.Str("moderationModel").ShouldBe(fixture.Model.ModerationModel);
         var ready = await fixture.Server.Http.GetAsync("/health/ready");
         ready.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await ready.Content.ReadAsStringAsync()).ShouldBe("Healthy");
