@@ -50,6 +50,13 @@ public sealed class S3BlobStore : IBlobStore
         {
             using var body = new StreamContent(content);
             body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            if (!content.CanSeek)
+            {
+                // S3 refuses a PUT without a length (411 MissingContentLength; chunked uploads need aws-chunked
+                // signing); the blob's size is known up front. A body that ends early or runs long fails the PUT.
+                body.Headers.ContentLength = info.Size;
+            }
+
             await SendAsync(HttpMethod.Put, Key(info.Id, "blob"), body, hash, null, cancellationToken);
         }
         catch

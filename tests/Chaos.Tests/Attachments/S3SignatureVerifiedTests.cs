@@ -70,7 +70,8 @@ public sealed class S3SignatureVerifiedTests(RadosGateway rgw) : IClassFixture<R
             all.ToArray().ShouldBe(signed);
         }
 
-        // Not seekable: sent chunked as UNSIGNED-PAYLOAD; the headers are still signed and checked.
+        // Not seekable: UNSIGNED-PAYLOAD with the blob's size as Content-Length (a real S3 refuses a PUT without a length:
+        // 411 MissingContentLength, which s3rver does not check); the headers are still signed and checked.
         const int streamedLength = 12 * 1024 * 1024;
         await store.SaveAsync(new BlobInfo(32, 1, "streamed.bin", "application/octet-stream", streamedLength), new FiniteStream(streamedLength), CancellationToken.None);
         await using (var read = (await store.OpenReadAsync(32, CancellationToken.None))!)
