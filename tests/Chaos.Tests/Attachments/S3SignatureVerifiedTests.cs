@@ -143,13 +143,15 @@ public sealed class S3SignatureVerifiedTests(RadosGateway rgw) : IClassFixture<R
             (await response.Content.ReadAsStringAsync()).ShouldContain("SignatureDoesNotMatch");
         }
 
-        // The payload hash is signed and checked against the body: other bytes under the same signature are refused.
+        // The payload hash is signed and checked against the body: other bytes under the same signature are refused, and
+        // the object keeps its bytes.
         using (var request = new HttpRequestMessage(HttpMethod.Put, new Uri(rgw.Url, $"{RadosGateway.Bucket}/tamper/51.blob")))
         {
             request.Content = new ByteArrayContent([9, 9, 9, 9]);
             signer.Sign(request, SigV4Signer.Hex(System.Security.Cryptography.SHA256.HashData([1, 2, 3, 4])), DateTimeOffset.UtcNow);
             using var response = await http.SendAsync(request);
-            response.IsSuccessStatusCode.ShouldBeFalse();
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            (await response.Content.ReadAsStringAsync()).ShouldContain("XAmzContentSHA256Mismatch");
         }
 
         await using (var read = (await store.OpenReadAsync(51, CancellationToken.None))!)
