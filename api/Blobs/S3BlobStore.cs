@@ -50,21 +50,20 @@ public sealed class S3BlobStore : IBlobStore
         {
             using var body = new StreamContent(content);
             body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            if (!content.CanSeek)
+            {
+                // S3 refuses a PUT without a length (411 MissingContentLength; chunked uploads need aws-chunked
+                // signing); the blob's size is known up front. A body that ends early or runs long fails the PUT.
+                body.Headers.ContentLength = info.Size;
+            }
+
             await SendAsync(HttpMethod.Put, Key(info.Id, "blob"), body, hash, null, cancellationToken);
         }
         catch
         {
             // A real S3 never stores a PUT cut off before its Content-Length; a lenient S3-compatible server may keep the
             // part it got. Without the metadata object the blob is unreachable either way; this removes the bytes too.
-            try
-            {
-                await DeleteObjectAsync(Key(info.Id, "blob"), CancellationToken.None);
-            }
-            catch (HttpRequestException)
-            {
-                // Best effort: the upload's own failure is what the caller needs to see.
-            }
-
+            await TryDeleteObjectAsync(Key(info.Id, "blob"));
             throw;
         }
 
@@ -77,7 +76,7 @@ public sealed class S3BlobStore : IBlobStore
         }
         catch
         {
-            await DeleteObjectAsync(Key(info.Id, "blob"), CancellationToken.None);
+            await TryDeleteObjectAsync(Key(info.Id, "blob"));
             throw;
         }
     }
@@ -110,6 +109,22 @@ public sealed class S3BlobStore : IBlobStore
     /// <summary>GETs bytes <paramref name="from"/>–<paramref name="to"/> (inclusive) of an object; the caller disposes the response.</summary>
     internal Task<HttpResponseMessage> GetRangeAsync(string key, long from, long to, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, key, null, SigV4Signer.EmptyPayload, new RangeHeaderValue(from, to), cancellationToken);
+
+    /// <summary>
+    /// Clean-up after a failed save. Best effort: the save's own failure (a refused signature, a dropped connection) is
+    /// what the caller needs to see, not this DELETE's, which is usually refused or cut off for the same reason.
+    /// </summary>
+    private async Task TryDeleteObjectAsync(string key)
+    {
+        try
+        {
+            await DeleteObjectAsync(key, CancellationToken.None);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            // The caller sees the original exception.
+        }
+    }
 
     private async Task DeleteObjectAsync(string key, CancellationToken cancellationToken)
     {
