@@ -112,16 +112,18 @@ try {
   await step('Alice opens an encrypted one-to-one chat with Bob; Bob reads it there', async () => {
     await pa.getByRole('button', { name: 'Encrypted chat with Bob' }).click();
     // The composer names the conversation: the group's header is encrypted too, so wait for the chat with Bob itself.
-    const toBob = pa.getByRole('textbox', { name: 'Message Bob' });
+    // Exact names: a role name given as a string matches any substring, and the group's composer ("Message Bob, Carol")
+    // stays on screen until the one-to-one chat's MLS group is made — a message typed there would go to the group.
+    const toBob = pa.getByRole('textbox', { name: 'Message Bob', exact: true });
     await toBob.waitFor();
     await pa.getByRole('status').filter({ hasText: 'End-to-end encrypted' }).waitFor();
     await toBob.fill(s4);
     await toBob.press('Enter');
-    await pa.getByRole('log').getByText(s4).waitFor();
+    await pa.getByRole('log', { name: 'Messages with Bob', exact: true }).getByText(s4).waitFor();
     await pb.getByRole('navigation', { name: 'Contacts' }).getByRole('link', { name: /^Alice(?!,).*encrypted/ }).click();
-    await pb.getByRole('textbox', { name: 'Message Alice' }).waitFor();
+    await pb.getByRole('textbox', { name: 'Message Alice', exact: true }).waitFor();
     await pb.getByRole('status').filter({ hasText: 'End-to-end encrypted' }).waitFor();
-    await pb.getByRole('log').getByText(s4).waitFor();
+    await pb.getByRole('log', { name: 'Messages with Alice', exact: true }).getByText(s4).waitFor();
     await shot(pb, '02b-bob-reads-encrypted-dm');
     if ((await pc.getByRole('log').getByText(s4).count()) !== 0) throw new Error('Carol saw the one-to-one message');
     // Back to the group for the next steps.
