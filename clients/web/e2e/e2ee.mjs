@@ -12,7 +12,7 @@ const url = process.env.CHAOS_E2E_URL;
 if (!url) throw new Error('CHAOS_E2E_URL is required');
 const out = outputDir('e2ee');
 const T = timeoutFromEnv(45_000);
-const [s1, s2, s3] = JSON.parse(process.env.CHAOS_E2E_SENTENCES ?? '["The owl flies at midnight","Bring the blue umbrella","Carol must not read this line"]');
+const [s1, s2, s3, s4] = JSON.parse(process.env.CHAOS_E2E_SENTENCES ?? '["The owl flies at midnight","Bring the blue umbrella","Carol must not read this line","Only Bob reads this"]');
 const log = timedLog('e2ee');
 const failures = [];
 const rest = restClient(url);
@@ -43,12 +43,17 @@ const until = (what, f, timeout = T) => untilMet(what, () => f().catch(() => fal
 // One Chromium, one isolated context (own storage, IndexedDB keys and device) per person.
 const browser = await launchChromium(MEDIA_ARGS);
 
+const open = {};
 async function openBrowser(user) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', permissions: ['microphone'] });
   const page = await context.newPage();
   page.setDefaultTimeout(T);
   watchPage(page, user.displayName, failures, log);
+  // For the diagnosis of a failed step: the page's errors and refused requests, in the run's log.
+  page.on('console', (m) => { if (m.type() === 'error') log(`${user.displayName} console: ${m.text()}`); });
+  page.on('response', (r) => { if (r.status() >= 400) log(`${user.displayName} ${r.request().method()} ${new URL(r.url()).pathname} -> ${r.status()}`); });
   await logIn(page, url, user.username, user.password);
+  open[user.displayName] = page;
   // The device is registered (with its key packages) before the gateway connects.
   await until(`${user.displayName}'s device`, async () => (await rest('GET', `/users/${user.id}/devices`, user.token)).length === 1);
   return page;
@@ -60,6 +65,8 @@ const step = async (name, f) => {
     await f();
   } catch (e) {
     failures.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+    // What each person saw when the step failed.
+    for (const [who, page] of Object.entries(open)) await shot(page, `failed-${who}`).catch(() => {});
     throw e;
   }
 };
@@ -100,6 +107,28 @@ try {
     await pa.getByRole('log').getByText(s2).waitFor();
     await pc.getByRole('log').getByText(s2).waitFor();
     await shot(pa, '02-alice-reads-bob');
+  });
+
+  await step('Alice opens an encrypted one-to-one chat with Bob; Bob reads it there', async () => {
+    await pa.getByRole('button', { name: 'Encrypted chat with Bob' }).click();
+    // The composer names the conversation: the group's header is encrypted too, so wait for the chat with Bob itself.
+    // Exact names: a role name given as a string matches any substring, and the group's composer ("Message Bob, Carol")
+    // stays on screen until the one-to-one chat's MLS group is made — a message typed there would go to the group.
+    const toBob = pa.getByRole('textbox', { name: 'Message Bob', exact: true });
+    await toBob.waitFor();
+    await pa.getByRole('status').filter({ hasText: 'End-to-end encrypted' }).waitFor();
+    await toBob.fill(s4);
+    await toBob.press('Enter');
+    await pa.getByRole('log', { name: 'Messages with Bob', exact: true }).getByText(s4).waitFor();
+    await pb.getByRole('navigation', { name: 'Contacts' }).getByRole('link', { name: /^Alice(?!,).*encrypted/ }).click();
+    await pb.getByRole('textbox', { name: 'Message Alice', exact: true }).waitFor();
+    await pb.getByRole('status').filter({ hasText: 'End-to-end encrypted' }).waitFor();
+    await pb.getByRole('log', { name: 'Messages with Alice', exact: true }).getByText(s4).waitFor();
+    await shot(pb, '02b-bob-reads-encrypted-dm');
+    if ((await pc.getByRole('log').getByText(s4).count()) !== 0) throw new Error('Carol saw the one-to-one message');
+    // Back to the group for the next steps.
+    await openGroup(pa, 'Bob, Carol');
+    await openGroup(pb, 'Alice, Carol');
   });
 
   await step('Alice and Bob see the same safety number', async () => {

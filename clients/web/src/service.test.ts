@@ -178,3 +178,32 @@ describe('ChatService and Reconnect (a front door shutting down)', () => {
     }
   });
 });
+
+describe('ChatService opening an encrypted conversation', () => {
+  it('answers the new channel before its MLS group is made, so the screen leaves the previous conversation at once', async () => {
+    const tokens = new TokenStore(null);
+    tokens.set({ accessToken: 't', refreshToken: 'r', expiresAt: new Date(Date.now() + 3600_000).toISOString(), userId: ME });
+    const dm = { id: '900', type: 'dm', communityId: null, name: null, recipientIds: [ME, '200'], e2ee: true };
+    const posted: unknown[] = [];
+    const fetcher = vi.fn(async (url: string | URL | Request, init?: RequestInit) => {
+      const u = new URL(String(url));
+      if (u.pathname.endsWith('/users/@me/channels') && init?.method === 'POST') {
+        posted.push(JSON.parse(String(init.body)));
+        return new Response(JSON.stringify(dm), { status: 201 });
+      }
+      return new Response(null, { status: 204 });
+    });
+    const service = new ChatService('http://chaos.test', tokens, () => new FakeGateway(), fetcher as unknown as typeof fetch);
+    // Making the group (claiming key packages, the commit, the welcome) takes a while: here it never finishes, so an
+    // openDm that waited for it would never answer (the test times out).
+    const sync = vi.spyOn(service.e2ee, 'sync').mockImplementation(() => new Promise(() => {}));
+
+    const channel = await service.openDm(['200'], true);
+
+    expect(channel.id).toBe('900');
+    expect(posted).toEqual([{ recipientIds: ['200'], e2ee: true }]);
+    expect(service.state.privateChannels['900']).toBeDefined();
+    expect(service.isE2ee('900')).toBe(true);
+    expect(sync).toHaveBeenCalledWith('900');
+  });
+});

@@ -658,7 +658,10 @@ export class ChatService {
       : await this.api.openPrivateChannel(recipientIds);
     this.set(reduce.channel(this.state, channel));
     // The creator makes the MLS group and welcomes every recipient's devices (docs/architecture.md#end-to-end-encryption-in-the-web-client).
-    if (e2ee) await this.e2ee.sync(channel.id).catch((e: unknown) => this.fail(e));
+    // Not awaited: making the group takes seconds (key packages, a commit, a welcome), and meanwhile the screen would
+    // still show the previous conversation, where whatever the user types would go. The conversation opens at once;
+    // a message sent in it waits for the group (E2eeClient.send syncs first, in line behind this sync).
+    if (e2ee) void this.e2ee.sync(channel.id).catch((e: unknown) => this.fail(e));
     return channel;
   }
 

@@ -8,7 +8,7 @@ namespace Chaos.Tests.Web;
 
 /// <summary>
 /// End-to-end encryption in the web client (e2e/e2ee.mjs): three people in headless Chromium (a browser context each) against a front door on
-/// PostgreSQL — an encrypted group, safety numbers, a member removed by a commit who cannot decrypt the next message,
+/// PostgreSQL — an encrypted group, an encrypted one-to-one chat, safety numbers, a member removed by a commit who cannot decrypt the next message,
 /// and an encrypted voice room. Then every row of every table, and every stored blob, is searched for the sentences
 /// that were sent (as text and as UTF-8 bytes): the server must hold none of them
 /// (docs/architecture.md#end-to-end-encryption-in-the-web-client).
@@ -31,6 +31,7 @@ public sealed class WebE2eeTests
                 $"Zebra lanterns hum beneath the {tag} orchard",
                 $"Copper kites remember the {tag} lighthouse",
                 $"Velvet thunder follows the {tag} ferry",
+                $"Amber foxes guard the {tag} harbour",
             ];
             var output = Path.Combine(AppContext.BaseDirectory, "web-e2ee");
             var environment = new Dictionary<string, string>
