@@ -193,8 +193,8 @@ public sealed partial class GatewayStreamSubscriptions(IClusterClient cluster, G
     }
 
     /// <summary>
-    /// The stream subscription and, for a channel with push delivery, the relay's registration with the channel's grain
-    /// (first, so nothing pushed after the subscription is live is missed); both or neither.
+    /// The stream subscription and, for a channel with push delivery, the relay's registration with the channel's grain,
+    /// made at the same time (a connection that needs many channels waits for one round trip, not two); both or neither.
     /// </summary>
     private async Task<StreamSubscriptionHandle<GatewayEvent>> SubscribeAsync(string ns, long key)
     {
@@ -203,14 +203,32 @@ public sealed partial class GatewayStreamSubscriptions(IClusterClient cluster, G
             return await SubscribeStreamAsync(ns, key);
         }
 
-        await relay.AttachAsync(key);
+        var attaching = relay.AttachAsync(key);
+        var subscribing = SubscribeStreamAsync(ns, key);
         try
         {
-            return await SubscribeStreamAsync(ns, key);
+            await Task.WhenAll(attaching, subscribing);
+            return await subscribing;
         }
         catch
         {
-            await relay.DetachAsync(key);
+            if (attaching.IsCompletedSuccessfully)
+            {
+                await relay.DetachAsync(key);
+            }
+
+            if (subscribing.IsCompletedSuccessfully)
+            {
+                try
+                {
+                    await subscribing.Result.UnsubscribeAsync();
+                }
+                catch (Exception exception)
+                {
+                    LogUnsubscribeFailed(logger, exception, ns, key);
+                }
+            }
+
             sequencer.Forget(key);
             throw;
         }
