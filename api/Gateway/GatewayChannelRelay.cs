@@ -10,8 +10,8 @@ namespace Chaos.Api.Gateway;
 /// <summary>
 /// This front door's push relay for channel events (docs/architecture.md#push-relay-for-channel-events): the grain observer
 /// Channel grains push committed <c>MessageCreated</c> batches and access changes to. A channel's pushes are handed to the
-/// dispatcher one after the other, in arrival order, through the same <see cref="GatewayEventInbox"/> as stream events,
-/// so <see cref="GatewayChannelSequencer"/> keeps them exactly once and in seq order and fills gaps. Registration follows
+/// dispatcher one after the other, in arrival order (each after the previous one was dispatched, as a stream's are), so
+/// <see cref="GatewayChannelSequencer"/> keeps them exactly once and in seq order and fills gaps. Registration follows
 /// the channel's stream subscription (<see cref="GatewayStreamSubscriptions"/>): the first local connection that needs a
 /// channel registers this relay with its grain, the last one to let go ends the registration; <see cref="RenewAsync"/>
 /// renews them all (a grain that reactivated elsewhere forgot them) and reports each channel's published seq, so a tail
@@ -19,7 +19,7 @@ namespace Chaos.Api.Gateway;
 /// </summary>
 public sealed partial class GatewayChannelRelay(
     IGrainFactory grains,
-    GatewayEventInbox inbox,
+    IServiceProvider services,
     GatewayChannelSequencer sequencer,
     IOptions<ChaosStreamsOptions> options,
     ILogger<GatewayChannelRelay> logger) : IChannelRelay
@@ -30,6 +30,7 @@ public sealed partial class GatewayChannelRelay(
     private readonly Lock gate = new();
     private readonly Dictionary<long, Lane> lanes = [];
     private IChannelRelay? reference;
+    private GatewayEventDispatcher? dispatcher;
     private long leases;
     private long dropped;
 
@@ -74,7 +75,7 @@ public sealed partial class GatewayChannelRelay(
             lanes[channelId] = lane;
         }
 
-        // Ends when the lane is removed; never throws (the inbox does not).
+        // Ends when the lane is removed; never throws (DispatchAsync does not).
         _ = Task.Run(() => ReadAsync(channelId, lane));
         try
         {
@@ -171,7 +172,7 @@ public sealed partial class GatewayChannelRelay(
         return Task.CompletedTask;
     }
 
-    /// <summary>One channel's pushes, one event at a time and each after the previous one was dispatched (as a stream does).</summary>
+    /// <summary>One channel's pushes, one event at a time and each after the previous one was dispatched (as a stream does); never throws.</summary>
     private async Task ReadAsync(long channelId, Lane lane)
     {
         await foreach (var events in lane.Pushes.Reader.ReadAllAsync())
@@ -183,7 +184,10 @@ public sealed partial class GatewayChannelRelay(
                     break;
                 }
 
-                await inbox.PostAsync(ChaosProviders.ChannelNamespace, channelId, evt);
+                // Dispatched here, in this channel's order, without the inbox's extra queue hop; the dispatcher is
+                // resolved late because it depends (through access and subscriptions) on this relay.
+                dispatcher ??= services.GetRequiredService<GatewayEventDispatcher>();
+                await dispatcher.DispatchAsync(ChaosProviders.ChannelNamespace, channelId, evt);
             }
         }
     }
