@@ -34,11 +34,14 @@ public sealed class PushRelayFailoverTests(ITestOutputHelper output)
             ["Chaos:SiloPort"] = silo.ToString(CultureInfo.InvariantCulture),
             ["Chaos:GatewayPort"] = gateway.ToString(CultureInfo.InvariantCulture),
         };
-        var a = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings(PostgresServer.FreeTcpPort(), PostgresServer.FreeTcpPort()));
-        var b = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings(PostgresServer.FreeTcpPort(), PostgresServer.FreeTcpPort()));
+        ChaosProcess? a = null;
+        ChaosProcess? b = null;
         var clients = new List<GatewayClient>();
         try
         {
+            // Inside the try: when the second process does not become ready, the first one is still stopped.
+            a = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings(PostgresServer.FreeTcpPort(), PostgresServer.FreeTcpPort()));
+            b = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings(PostgresServer.FreeTcpPort(), PostgresServer.FreeTcpPort()));
             var owner = await RegisterAsync(a);
             var members = new[] { owner, await RegisterAsync(a), await RegisterAsync(a) };
             var community = await GatewayTests.CreateCommunityAsync(owner);
@@ -131,8 +134,15 @@ public sealed class PushRelayFailoverTests(ITestOutputHelper output)
                 await client.DisposeAsync();
             }
 
-            await b.DisposeAsync();
-            await a.DisposeAsync();
+            if (b is not null)
+            {
+                await b.DisposeAsync();
+            }
+
+            if (a is not null)
+            {
+                await a.DisposeAsync();
+            }
         }
     }
 
