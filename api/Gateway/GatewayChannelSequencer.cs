@@ -53,7 +53,7 @@ public sealed partial class GatewayChannelSequencer(IGrainFactory grains, ILogge
                 return;
             }
 
-            if (track.Last > 0 && seq > track.Last + 1)
+            if ((track.Last > 0 || track.Known) && seq > track.Last + 1)
             {
                 await FillAsync(channelId, track, deliver, upTo: seq - 1);
             }
@@ -87,11 +87,43 @@ public sealed partial class GatewayChannelSequencer(IGrainFactory grains, ILogge
         await track.Turn.WaitAsync();
         try
         {
-            return track.Last > 0 ? await FillAsync(channelId, track, deliver, upTo: long.MaxValue) : 0;
+            return track.Last > 0 || track.Known ? await FillAsync(channelId, track, deliver, upTo: long.MaxValue) : 0;
         }
         finally
         {
             track.Turn.Release();
+        }
+    }
+
+    /// <summary>
+    /// Where delivery of a channel starts on this door when it is known before its first event (the push relay's
+    /// registration answers it): everything after <paramref name="publishedSeq"/> is delivered, a lost first event too.
+    /// Ignored once the channel has delivered something.
+    /// </summary>
+    public async Task BeginAsync(long channelId, long publishedSeq)
+    {
+        var track = TrackOf(channelId);
+        await track.Turn.WaitAsync();
+        try
+        {
+            if (track.Last == 0 && !track.Known)
+            {
+                track.Last = publishedSeq;
+                track.Known = true;
+            }
+        }
+        finally
+        {
+            track.Turn.Release();
+        }
+    }
+
+    /// <summary>The last seq delivered here for a channel (0 when none or not tracked).</summary>
+    public long LastOf(long channelId)
+    {
+        lock (gate)
+        {
+            return tracks.GetValueOrDefault(channelId)?.Last ?? 0;
         }
     }
 
@@ -176,5 +208,8 @@ public sealed partial class GatewayChannelSequencer(IGrainFactory grains, ILogge
         public SemaphoreSlim Turn { get; } = new(1, 1);
 
         public long Last { get; set; }
+
+        /// <summary>The start is known (<see cref="BeginAsync"/>), so a gap is filled even before the first delivery.</summary>
+        public bool Known { get; set; }
     }
 }

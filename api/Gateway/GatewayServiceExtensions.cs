@@ -25,6 +25,7 @@ public static class GatewayServiceExtensions
         FrontDoorServiceExtensions.ConfigureJson(json);
         services.AddSingleton<Telemetry.GatewayMetrics>();
         services.AddSingleton<GatewayEventInbox>();
+        services.AddSingleton<GatewayChannelRelay>();
         services.AddSingleton<GatewayStreamSubscriptions>();
         services.AddSingleton<GatewayConnectionRegistry>();
         services.AddSingleton<GatewayExtraStreams>();

@@ -16,6 +16,7 @@ public sealed partial class GatewayStreamRepair(
     GatewayStreamSubscriptions subscriptions,
     GatewayChannelSequencer sequencer,
     GatewayEventDispatcher dispatcher,
+    GatewayChannelRelay relay,
     ILogger<GatewayStreamRepair> logger) : BackgroundService
 {
     /// <summary>Rounds after a change: at once, then while queues move and grains reactivate on the survivors.</summary>
@@ -31,6 +32,62 @@ public sealed partial class GatewayStreamRepair(
     public long Repaired { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var renewing = relay.Enabled ? RenewLoopAsync(stoppingToken) : Task.CompletedTask;
+        try
+        {
+            await WatchAsync(stoppingToken);
+        }
+        finally
+        {
+            await renewing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>
+    /// The push relay's lease renewal (docs/architecture.md#push-relay-for-channel-events): every
+    /// <see cref="Chaos.Gateway.ChannelRelayRules.Renewal"/> each registration is renewed, which registers it again with a
+    /// grain that reactivated (after a silo died) and forgot it; a channel that published past what this door delivered
+    /// (a push lost, or not sent while the grain did not know this door) is filled from the grain by seq.
+    /// </summary>
+    private async Task RenewLoopAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Chaos.Gateway.ChannelRelayRules.Renewal);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await RenewRelayAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RenewRelayAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var (channelId, published) in await relay.RenewAsync(cancellationToken))
+            {
+                if (published > sequencer.LastOf(channelId))
+                {
+                    var missed = await sequencer.CatchUpAsync(channelId, dispatcher.DeliverToChannel(channelId));
+                    if (missed > 0)
+                    {
+                        Repaired += missed;
+                    }
+                }
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogRoundFailed(logger, exception);
+        }
+    }
+
+    private async Task WatchAsync(CancellationToken stoppingToken)
     {
         if (services.GetService<IClusterMembershipService>() is not { } membership)
         {
@@ -122,6 +179,12 @@ public sealed partial class GatewayStreamRepair(
         try
         {
             await subscriptions.VerifyAsync(cancellationToken);
+            if (relay.Enabled)
+            {
+                // At once, not on the next renewal: a grain that reactivated on a survivor pushes here again.
+                await RenewRelayAsync(cancellationToken);
+            }
+
             foreach (var channelId in sequencer.Channels())
             {
                 cancellationToken.ThrowIfCancellationRequested();

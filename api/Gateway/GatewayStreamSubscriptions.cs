@@ -10,7 +10,7 @@ namespace Chaos.Api.Gateway;
 /// that needs a stream subscribes this front door, the last one to let go unsubscribes it. What arrives is posted to the
 /// <see cref="GatewayEventInbox"/>.
 /// </summary>
-public sealed partial class GatewayStreamSubscriptions(IClusterClient cluster, GatewayEventInbox inbox, GatewayChannelSequencer sequencer, ILogger<GatewayStreamSubscriptions> logger)
+public sealed partial class GatewayStreamSubscriptions(IClusterClient cluster, GatewayEventInbox inbox, GatewayChannelSequencer sequencer, GatewayChannelRelay relay, ILogger<GatewayStreamSubscriptions> logger)
 {
     private readonly Lock gate = new();
     private readonly Dictionary<(string Namespace, long Key), Subscription> subscriptions = [];
@@ -96,6 +96,11 @@ public sealed partial class GatewayStreamSubscriptions(IClusterClient cluster, G
             }
         }
 
+        if (ns == ChaosProviders.ChannelNamespace && relay.Enabled)
+        {
+            await relay.DetachAsync(key);
+        }
+
         try
         {
             await (await subscription.Handle!).UnsubscribeAsync();
@@ -158,7 +163,7 @@ public sealed partial class GatewayStreamSubscriptions(IClusterClient cluster, G
         StreamSubscriptionHandle<GatewayEvent> fresh;
         try
         {
-            fresh = await SubscribeAsync(ns, key);
+            fresh = await SubscribeStreamAsync(ns, key);
         }
         catch (Exception exception)
         {
@@ -187,7 +192,49 @@ public sealed partial class GatewayStreamSubscriptions(IClusterClient cluster, G
         }
     }
 
+    /// <summary>
+    /// The stream subscription and, for a channel with push delivery, the relay's registration with the channel's grain,
+    /// made at the same time (a connection that needs many channels waits for one round trip, not two); both or neither.
+    /// </summary>
     private async Task<StreamSubscriptionHandle<GatewayEvent>> SubscribeAsync(string ns, long key)
+    {
+        if (ns != ChaosProviders.ChannelNamespace || !relay.Enabled)
+        {
+            return await SubscribeStreamAsync(ns, key);
+        }
+
+        var attaching = relay.AttachAsync(key);
+        var subscribing = SubscribeStreamAsync(ns, key);
+        try
+        {
+            await Task.WhenAll(attaching, subscribing);
+            return await subscribing;
+        }
+        catch
+        {
+            if (attaching.IsCompletedSuccessfully)
+            {
+                await relay.DetachAsync(key);
+            }
+
+            if (subscribing.IsCompletedSuccessfully)
+            {
+                try
+                {
+                    await subscribing.Result.UnsubscribeAsync();
+                }
+                catch (Exception exception)
+                {
+                    LogUnsubscribeFailed(logger, exception, ns, key);
+                }
+            }
+
+            sequencer.Forget(key);
+            throw;
+        }
+    }
+
+    private async Task<StreamSubscriptionHandle<GatewayEvent>> SubscribeStreamAsync(string ns, long key)
     {
         var stream = cluster.GetStreamProvider(ChaosProviders.Streams).GetStream<GatewayEvent>(StreamId.Create(ns, key));
         // Retried only where the call provably never ran (the pub-sub grain's silo refused or was unreachable): a timed-out

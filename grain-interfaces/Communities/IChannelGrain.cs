@@ -97,6 +97,26 @@ public interface IChannelGrain : IGrainWithIntegerKey
     Task InvalidatePermissionsAsync(long? userId);
 
     /// <summary>
+    /// <see cref="InvalidatePermissionsAsync"/> for a change front doors must apply (<paramref name="change"/>), which the
+    /// channel also pushes to the front doors registered with it, ahead of any message it pushes afterwards
+    /// (docs/architecture.md#push-relay-for-channel-events). The community still publishes the change on the streams.
+    /// </summary>
+    [AlwaysInterleave]
+    Task ChangeAccessAsync(Gateway.AccessChanged change);
+
+    /// <summary>
+    /// For front doors: registers (or renews) <paramref name="relay"/> under a lease of
+    /// <see cref="ChannelRelayRules.Lease"/>, replacing an older registration of the same front door. Answers the highest
+    /// seq already pushed or published, so the front door knows where its delivery starts and whether it missed a tail.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<long> AttachRelayAsync(string frontDoorId, long lease, Gateway.IChannelRelay relay);
+
+    /// <summary>For front doors: ends the registration <paramref name="lease"/> of a front door (a newer one is kept).</summary>
+    [AlwaysInterleave]
+    Task DetachRelayAsync(string frontDoorId, long lease);
+
+    /// <summary>
     /// Sets or clears the moderation <c>hidden</c> flag (docs/api.md#ai-assistance) and announces the change with a
     /// <c>MessageUpdated</c>; called by the community's moderation, never for a user. False when the message is gone.
     /// </summary>

@@ -180,7 +180,18 @@ internal sealed partial class ChannelGrain
         {
             // A welcome travels as a front-door-only event naming its devices; everything else reaches the whole channel.
             object payload = mls.Kind == MlsKind.Welcome ? new MlsWelcomeDelivery(message, mls.Recipients) : message;
-            await PublishAsync(GatewayEvents.MlsMessage, payload, message.Seq);
+            if (PushesMessages)
+            {
+                // On the same path as the channel's MessageCreated, which shares its seq space: a message of a new epoch
+                // never overtakes the commit that opened it (docs/architecture.md#push-relay-for-channel-events).
+                Push([new GatewayEvent(GatewayEvents.MlsMessage, payload, message.Seq)]);
+                publishedSeq = Math.Max(publishedSeq, message.Seq);
+            }
+            else
+            {
+                await PublishAsync(GatewayEvents.MlsMessage, payload, message.Seq);
+            }
+
             Forget(send);
             mls.Completion.TrySetResult(posted);
         }

@@ -160,7 +160,14 @@ internal sealed partial class ChannelGrain
         await state.WriteStateAsync();
         await privateChannelStore.RemoveRecipientAsync(ChannelId, userId);
         // On the channel stream first: front doors stop the removed user's delivery before anything said afterwards.
-        await stream!.OnNextAsync(GatewayEvent.Control(new RecipientRemoved(ChannelId, userId, version)));
+        var removed = GatewayEvent.Control(new RecipientRemoved(ChannelId, userId, version));
+        if (PushesMessages)
+        {
+            // Ahead of any message pushed after it (docs/architecture.md#push-relay-for-channel-events).
+            Push([removed]);
+        }
+
+        await stream!.OnNextAsync(removed);
         // And on the user's stream, which a connection still being set up already listens to: one whose snapshot has the
         // group loses it even when no connection on its front door held the channel stream yet (docs/architecture.md#access-re-evaluation).
         // Both copies carry the membership version: one that arrives after the user was added again is ignored.

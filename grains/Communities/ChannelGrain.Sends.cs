@@ -229,11 +229,26 @@ internal sealed partial class ChannelGrain
         }
 
         var results = await ToMessagesAsync(messages);
+        if (PushesMessages)
+        {
+            // One push per front door for the whole batch, after the commit (docs/architecture.md#push-relay-for-channel-events).
+            Push([.. results.Select(r => new GatewayEvent(GatewayEvents.MessageCreated, r, r.Seq))]);
+            publishedSeq = Math.Max(publishedSeq, seq);
+            for (var i = 0; i < group.Count; i++)
+            {
+                Settle(group[i], results[i]);
+            }
+
+            await SubmitForModerationAsync(messages);
+            return;
+        }
+
         for (var i = 0; i < group.Count; i++)
         {
             try
             {
                 await PublishAsync(GatewayEvents.MessageCreated, results[i], results[i].Seq);
+                publishedSeq = Math.Max(publishedSeq, results[i].Seq);
                 Settle(group[i], results[i]);
             }
             catch (Exception exception)

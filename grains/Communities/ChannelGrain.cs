@@ -31,6 +31,7 @@ internal sealed partial class ChannelGrain(
     IPinStore pinStore,
     IE2eeStore e2eeStore,
     IMlsStore mlsStore,
+    Microsoft.Extensions.Options.IOptions<ChaosStreamsOptions> streamsOptions,
     Microsoft.Extensions.Logging.ILogger<ChannelGrain> logger) : Grain, IChannelGrain
 {
     private const int RecentWindow = 200;
@@ -60,6 +61,7 @@ internal sealed partial class ChannelGrain(
         if (Exists)
         {
             lastSeq = await LastSeqAsync(cancellationToken);
+            publishedSeq = lastSeq;
             if (state.State.E2ee)
             {
                 mlsEpoch = await mlsStore.GetEpochAsync(ChannelId, cancellationToken);
@@ -260,6 +262,12 @@ internal sealed partial class ChannelGrain(
 
     public Task InvalidatePermissionsAsync(long? userId)
     {
+        InvalidatePermissions(userId);
+        return Task.CompletedTask;
+    }
+
+    private void InvalidatePermissions(long? userId)
+    {
         if (userId is { } id)
         {
             permissions.Remove(id);
@@ -269,8 +277,6 @@ internal sealed partial class ChannelGrain(
             permissions.Clear();
             moderation = null;
         }
-
-        return Task.CompletedTask;
     }
 
     private async Task<P> RequireAsync(long userId, P needed)

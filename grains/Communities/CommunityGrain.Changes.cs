@@ -75,16 +75,24 @@ internal sealed partial class CommunityGrain
     /// </summary>
     private async Task AccessChangedAsync(long? userId, IReadOnlyCollection<Channel> channels)
     {
-        await InvalidatePermissionsAsync(userId, channels);
-        await AnnounceAccessChangedAsync(userId, channels);
+        var change = new AccessChanged(CommunityId, userId, ids.NextId());
+        await ChangeAccessAsync(change, channels);
+        await AnnounceAccessChangedAsync(change, channels);
     }
 
     private Task InvalidatePermissionsAsync(long? userId, IReadOnlyCollection<Channel> channels) =>
         Task.WhenAll(channels.Select(c => GrainFactory.GetGrain<IChannelGrain>(c.Id).InvalidatePermissionsAsync(userId)));
 
-    private async Task AnnounceAccessChangedAsync(long? userId, IReadOnlyCollection<Channel> channels)
+    /// <summary>
+    /// Channel grains drop cached permissions and push the change to their front doors ahead of any later message
+    /// (docs/architecture.md#push-relay-for-channel-events).
+    /// </summary>
+    private Task ChangeAccessAsync(AccessChanged change, IReadOnlyCollection<Channel> channels) =>
+        Task.WhenAll(channels.Select(c => GrainFactory.GetGrain<IChannelGrain>(c.Id).ChangeAccessAsync(change)));
+
+    private async Task AnnounceAccessChangedAsync(AccessChanged change, IReadOnlyCollection<Channel> channels)
     {
-        var changed = GatewayEvent.Control(new AccessChanged(CommunityId, userId, ids.NextId()));
+        var changed = GatewayEvent.Control(change);
         await Stream(ChaosProviders.CommunityNamespace, CommunityId).OnNextAsync(changed);
         foreach (var channel in channels)
         {

@@ -120,9 +120,10 @@ internal sealed partial class CommunityGrain
     /// </summary>
     private async Task MemberGoneAsync(long userId, string reason)
     {
-        await InvalidatePermissionsAsync(userId, S.Channels);
+        var change = new AccessChanged(CommunityId, userId, ids.NextId());
+        await ChangeAccessAsync(change, S.Channels);
         await PublishAsync(GatewayEvents.MemberLeft, new MemberLeft(CommunityId, userId, reason));
-        await AnnounceAccessChangedAsync(userId, S.Channels);
+        await AnnounceAccessChangedAsync(change, S.Channels);
         await GrainFactory.GetGrain<Voice.IVoiceMemberGrain>(userId).EvictAsync(CommunityId);
     }
 }

@@ -15,4 +15,19 @@ public sealed class ChaosStreamsOptions
 
     [Range(1, 1024)]
     public int Queues { get; set; } = 2;
+
+    /// <summary>
+    /// How <c>MessageCreated</c> and channel access changes reach front doors: <c>push</c> (a grain-observer relay per
+    /// front door, docs/architecture.md#push-relay-for-channel-events) or <c>stream</c> (the channel's memory stream).
+    /// Every process of a cluster must use the same value. Everything else stays on the streams either way.
+    /// </summary>
+    [AllowedValues(Push, StreamMode)]
+    public string ChannelEvents { get; set; } = Push;
+
+    public const string Push = "push";
+
+    public const string StreamMode = "stream";
+
+    /// <summary>Whether channel messages go through the push relay.</summary>
+    public bool PushesChannelEvents => ChannelEvents == Push;
 }
