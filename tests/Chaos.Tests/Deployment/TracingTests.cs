@@ -74,7 +74,7 @@ public sealed class TracingTests(ITestOutputHelper output) : IAsyncLifetime
     private static bool IsMessageDelivery(Activity a) =>
         a.Source.Name == ChaosTelemetry.Name && a.DisplayName == "chaos.gateway.deliver" && a.GetTagItem("chaos.event") is "MessageCreated";
 
-    /// <summary>The spans of a trace that holds a SendMessage hub call, its grain call, a commit, a stream publish and the delivery.</summary>
+    /// <summary>The spans of a trace that holds a SendMessage hub call, its grain call, a commit, a stream publish or relay push, and the delivery.</summary>
     private List<Activity>? CompleteTrace()
     {
         foreach (var trace in stopped.GroupBy(a => a.TraceId))
@@ -83,7 +83,10 @@ public sealed class TracingTests(ITestOutputHelper output) : IAsyncLifetime
             var hub = spans.Any(a => a.Source.Name == "Microsoft.AspNetCore.SignalR.Server" && a.DisplayName.EndsWith("SendMessage", StringComparison.Ordinal));
             var grain = spans.Any(a => a.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) && a.DisplayName.Contains("SendMessage", StringComparison.Ordinal));
             var commit = spans.Any(a => a.Source.Name == "Npgsql");
-            var publish = spans.Any(a => a.DisplayName.Contains("IMemoryStreamQueueGrain/Enqueue", StringComparison.Ordinal));
+            // Published on the stream, or pushed to the front door's relay (the default for MessageCreated:
+            // docs/architecture.md#push-relay-for-channel-events).
+            var publish = spans.Any(a => a.DisplayName.Contains("IMemoryStreamQueueGrain/Enqueue", StringComparison.Ordinal)
+                || a.DisplayName.Contains("IChannelRelay/OnChannelEventsAsync", StringComparison.Ordinal));
             var delivery = spans.Any(IsMessageDelivery);
             if (hub && grain && commit && publish && delivery)
             {
