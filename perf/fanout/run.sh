@@ -21,11 +21,12 @@ out="${OUT:-$repo/perf/fanout/results}"
 targets="${TARGETS:-ejabberd chaos bare}"
 work="$(mktemp -d /tmp/fanout-run.XXXXXX)"
 pids=()
+pgrun=()
 cleanup() {
   local cp
   for cp in "${pids[@]:-}"; do [[ -n "$cp" ]] && kill "$cp" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  [[ -n "${pgdata:-}" ]] && "$pgbin/pg_ctl" -D "$pgdata" -m immediate stop >/dev/null 2>&1 || true
+  [[ -n "${pgdata:-}" ]] && "${pgrun[@]}" "$pgbin/pg_ctl" -D "$pgdata" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -79,9 +80,15 @@ stop_server() { local sp; for sp in ${spids//,/ }; do kill "$sp" 2>/dev/null || 
 start_postgres() {
   pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
   pgdata="$work/pg"; local port; port="$(free_port)"
-  "$pgbin/initdb" -D "$pgdata" -U postgres -A trust >/dev/null
-  "$pgbin/pg_ctl" -D "$pgdata" -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c fsync=on" -l "$work/pg.log" start >/dev/null
-  sleep 2
+  # initdb refuses to run as root: as root, the server runs as an unprivileged user (as the test fixture does).
+  pgrun=()
+  if [[ "$(id -u)" == 0 ]]; then
+    id -u chaospg >/dev/null 2>&1 || useradd -M -s /bin/sh chaospg
+    chmod 755 "$work"; mkdir -p "$pgdata"; chown chaospg "$pgdata"; touch "$work/pg.log"; chown chaospg "$work/pg.log"
+    pgrun=(runuser -u chaospg --)
+  fi
+  "${pgrun[@]}" "$pgbin/initdb" -D "$pgdata" -U postgres -A trust >/dev/null
+  "${pgrun[@]}" "$pgbin/pg_ctl" -D "$pgdata" -o "-p $port -k $pgdata -c listen_addresses=127.0.0.1 -c fsync=on" -l "$work/pg.log" -w start >/dev/null
   pg_cs="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
 }
 
