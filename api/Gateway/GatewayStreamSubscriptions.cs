@@ -184,7 +184,7 @@ public sealed partial class GatewayStreamSubscriptions(IClusterClient cluster, G
         try
         {
             // The old one when replaced; the fresh one when the stream was released (or renewed) meanwhile.
-            await (replaced ? old.Result : fresh).UnsubscribeAsync();
+            await (replaced ? await old : fresh).UnsubscribeAsync();
         }
         catch (Exception exception)
         {
@@ -221,7 +221,7 @@ public sealed partial class GatewayStreamSubscriptions(IClusterClient cluster, G
             {
                 try
                 {
-                    await subscribing.Result.UnsubscribeAsync();
+                    await (await subscribing).UnsubscribeAsync();
                 }
                 catch (Exception exception)
                 {

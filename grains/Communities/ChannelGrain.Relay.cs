@@ -33,7 +33,7 @@ internal sealed partial class ChannelGrain
         }
 
         relays[frontDoorId] = new RelayLease(relay, lease, now + ChannelRelayRules.Lease);
-        return Task.FromResult(Math.Max(publishedSeq, 0));
+        return Task.FromResult(publishedSeq);
     }
 
     public Task DetachRelayAsync(string frontDoorId, long lease)
