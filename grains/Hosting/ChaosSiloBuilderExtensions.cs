@@ -149,7 +149,7 @@ public static class ChaosSiloBuilderExtensions
         silo.AddMemoryStreams(ChaosProviders.Streams, streams =>
         {
             streams.ConfigurePartitioning(options.Queues);
-            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(options.PullPeriodMilliseconds)));
+            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = options.PullPeriod));
         });
     }
 }

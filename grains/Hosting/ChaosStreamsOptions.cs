@@ -3,15 +3,22 @@ using System.ComponentModel.DataAnnotations;
 namespace Chaos.Hosting;
 
 /// <summary>
-/// <c>Chaos:Streams</c>: the memory stream provider pulls its queues on a timer that sets both fan-out latency and idle
-/// cost (the Orleans default of 100 ms gives p50 ≈ 50 ms); chat starts at 10 ms and 2 queues.
+/// <c>Chaos:Streams</c>: the memory stream provider pulls its queues on a timer that sets both the latency of what still
+/// travels on streams and the idle cost of every silo (docs/architecture.md#stream-pull-period).
 /// </summary>
 public sealed class ChaosStreamsOptions
 {
     public const string Section = "Chaos:Streams";
 
+    /// <summary>
+    /// The pulling period; unset, 50 ms when channel messages are pushed (what is left on streams — edits, reactions,
+    /// typing, presence, community and user events — does not need milliseconds) and 10 ms when they travel on streams.
+    /// </summary>
     [Range(1, 60_000)]
-    public int PullPeriodMilliseconds { get; set; } = 10;
+    public int? PullPeriodMilliseconds { get; set; }
+
+    /// <summary>The pulling period in effect (<see cref="PullPeriodMilliseconds"/>).</summary>
+    public TimeSpan PullPeriod => TimeSpan.FromMilliseconds(PullPeriodMilliseconds ?? (PushesChannelEvents ? 50 : 10));
 
     [Range(1, 1024)]
     public int Queues { get; set; } = 2;

@@ -16,6 +16,7 @@ public sealed class ConfigurationValidationTests
     [InlineData("Chaos:Jwt:AccessTokenMinutes", "0")]
     [InlineData("Chaos:FrontDoor:MaxConnections", "-5")]
     [InlineData("Chaos:Streams:Queues", "0")]
+    [InlineData("Chaos:Streams:PullPeriodMilliseconds", "0")]
     [InlineData("Chaos:Streams:ChannelEvents", "carrier-pigeon")]
     public async Task InvalidValueReadWhileWiring_FailsCreation_NamingTheKey(string key, string value)
     {
