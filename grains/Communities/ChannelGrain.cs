@@ -324,7 +324,7 @@ internal sealed partial class ChannelGrain(
             nonceWindowComplete = now - activatedAt > MessageRules.NonceWindow;
             if (!nonceWindowComplete)
             {
-                var stored = await store.FindByNonceAsync(ChannelId, authorId, nonce, now - MessageRules.NonceWindow, CancellationToken.None);
+                var stored = await LookUpStoredNonceAsync(authorId, nonce);
                 if (stored is not null)
                 {
                     Remember(stored);

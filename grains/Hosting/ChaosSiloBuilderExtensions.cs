@@ -1,6 +1,7 @@
 using System.Net;
 using Chaos.Accounts;
 using Chaos.Ai;
+using Chaos.Errors;
 using Chaos.Ids;
 using Chaos.Messages;
 using Chaos.Presence;
@@ -94,6 +95,8 @@ public static class ChaosSiloBuilderExtensions
 
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
         silo.AddChaosSiloTelemetry(configuration);
+        // After the telemetry filter, so the send metrics count a storage failure as `unavailable`.
+        silo.Services.AddSingleton<IIncomingGrainCallFilter, StorageFailureCallFilter>();
         silo.UseChaosClusterTls(configuration);
         if (ChaosConfiguration.Read<AdminOptions>(configuration, AdminOptions.Section).Dashboard)
         {

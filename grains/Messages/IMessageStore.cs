@@ -44,6 +44,12 @@ public interface IMessageStore
     /// </summary>
     Task<StoredMessage?> FindByNonceAsync(long channelId, long authorId, string nonce, DateTimeOffset notBefore, CancellationToken ct);
 
+    /// <summary>
+    /// <see cref="FindByNonceAsync"/> for many (author, nonce) pairs of one channel in one round trip: for each pair, its
+    /// newest match created at or after <paramref name="notBefore"/>; pairs without a match are absent from the answer.
+    /// </summary>
+    Task<IReadOnlyList<StoredMessage>> FindByNoncesAsync(long channelId, IReadOnlyCollection<(long AuthorId, string Nonce)> keys, DateTimeOffset notBefore, CancellationToken ct);
+
     /// <summary>The newest <paramref name="count"/> messages, oldest first, deleted ones included.</summary>
     Task<IReadOnlyList<StoredMessage>> GetRecentAsync(long channelId, int count, CancellationToken ct);
 

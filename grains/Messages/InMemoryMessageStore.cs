@@ -203,6 +203,29 @@ public sealed class InMemoryMessageStore : IMessageStore
         }
     }
 
+    public Task<IReadOnlyList<StoredMessage>> FindByNoncesAsync(long channelId, IReadOnlyCollection<(long AuthorId, string Nonce)> keys, DateTimeOffset notBefore, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var wanted = keys.ToHashSet();
+        lock (gate)
+        {
+            // Newest first, stopping at the window's start (seq order is creation order), so a long channel costs only
+            // its last window.
+            var newest = new Dictionary<(long, string), StoredMessage>();
+            var ordered = channels.GetValueOrDefault(channelId)?.Ordered ?? [];
+            for (var i = ordered.Count - 1; i >= 0 && ordered[i].CreatedAt >= notBefore && newest.Count < wanted.Count; i--)
+            {
+                var message = ordered[i];
+                if (message.Nonce is { } nonce && wanted.Contains((message.AuthorId, nonce)))
+                {
+                    newest.TryAdd((message.AuthorId, nonce), message);
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<StoredMessage>>([.. newest.Values]);
+        }
+    }
+
     public Task<IReadOnlyList<StoredMessage>> GetRecentAsync(long channelId, int count, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);

@@ -255,6 +255,28 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
         return await ReadSingleAsync(command, ct);
     }
 
+    public async Task<IReadOnlyList<StoredMessage>> FindByNoncesAsync(long channelId, IReadOnlyCollection<(long AuthorId, string Nonce)> keys, DateTimeOffset notBefore, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        // One index scan per pair (messages_nonce_idx), newest first; DISTINCT ON keeps the newest of each pair.
+        await using var command = dataSource.CreateCommand($"""
+            SELECT DISTINCT ON (author_id, nonce) {Columns} FROM messages
+            JOIN unnest($2::bigint[], $3::text[]) AS k(k_author, k_nonce) ON author_id = k_author AND nonce = k_nonce
+            WHERE channel_id = $1 AND created_at >= $4 AND nonce IS NOT NULL
+            ORDER BY author_id, nonce, id DESC
+            """);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = channelId });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. keys.Select(k => k.AuthorId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. keys.Select(k => k.Nonce)] });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = notBefore.ToUniversalTime() });
+        return await ReadListAsync(command, ct);
+    }
+
     public async Task<IReadOnlyList<StoredMessage>> GetRecentAsync(long channelId, int count, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);

@@ -27,6 +27,9 @@ cleanup() {
   for cp in "${pids[@]:-}"; do [[ -n "$cp" ]] && kill "$cp" 2>/dev/null || true; done
   wait 2>/dev/null || true
   [[ -n "${pgdata:-}" ]] && "${pgrun[@]}" "$pgbin/pg_ctl" -D "$pgdata" -m immediate stop >/dev/null 2>&1 || true
+  # The servers' logs (errors, warnings) are kept next to the results: the last 2,000 lines of each.
+  local log
+  for log in "$work"/*.log; do [[ -f "$log" ]] && tail -n 2000 "$log" > "$out/$(basename "$log")" || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -29,6 +29,8 @@ public sealed class FailingMessageStore(Exception failure) : IMessageStore
 
     public Task<StoredMessage?> FindByNonceAsync(long channelId, long authorId, string nonce, DateTimeOffset notBefore, CancellationToken ct) => throw new NotSupportedException();
 
+    public Task<IReadOnlyList<StoredMessage>> FindByNoncesAsync(long channelId, IReadOnlyCollection<(long AuthorId, string Nonce)> keys, DateTimeOffset notBefore, CancellationToken ct) => throw new NotSupportedException();
+
     public Task<IReadOnlyList<StoredMessage>> GetRecentAsync(long channelId, int count, CancellationToken ct) => throw new NotSupportedException();
 
     public Task<StoredMessage?> SetFlagAsync(long channelId, long messageId, int flag, bool on, CancellationToken ct) => throw new NotSupportedException();

@@ -245,6 +245,26 @@ public abstract class MessageStoreBehaviour
     }
 
     [Fact]
+    public async Task FindByNonces_AnswersTheNewestMatchOfEachPair_InOneCall()
+    {
+        var channel = new TestChannel();
+        var other = new TestChannel();
+        var older = channel.Next(authorId: 1, nonce: "a");
+        var newer = channel.Next(authorId: 1, nonce: "a");
+        var theirs = channel.Next(authorId: 2, nonce: "a");
+        var mineB = channel.Next(authorId: 1, nonce: "b");
+        await Store.AppendAsync([older, channel.Next(authorId: 1), newer, theirs, mineB, channel.Next(authorId: 3, nonce: "c")], None);
+        await Store.AppendAsync([other.Next(authorId: 1, nonce: "d")], None);
+
+        var found = await Store.FindByNoncesAsync(channel.Id, [(1, "a"), (2, "a"), (1, "b"), (2, "b"), (1, "d"), (1, "A")], TestChannel.BaseTime, None);
+
+        // One answer per matching pair, the newest; other authors' pairs, other channels' nonces and case differences miss.
+        found.Select(m => m.Id).Order().ShouldBe(new[] { newer.Id, theirs.Id, mineB.Id }.Order());
+        (await Store.FindByNoncesAsync(channel.Id, [(1, "a")], newer.CreatedAt.AddTicks(10), None)).ShouldBeEmpty("the window has passed");
+        (await Store.FindByNoncesAsync(channel.Id, [], TestChannel.BaseTime, None)).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task GetRecent_IsTheNewestOldestFirst_DeletedIncluded()
     {
         var channel = await SeedAsync(6);
