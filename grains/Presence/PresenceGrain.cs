@@ -232,8 +232,8 @@ internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceM
     /// <summary>
     /// Arms the one timer of this grain for the next moment something can change without a call: the earliest lease
     /// expiry (a front door that stopped renewing) or the moment the user turns idle. A healthy front door renews
-    /// before its lease ends, so while connected the timer only moves forward and never fires; an idle connection costs
-    /// no tick (docs/architecture.md#presence). Called on every change, so the due time always reflects the latest state.
+    /// before its lease ends, so the timer keeps moving forward and fires only when a lease really ends or the user
+    /// turns <c>away</c> (docs/architecture.md#presence). Called on every change, so it always reflects the latest state.
     /// </summary>
     private void Schedule()
     {
@@ -266,9 +266,11 @@ internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceM
         }
     }
 
-    /// <summary>Expires dead front doors' leases and notices idleness; <see cref="ChangedAsync"/> arms the next tick.</summary>
+    /// <summary>Expires dead front doors' leases and notices idleness; <see cref="ChangedAsync"/> arms a fresh timer for the next tick.</summary>
     private async Task TickAsync()
     {
+        ticker?.Dispose();
+        ticker = null;
         var now = time.GetUtcNow();
         foreach (var dead in frontDoors.Where(f => f.Value.ExpiresAt <= now).Select(f => f.Key).ToList())
         {
