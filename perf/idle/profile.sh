@@ -2,7 +2,7 @@
 # Profiles CHAOS holding idle connections (docs/benchmarks.md, "Idle connections profiled"): starts a front door the way
 # perf/fanout/run.sh does, lets the peer harness connect and join N connections (rooms of 50) and hold them, and 10 s
 # after the join takes, in this order: the server's CPU from /proc over 20 s (untraced), a 20 s dotnet-trace thread-time
-# sample, 20 s of dotnet-counters, a gcdump while held, and a second gcdump 5 s after the harness closed everything.
+# sample, 40 s of dotnet-counters, a gcdump while held, and a second gcdump 5 s after the harness closed everything.
 #
 #   perf/idle/profile.sh <out dir> <Chaos.Api.dll> [N=5000]
 #   EXTRA_ENV="Chaos__Streams__PullPeriodMilliseconds=50" perf/idle/profile.sh /tmp/idle-pull50 /tmp/idle-api/Chaos.Api.dll
@@ -34,7 +34,7 @@ t1=$(awk '{print $14+$15}' "/proc/$spid/stat")
 { echo "untraced 20 s: $(( (t1 - t0) * 100 / 2000 )) % of a core; load $l0 -> $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%T)"
   grep VmRSS "/proc/$spid/status"; echo "trace from $(date -u +%T), load $(cut -d' ' -f1-3 /proc/loadavg)"; } > "$d/loads.txt"
 dotnet-trace collect -p "$spid" --profile dotnet-sampled-thread-time --duration 00:00:00:20 -o "$d/cpu.nettrace" > "$d/trace.out" 2>&1
-timeout 25 dotnet-counters collect -p "$spid" --counters System.Runtime,Microsoft.Orleans --refresh-interval 10 --format csv -o "$d/counters.csv" >/dev/null 2>&1
+timeout 45 dotnet-counters collect -p "$spid" --counters System.Runtime,Microsoft.Orleans --refresh-interval 10 --format csv -o "$d/counters.csv" >/dev/null 2>&1
 dotnet-gcdump collect -p "$spid" -o "$d/heap.gcdump" > /dev/null 2>&1
 wait "$drv"
 sleep 5
