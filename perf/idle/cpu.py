@@ -61,7 +61,7 @@ def main():
                 by_category[name] += ms
                 break
         else:
-            by_category['other (thread-pool dispatch, unattributed)'] += ms
+            by_category['thread-pool worker loop between items (wake-ups)'] += ms
             other[' < '.join(n.split('!')[-1][:60] for n in names[-4:-1])] += ms
     print(f'busy thread time {busy:.0f} ms in {seconds:.0f} s = {100 * busy / seconds / 1000:.1f} % of one core')
     for name, ms in by_category.most_common():
