@@ -77,7 +77,6 @@ internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceM
 
         lease.ExpiresAt = time.GetUtcNow() + LeaseTimeout;
         lastActivity = time.GetUtcNow();
-        EnsureTicker();
         await ChangedAsync();
     }
 
@@ -113,7 +112,6 @@ internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceM
         else if (frontDoors.Count < MaxFrontDoors || frontDoors.ContainsKey(frontDoorId))
         {
             frontDoors[frontDoorId] = new Lease { Connections = [.. connectionIds.Take(MaxConnectionsPerFrontDoor)], ExpiresAt = time.GetUtcNow() + LeaseTimeout };
-            EnsureTicker();
         }
 
         if (lastActivity > this.lastActivity)
@@ -184,6 +182,7 @@ internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceM
 
     private async Task ChangedAsync()
     {
+        Schedule();
         var now = time.GetUtcNow();
         lastSeen = Connected ? null : lastSeen ?? now;
         var visible = Connected && chosen != PresenceStatus.Invisible;
@@ -230,30 +229,55 @@ internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceM
 
     private static bool Same(UserPresence a, UserPresence? b) => b is not null && a.Status == b.Status && a.StatusMessage == b.StatusMessage;
 
-    private void EnsureTicker()
+    /// <summary>
+    /// Arms the one timer of this grain for the next moment something can change without a call: the earliest lease
+    /// expiry (a front door that stopped renewing) or the moment the user turns idle. A healthy front door renews
+    /// before its lease ends, so the timer keeps moving forward and fires only when a lease really ends or the user
+    /// turns <c>away</c> (docs/architecture.md#presence). Called on every change, so it always reflects the latest state.
+    /// </summary>
+    private void Schedule()
     {
-        if (ticker is not null)
+        if (!Connected)
         {
+            ticker?.Dispose();
+            ticker = null;
             return;
         }
 
-        // Expires dead front doors' leases and notices idleness; runs only while the user has connections.
-        var period = TimeSpan.FromSeconds(Math.Max(0.1, Math.Min(Options.LeaseSeconds, Options.IdleSeconds / 4)));
-        ticker = this.RegisterGrainTimer(async _ =>
+        var now = time.GetUtcNow();
+        var due = frontDoors.Values.Min(l => l.ExpiresAt);
+        if (chosen == PresenceStatus.Online && !Idle)
         {
-            var now = time.GetUtcNow();
-            foreach (var dead in frontDoors.Where(f => f.Value.ExpiresAt <= now).Select(f => f.Key).ToList())
+            var idleAt = lastActivity + TimeSpan.FromSeconds(Options.IdleSeconds);
+            if (idleAt < due)
             {
-                frontDoors.Remove(dead);
+                due = idleAt;
             }
+        }
 
-            await ChangedAsync();
-            if (!Connected)
-            {
-                ticker?.Dispose();
-                ticker = null;
-            }
-        }, period, period);
+        var wait = due > now ? due - now : TimeSpan.Zero;
+        if (ticker is null)
+        {
+            ticker = this.RegisterGrainTimer(_ => TickAsync(), wait, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            ticker.Change(wait, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Expires dead front doors' leases and notices idleness; <see cref="ChangedAsync"/> arms a fresh timer for the next tick.</summary>
+    private async Task TickAsync()
+    {
+        ticker?.Dispose();
+        ticker = null;
+        var now = time.GetUtcNow();
+        foreach (var dead in frontDoors.Where(f => f.Value.ExpiresAt <= now).Select(f => f.Key).ToList())
+        {
+            frontDoors.Remove(dead);
+        }
+
+        await ChangedAsync();
     }
 
     private sealed class Lease
