@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -23,25 +22,15 @@ public sealed class PushRelayFailoverTests(ITestOutputHelper output)
     public async Task KillingTheSiloOfTheChannelGrains_LosesNoAcknowledgedMessage_ForMembersOnTheSurvivingDoor()
     {
         var connectionString = await PostgresServer.CreateDatabaseAsync();
-        Dictionary<string, string> Settings(int silo, int gateway) => new()
-        {
-            ["ConnectionStrings:Chaos"] = connectionString,
-            ["Chaos:Passwords:MemoryKiB"] = "1024",
-            ["Chaos:Passwords:Iterations"] = "1",
-            ["Chaos:RateLimits:Enabled"] = "false",
-            ["Chaos:Streams:ChannelEvents"] = "push",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Chaos:SiloPort"] = silo.ToString(CultureInfo.InvariantCulture),
-            ["Chaos:GatewayPort"] = gateway.ToString(CultureInfo.InvariantCulture),
-        };
+        var push = new Dictionary<string, string> { ["Chaos:Streams:ChannelEvents"] = "push" };
         ChaosProcess? a = null;
         ChaosProcess? b = null;
         var clients = new List<GatewayClient>();
         try
         {
             // Inside the try: when the second process does not become ready, the first one is still stopped.
-            a = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings(PostgresServer.FreeTcpPort(), PostgresServer.FreeTcpPort()));
-            b = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings(PostgresServer.FreeTcpPort(), PostgresServer.FreeTcpPort()));
+            a = await ChaosProcess.StartAsync("api", connectionString, ChaosProcessPorts.Free(), push);
+            b = await ChaosProcess.StartAsync("api", connectionString, ChaosProcessPorts.Free(), push);
             var owner = await RegisterAsync(a);
             var members = new[] { owner, await RegisterAsync(a), await RegisterAsync(a) };
             var community = await GatewayTests.CreateCommunityAsync(owner);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -316,19 +315,9 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
         public async Task InitializeAsync()
         {
             var connectionString = await PostgresServer.CreateDatabaseAsync();
-            Dictionary<string, string> Settings() => new()
-            {
-                ["ConnectionStrings:Chaos"] = connectionString,
-                ["Chaos:Passwords:MemoryKiB"] = "1024",
-                ["Chaos:Passwords:Iterations"] = "1",
-                ["Chaos:RateLimits:Enabled"] = "false",
-                ["Chaos:SiloPort"] = PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
-                ["Chaos:GatewayPort"] = PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
-                ["Logging:LogLevel:Default"] = "Warning",
-            };
             // A generous start deadline: on a loaded 2-core machine a process joining a cluster took more than 90 s.
-            First = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings(), TimeSpan.FromMinutes(4));
-            Second = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings(), TimeSpan.FromMinutes(4));
+            First = await ChaosProcess.StartAsync("api", connectionString, ChaosProcessPorts.Free(), readyTimeout: TimeSpan.FromMinutes(4));
+            Second = await ChaosProcess.StartAsync("api", connectionString, ChaosProcessPorts.Free(), readyTimeout: TimeSpan.FromMinutes(4));
         }
 
         public async Task DisposeAsync()

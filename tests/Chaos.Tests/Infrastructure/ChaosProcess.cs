@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Chaos.Tests.Infrastructure;
 
@@ -23,6 +24,44 @@ public sealed class ChaosProcess : IAsyncDisposable
     public Uri HttpAddress { get; }
 
     public string Output => string.Join('\n', output);
+
+    /// <summary>
+    /// Starts <c>dotnet {project}.dll</c> on <paramref name="ports"/>, clustered through the database of
+    /// <paramref name="connectionString"/>, with the settings of <see cref="Settings"/> and the test's own
+    /// <paramref name="overrides"/> (added, or replacing a default).
+    /// </summary>
+    /// <param name="readyTimeout">How long the process may take to answer <c>/health/ready</c> (90 s unless given).</param>
+    public static Task<ChaosProcess> StartAsync(
+        string project,
+        string connectionString,
+        ChaosProcessPorts ports,
+        IReadOnlyDictionary<string, string>? overrides = null,
+        TimeSpan? readyTimeout = null) =>
+        StartAsync(project, ports.Http, Settings(connectionString, ports, overrides), readyTimeout);
+
+    /// <summary>
+    /// What a test process runs with unless the test says otherwise: the database, the process's silo and gateway ports,
+    /// cheap password hashing, no rate limits and warnings only; <paramref name="overrides"/> added or replacing these.
+    /// </summary>
+    public static Dictionary<string, string> Settings(string connectionString, ChaosProcessPorts ports, IReadOnlyDictionary<string, string>? overrides = null)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Chaos"] = connectionString,
+            ["Chaos:SiloPort"] = ports.Silo.ToString(CultureInfo.InvariantCulture),
+            ["Chaos:GatewayPort"] = ports.Gateway.ToString(CultureInfo.InvariantCulture),
+            ["Chaos:Passwords:MemoryKiB"] = "1024",
+            ["Chaos:Passwords:Iterations"] = "1",
+            ["Chaos:RateLimits:Enabled"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
 
     /// <summary>Starts <c>dotnet {project}.dll</c> from the repo's build output with configuration given as arguments.</summary>
     /// <param name="readyTimeout">How long the process may take to answer <c>/health/ready</c> (90 s unless given).</param>
