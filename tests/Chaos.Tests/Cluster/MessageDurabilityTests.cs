@@ -125,7 +125,7 @@ public sealed class MessageDurabilityTests(ITestOutputHelper output)
             await using var connection = new Npgsql.NpgsqlConnection(connectionString);
             await connection.OpenAsync();
             await using var dead = new Npgsql.NpgsqlCommand("SELECT count(*) FROM orleansmembershiptable WHERE status = 6 AND port = @port", connection);
-            dead.Parameters.AddWithValue("port", bSilo);
+            dead.Parameters.AddWithValue("port", bPorts.Silo);
             ((long)(await dead.ExecuteScalarAsync())!).ShouldBe(1);
             output.WriteLine($"{total} acknowledged sends over {channels.Count} channels; {retries} client retries; slowest acknowledged send {slowest.TotalSeconds:0.0} s (the failover)");
         }
