@@ -14,7 +14,7 @@ namespace Chaos.Tests.Attachments;
 /// <c>tests/tools/radosgw/start.sh</c> on free ports, with one S3 user (<see cref="AccessKey"/>, <see cref="SecretKey"/>)
 /// and a bucket <c>chaos</c>. Its daemons are stopped by their pids on dispose.
 /// </summary>
-public sealed class RadosGateway() : S3TestServer("chaos-rgw-")
+public sealed class RadosGateway() : S3TestServer("chaos-rgw-", AccessKey, SecretKey)
 {
     public const string AccessKey = "CHAOSTESTACCESSKEY01";
     public const string SecretKey = "chaos-test-secret/with+signs=0123456789";
@@ -54,8 +54,8 @@ public sealed class RadosGateway() : S3TestServer("chaos-rgw-")
         }, status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "radosgw to create the bucket");
     }
 
-    /// <summary>The bucket's object keys under <paramref name="prefix"/> (ListObjectsV2, signed with the right secret).</summary>
-    public async Task<IReadOnlyList<string>> KeysAsync(string prefix)
+    /// <summary>The bucket's object keys under <paramref name="prefix"/>, by ListObjectsV2 signed with the right secret.</summary>
+    public override async Task<IReadOnlyList<string>> KeysAsync(string prefix)
     {
         using var response = await SendAsync(HttpMethod.Get, $"{Bucket}?list-type=2&prefix={SigV4Signer.Encode(prefix)}", SecretKey);
         var body = await response.Content.ReadAsStringAsync();

@@ -8,7 +8,7 @@ namespace Chaos.Tests.Attachments;
 /// A real S3-compatible server for the S3 blob store's tests: s3rver (npm, installed into <c>tests/tools/s3</c> by
 /// <c>deploy/tools/install.sh</c>) on a free loopback port, with a bucket <c>chaos</c> and s3rver's fixed credentials.
 /// </summary>
-public sealed class S3Server() : S3TestServer("chaos-s3rver-")
+public sealed class S3Server() : S3TestServer("chaos-s3rver-", AccessKey, SecretKey)
 {
     public const string AccessKey = "S3RVER";
     public const string SecretKey = "S3RVER";
@@ -24,6 +24,9 @@ public sealed class S3Server() : S3TestServer("chaos-s3rver-")
             ? [.. Directory.GetFiles(bucket, "*._S3rver_object", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(bucket, f)[..^"._S3rver_object".Length].Replace('\\', '/')).Order(StringComparer.Ordinal)]
             : [];
     }
+
+    public override Task<IReadOnlyList<string>> KeysAsync(string prefix) =>
+        Task.FromResult<IReadOnlyList<string>>([.. Keys().Where(k => k.StartsWith(prefix, StringComparison.Ordinal))]);
 
     protected override async Task StartAsync()
     {
