@@ -31,8 +31,8 @@ public sealed class PushRelayFailoverTests(ITestOutputHelper output)
             // Inside the try: when the second process does not become ready, the first one is still stopped.
             a = await ChaosProcess.StartAsync("api", connectionString, ChaosProcessPorts.Free(), push);
             b = await ChaosProcess.StartAsync("api", connectionString, ChaosProcessPorts.Free(), push);
-            var owner = await RegisterAsync(a);
-            var members = new[] { owner, await RegisterAsync(a), await RegisterAsync(a) };
+            var owner = await a.RegisterAsync("pr");
+            var members = new[] { owner, await a.RegisterAsync("pr"), await a.RegisterAsync("pr") };
             var community = await GatewayTests.CreateCommunityAsync(owner);
             var communityId = community.GetProperty("id").GetString();
             foreach (var member in members.Skip(1))
@@ -153,17 +153,5 @@ public sealed class PushRelayFailoverTests(ITestOutputHelper output)
 
             after = page.OrderBy(m => m.GetProperty("seq").GetInt64()).Last().GetProperty("id").GetString();
         }
-    }
-
-    private static async Task<TestUser> RegisterAsync(ChaosProcess server)
-    {
-        var name = TestUser.UniqueName("pr");
-        using var anonymous = new HttpClient { BaseAddress = server.HttpAddress };
-        var response = await anonymous.PostAsJsonAsync("/api/v1/auth/register", new { username = name, password = "password-123" });
-        response.EnsureSuccessStatusCode();
-        var auth = (await response.Content.ReadFromJsonAsync<AuthBody>())!;
-        var http = new HttpClient { BaseAddress = server.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", auth.AccessToken);
-        return new TestUser(auth.User.Id, name, "password-123", auth.AccessToken, auth.RefreshToken, http);
     }
 }

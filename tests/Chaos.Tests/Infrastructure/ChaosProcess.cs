@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
 
 namespace Chaos.Tests.Infrastructure;
 
@@ -170,6 +172,25 @@ public sealed class ChaosProcess : IAsyncDisposable
     }
 
     public int ExitCode => process.ExitCode;
+
+    /// <summary>Registers a fresh user (name starting with <paramref name="prefix"/>) through this process, signed in to it.</summary>
+    public async Task<TestUser> RegisterAsync(string prefix)
+    {
+        var name = TestUser.UniqueName(prefix);
+        using var anonymous = new HttpClient { BaseAddress = HttpAddress };
+        var response = await anonymous.PostAsJsonAsync("/api/v1/auth/register", new { username = name, password = "password-123" });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var auth = (await response.Content.ReadFromJsonAsync<AuthBody>())!;
+        return For(new TestUser(auth.User.Id, name, "password-123", auth.AccessToken, auth.RefreshToken, null!));
+    }
+
+    /// <summary><paramref name="user"/> with an HTTP client of their own that talks to this process with their access token.</summary>
+    public TestUser For(TestUser user)
+    {
+        var http = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user.AccessToken);
+        return user with { Http = http };
+    }
 
     public async ValueTask DisposeAsync()
     {
