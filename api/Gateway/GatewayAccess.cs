@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Chaos.Accounts;
 using Chaos.Communities;
 using Chaos.Errors;
 using Chaos.Gateway;
@@ -11,30 +10,25 @@ namespace Chaos.Api.Gateway;
 /// <summary>
 /// Keeps each local connection's groups and stream subscriptions in line with what its user may see: granted from
 /// <c>Ready</c> at connect, re-evaluated on every access change (once per change and stream kind), dropped at disconnect.
-/// A connection being set up replays the access changes this front door dispatched while it read its snapshot
-/// (docs/architecture.md#access-re-evaluation); a re-evaluation that fails drops the access and tries again later.
+/// A connection being set up replays the access changes this front door dispatched while it read its snapshot, kept in
+/// <see cref="GatewayAccessLog"/> (docs/architecture.md#access-re-evaluation); a re-evaluation that fails drops the
+/// access and tries again later.
 /// </summary>
 public sealed partial class GatewayAccess(
     IClusterClient cluster,
     GatewayConnectionRegistry registry,
     GatewayStreamSubscriptions subscriptions,
+    GatewayAccessLog accessLog,
     IHubContext<GatewayHub> hub,
     IEnumerable<IGatewayConnectionObserver> observers,
     ILogger<GatewayAccess> logger)
 {
-    /// <summary>Access changes remembered for connections being set up; one that missed more re-reads everything.</summary>
-    public const int LogCapacity = 4096;
-
     /// <summary>Waits between the attempts of a failed re-evaluation; after the last the access stays dropped.</summary>
     public static readonly TimeSpan[] RetryDelays =
         [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60)];
 
     private readonly IGatewayConnectionObserver[] observers = [.. observers];
     private readonly ConcurrentDictionary<string, ConnectionInfo> pending = new(StringComparer.Ordinal);
-    private readonly Lock logGate = new();
-    private readonly Queue<AccessLogEntry> log = new();
-    private long logSeq;
-    private long droppedThrough;
 
     /// <summary>
     /// First step of a connection, before its snapshot is read: its user stream is subscribed and the access log position
@@ -57,10 +51,7 @@ public sealed partial class GatewayAccess(
         }
 
         connection.UserStreamHeld = true;
-        lock (logGate)
-        {
-            connection.AccessMark = logSeq;
-        }
+        connection.AccessMark = accessLog.Position;
 
         return connection;
     }
@@ -96,7 +87,7 @@ public sealed partial class GatewayAccess(
             }
 
             needed.AddRange(extras);
-            await AcquireAllAsync(needed);
+            await subscriptions.AcquireAllAsync(needed);
 
             // Held by the connection from here on: whatever fails next, disconnecting gives all of it back.
             foreach (var community in communities)
@@ -114,7 +105,7 @@ public sealed partial class GatewayAccess(
             // Registered: a membership change dispatched from here on finds this connection (and applies right after its
             // Ready). One dispatched while the snapshot was read is in the log: folded into Ready itself, so a client that
             // acts on Ready has the community even when a route's delivery barrier gave up waiting for this connection.
-            await FoldJoinedAsync(connection, communities);
+            await accessLog.FoldJoinedAsync(connection, communities);
             await sendReady();
             await hub.Groups.AddToGroupAsync(connectionId, GatewayGroups.User(connection.UserId));
             foreach (var (ns, key) in extras)
@@ -144,75 +135,12 @@ public sealed partial class GatewayAccess(
 
         try
         {
-            await ReplayAsync(connection);
+            await accessLog.ReplayAsync(connection, (communityId, version, force) => RefreshAsync(connection, communityId, version, channelsOnly: false, force));
         }
         finally
         {
             pending.TryRemove(connectionId, out _);
             connection.Settled.TrySetResult();
-        }
-    }
-
-    /// <summary>
-    /// Adds to a snapshot about to be sent the communities the user joined (or created) after the connection took its log
-    /// position and that the snapshot lacks: each one's community stream is taken before its view is read (as in
-    /// <see cref="PreholdAsync"/>), then its channels' streams; its change counts as applied, so the replay after
-    /// <c>Ready</c> does not announce it again. A community whose view cannot be read now is left to that replay, which
-    /// retries and drops access on failure (docs/architecture.md#access-re-evaluation).
-    /// </summary>
-    private async Task FoldJoinedAsync(ConnectionInfo connection, List<Community> communities)
-    {
-        List<AccessLogEntry> joined;
-        lock (logGate)
-        {
-            if (droppedThrough > connection.AccessMark)
-            {
-                // Overflowed: the replay re-reads everything.
-                return;
-            }
-
-            joined = [.. log.Where(e => e.Seq > connection.AccessMark && e.Joined && e.UserId == connection.UserId)];
-        }
-
-        foreach (var entry in joined)
-        {
-            var communityId = entry.CommunityId;
-            if (communities.Any(c => c.Id == communityId))
-            {
-                continue;
-            }
-
-            Community view;
-            try
-            {
-                await subscriptions.AcquireAsync(ChaosProviders.CommunityNamespace, communityId);
-            }
-            catch (Exception exception)
-            {
-                LogRefreshFailed(logger, exception, connection.ConnectionId, communityId, 0);
-                continue;
-            }
-
-            try
-            {
-                view = await cluster.GetGrain<ICommunityGrain>(communityId).GetAsync(connection.UserId);
-                await AcquireAllAsync([.. view.Channels.Select(c => (ChaosProviders.ChannelNamespace, c.Id))]);
-            }
-            catch (Exception exception)
-            {
-                if (exception is not ChaosException)
-                {
-                    LogRefreshFailed(logger, exception, connection.ConnectionId, communityId, 0);
-                }
-
-                // Left again (a ChaosException), or not readable now: the replay after Ready has it.
-                await subscriptions.ReleaseAsync(ChaosProviders.CommunityNamespace, communityId);
-                continue;
-            }
-
-            registry.SetChannels(connection, communityId, view.Channels.Select(c => c.Id).ToHashSet());
-            connection.AccessVersions[communityId] = entry.Version;
-            communities.Add(view);
         }
     }
 
@@ -276,29 +204,6 @@ public sealed partial class GatewayAccess(
     /// </summary>
     public Task SettledAsync(long? userId) =>
         Task.WhenAll(pending.Values.Where(c => userId is null || c.UserId == userId).Select(c => c.Settled.Task));
-
-    /// <summary>Takes every stream in <paramref name="needed"/>, or none: when one fails, what was taken is given back.</summary>
-    private async Task AcquireAllAsync(List<(string Namespace, long Key)> needed)
-    {
-        var taken = new List<(string Namespace, long Key)>(needed.Count);
-        try
-        {
-            foreach (var (ns, key) in needed)
-            {
-                await subscriptions.AcquireAsync(ns, key);
-                taken.Add((ns, key));
-            }
-        }
-        catch
-        {
-            foreach (var (ns, key) in taken)
-            {
-                await subscriptions.ReleaseAsync(ns, key);
-            }
-
-            throw;
-        }
-    }
 
     private async Task ReleasePreheldAsync(ConnectionInfo connection)
     {
@@ -368,7 +273,7 @@ public sealed partial class GatewayAccess(
     {
         if (!channelsOnly)
         {
-            Record(change.CommunityId, change.UserId, change.Version, joined: false);
+            accessLog.Record(change.CommunityId, change.UserId, change.Version, joined: false);
         }
 
         var affected = change.UserId is { } userId ? registry.OfUser(userId) : registry.InCommunity(change.CommunityId);
@@ -378,7 +283,7 @@ public sealed partial class GatewayAccess(
     /// <summary>The user joined (or created) a community: each of their connections gets it (<c>CommunityJoined</c> first).</summary>
     public async Task JoinedAsync(MembershipChanged change)
     {
-        Record(change.CommunityId, change.UserId, change.Version, joined: true);
+        accessLog.Record(change.CommunityId, change.UserId, change.Version, joined: true);
         foreach (var connection in registry.OfUser(change.UserId))
         {
             await RefreshAsync(connection, change.CommunityId, change.Version, channelsOnly: false);
@@ -497,59 +402,6 @@ public sealed partial class GatewayAccess(
             await Task.Delay(RetryDelays[attempt]);
             await RefreshAsync(connection, communityId, version, channelsOnly, force, attempt + 1);
         });
-    }
-
-    /// <summary>Replays the access changes dispatched while the connection read its snapshot (all of it, when too many went by).</summary>
-    private async Task ReplayAsync(ConnectionInfo connection)
-    {
-        List<AccessLogEntry> entries;
-        bool complete;
-        lock (logGate)
-        {
-            complete = droppedThrough <= connection.AccessMark;
-            entries = [.. log.Where(e => e.Seq > connection.AccessMark)];
-        }
-
-        if (!complete)
-        {
-            IReadOnlyList<long> ids;
-            try
-            {
-                ids = await cluster.GetGrain<IUserGrain>(connection.UserId).GetCommunityIdsAsync();
-            }
-            catch (Exception exception)
-            {
-                LogRefreshFailed(logger, exception, connection.ConnectionId, 0, 0);
-                ids = [];
-            }
-
-            foreach (var id in ids.Union(connection.Communities.Keys.ToList()))
-            {
-                await RefreshAsync(connection, id, 0, channelsOnly: false, force: true);
-            }
-
-            return;
-        }
-
-        foreach (var entry in entries)
-        {
-            if (entry.UserId == connection.UserId || (entry.UserId is null && registry.ChannelsOf(connection, entry.CommunityId) is not null))
-            {
-                await RefreshAsync(connection, entry.CommunityId, entry.Version, channelsOnly: false);
-            }
-        }
-    }
-
-    private void Record(long communityId, long? userId, long version, bool joined)
-    {
-        lock (logGate)
-        {
-            log.Enqueue(new AccessLogEntry(++logSeq, communityId, userId, version, joined));
-            while (log.Count > LogCapacity)
-            {
-                droppedThrough = log.Dequeue().Seq;
-            }
-        }
     }
 
     /// <summary>

@@ -29,6 +29,7 @@ public static class GatewayServiceExtensions
         services.AddSingleton<GatewayStreamSubscriptions>();
         services.AddSingleton<GatewayConnectionRegistry>();
         services.AddSingleton<GatewayExtraStreams>();
+        services.AddSingleton<GatewayAccessLog>();
         services.AddSingleton<GatewayAccess>();
         services.AddSingleton<GatewayDeliveryBarrier>();
         services.AddHostedService(sp => sp.GetRequiredService<GatewayDeliveryBarrier>());

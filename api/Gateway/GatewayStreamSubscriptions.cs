@@ -57,6 +57,29 @@ public sealed partial class GatewayStreamSubscriptions(IClusterClient cluster, G
         }
     }
 
+    /// <summary>Takes every stream in <paramref name="needed"/>, or none: when one fails, what was taken is given back.</summary>
+    public async Task AcquireAllAsync(List<(string Namespace, long Key)> needed)
+    {
+        var taken = new List<(string Namespace, long Key)>(needed.Count);
+        try
+        {
+            foreach (var (ns, key) in needed)
+            {
+                await AcquireAsync(ns, key);
+                taken.Add((ns, key));
+            }
+        }
+        catch
+        {
+            foreach (var (ns, key) in taken)
+            {
+                await ReleaseAsync(ns, key);
+            }
+
+            throw;
+        }
+    }
+
     /// <summary>The subscription to one stream, live or still being set up; null when no local connection needs it.</summary>
     public Task? Pending(string ns, long key)
     {

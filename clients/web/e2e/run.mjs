@@ -246,6 +246,22 @@ try {
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     if (width > 360) throw new Error(`horizontal scroll at 360 px: ${width}`);
     await shot(page, '10-phone');
+    // The header's tools fold behind one button on a phone; every one of them is there once it is open.
+    const pins = page.getByRole('button', { name: 'Pinned messages', exact: true });
+    if (await pins.isVisible()) throw new Error('the header tools are not folded at 360 px');
+    const more = page.getByRole('button', { name: 'More tools for #general' });
+    await more.click();
+    await pins.waitFor();
+    await page.getByRole('button', { name: 'Mentions', exact: true }).waitFor();
+    await page.getByRole('searchbox', { name: 'Search messages' }).waitFor();
+    await page.getByRole('button', { name: 'Notification settings for #general' }).waitFor();
+    const openWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (openWidth > 360) throw new Error(`horizontal scroll at 360 px with the tools open: ${openWidth}`);
+    await shot(page, '11-phone-tools');
+    await axe(page, 'phone chat with its tools open');
+    await page.keyboard.press('Escape');
+    await pins.waitFor({ state: 'hidden' });
+    if ((await more.getAttribute('aria-expanded')) !== 'false') throw new Error('Escape did not close the tools');
     await phone.close();
   });
 } catch (e) {

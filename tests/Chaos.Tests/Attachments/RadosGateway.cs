@@ -14,48 +14,19 @@ namespace Chaos.Tests.Attachments;
 /// <c>tests/tools/radosgw/start.sh</c> on free ports, with one S3 user (<see cref="AccessKey"/>, <see cref="SecretKey"/>)
 /// and a bucket <c>chaos</c>. Its daemons are stopped by their pids on dispose.
 /// </summary>
-public sealed class RadosGateway : IAsyncLifetime
+public sealed class RadosGateway() : S3TestServer("chaos-rgw-", AccessKey, SecretKey)
 {
-    public const string Bucket = "chaos";
     public const string AccessKey = "CHAOSTESTACCESSKEY01";
     public const string SecretKey = "chaos-test-secret/with+signs=0123456789";
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "chaos-rgw-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly HttpClient http = new();
-
-    public Uri Url { get; private set; } = new("http://127.0.0.1/");
 
     public static string Script => Path.Combine(NodeRunner.RepositoryRoot, "tests", "tools", "radosgw", "start.sh");
 
-    public async Task InitializeAsync()
+    protected override async Task StartAsync()
     {
-        try
-        {
-            await StartAsync();
-        }
-        catch
-        {
-            // A half-started cluster must not outlive the run.
-            await StopDaemonsAsync();
-            throw;
-        }
-    }
-
-    private async Task StartAsync()
-    {
-        var monPort = PostgresServer.FreeTcpPort();
-        var rgwPort = PostgresServer.FreeTcpPort();
-        while (rgwPort == monPort)
-        {
-            rgwPort = PostgresServer.FreeTcpPort();
-        }
-
-        var info = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Script, directory, monPort.ToString(CultureInfo.InvariantCulture), rgwPort.ToString(CultureInfo.InvariantCulture), AccessKey, SecretKey })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using (var start = Process.Start(info) ?? throw new InvalidOperationException("bash did not start."))
+        var ports = FreePorts(2);
+        int monPort = ports[0], rgwPort = ports[1];
+        using (var start = Start("bash", null, Script, WorkDirectory, monPort.ToString(CultureInfo.InvariantCulture), rgwPort.ToString(CultureInfo.InvariantCulture), AccessKey, SecretKey))
         {
             var output = start.StandardOutput.ReadToEndAsync();
             var error = start.StandardError.ReadToEndAsync();
@@ -63,7 +34,7 @@ public sealed class RadosGateway : IAsyncLifetime
             await start.WaitForExitAsync(deadline.Token);
             if (start.ExitCode != 0)
             {
-                throw new InvalidOperationException($"tests/tools/radosgw/start.sh failed ({start.ExitCode}); logs in {directory}/log: {await output}{await error}");
+                throw new InvalidOperationException($"tests/tools/radosgw/start.sh failed ({start.ExitCode}); logs in {WorkDirectory}/log: {await output}{await error}");
             }
         }
 
@@ -83,8 +54,8 @@ public sealed class RadosGateway : IAsyncLifetime
         }, status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "radosgw to create the bucket");
     }
 
-    /// <summary>The bucket's object keys under <paramref name="prefix"/> (ListObjectsV2, signed with the right secret).</summary>
-    public async Task<IReadOnlyList<string>> KeysAsync(string prefix)
+    /// <summary>The bucket's object keys under <paramref name="prefix"/>, by ListObjectsV2 signed with the right secret.</summary>
+    public override async Task<IReadOnlyList<string>> KeysAsync(string prefix)
     {
         using var response = await SendAsync(HttpMethod.Get, $"{Bucket}?list-type=2&prefix={SigV4Signer.Encode(prefix)}", SecretKey);
         var body = await response.Content.ReadAsStringAsync();
@@ -108,23 +79,11 @@ public sealed class RadosGateway : IAsyncLifetime
         return await http.SendAsync(request);
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Stops the cluster's daemons by the pids they wrote; the HTTP client goes too (once stopped, the gateway is not asked again).</summary>
+    protected override async Task StopAsync()
     {
         http.Dispose();
-        await StopDaemonsAsync();
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // Never written.
-        }
-    }
-
-    private async Task StopDaemonsAsync()
-    {
-        var run = Path.Combine(directory, "run");
+        var run = Path.Combine(WorkDirectory, "run");
         if (Directory.Exists(run))
         {
             foreach (var pidFile in Directory.GetFiles(run, "*.pid"))
@@ -137,8 +96,7 @@ public sealed class RadosGateway : IAsyncLifetime
                 try
                 {
                     using var daemon = Process.GetProcessById(pid);
-                    daemon.Kill();
-                    await daemon.WaitForExitAsync();
+                    await KillAsync(daemon);
                 }
                 catch (ArgumentException)
                 {

@@ -1,11 +1,4 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Chaos.Api.Blobs;
-using Chaos.Tests.Infrastructure;
-using Chaos.Tests.Voice;
-using SkiaSharp;
 
 namespace Chaos.Tests.Attachments;
 
@@ -19,7 +12,7 @@ public sealed class S3BlobStoreTests(S3Server s3) : IClassFixture<S3Server>
     public async Task Blobs_RoundTrip_ReadRanges_AndDelete()
     {
         using var http = new HttpClient();
-        var store = Store(http, "roundtrip/");
+        var store = s3.Store(http, "roundtrip/");
         var bytes = Enumerable.Range(0, 300_000).Select(i => (byte)(i % 251)).ToArray();
         var info = new BlobInfo(11, 5, "data.bin", "application/octet-stream", bytes.Length, 12);
         await store.SaveAsync(info, new MemoryStream(bytes), CancellationToken.None);
@@ -51,7 +44,7 @@ public sealed class S3BlobStoreTests(S3Server s3) : IClassFixture<S3Server>
     public async Task AnUploadCutOffHalfway_LeavesNothingReachable()
     {
         using var http = new HttpClient();
-        var store = Store(http, "cut/");
+        var store = s3.Store(http, "cut/");
         using var abort = new CancellationTokenSource();
         var body = new FiniteStream(8 * 1024 * 1024, cancelAfter: 2 * 1024 * 1024, abort);
         await Should.ThrowAsync<Exception>(() => store.SaveAsync(new BlobInfo(3, 1, "big.bin", "application/octet-stream", 8 * 1024 * 1024), body, abort.Token));
@@ -63,38 +56,6 @@ public sealed class S3BlobStoreTests(S3Server s3) : IClassFixture<S3Server>
     }
 
     [Fact]
-    public async Task AFrontDoor_StoresAttachmentsInTheBucket_ServesRanges_AndDeletesThemWithTheMessage()
-    {
-        await using var server = await ChaosServer.StartAsync(null, new Dictionary<string, string?>
-        {
-            ["Chaos:Blobs:Provider"] = "s3",
-            ["Chaos:Blobs:S3:ServiceUrl"] = s3.Url.ToString(),
-            ["Chaos:Blobs:S3:Bucket"] = S3Server.Bucket,
-            ["Chaos:Blobs:S3:AccessKeyId"] = S3Server.AccessKey,
-            ["Chaos:Blobs:S3:SecretAccessKey"] = S3Server.SecretKey,
-            ["Chaos:Blobs:S3:Prefix"] = "door/",
-        });
-        server.Services.GetRequiredService<IBlobStore>().ShouldBeOfType<S3BlobStore>();
-        var room = await VoiceTestCommunity.CreateAsync(server, members: 1);
-        var png = TestImages.Encode(512, 256, SKEncodedImageFormat.Png);
-        var message = await AttachmentTests.UploadAsync(room.Owner, room.Text, [("p.png", png, null), ("n.txt", "hello s3"u8.ToArray(), null)]);
-        var attachments = message.GetProperty("attachments").EnumerateArray().ToList();
-        s3.Keys().Count(k => k.StartsWith("door/", StringComparison.Ordinal)).ShouldBe(6);
-
-        var request = new HttpRequestMessage(HttpMethod.Get, attachments[0].GetProperty("url").GetString());
-        request.Headers.Range = new RangeHeaderValue(8, 15);
-        var ranged = await room.Members[0].Http.SendAsync(request);
-        ranged.StatusCode.ShouldBe(HttpStatusCode.PartialContent);
-        (await ranged.Content.ReadAsByteArrayAsync()).ShouldBe(png[8..16]);
-        (await room.Members[0].Http.GetByteArrayAsync(attachments[1].GetProperty("url").GetString())).ShouldBe("hello s3"u8.ToArray());
-        var thumbnail = await room.Members[0].Http.GetAsync(attachments[0].GetProperty("thumbnailUrl").GetString());
-        thumbnail.StatusCode.ShouldBe(HttpStatusCode.OK);
-
-        (await room.Owner.Http.DeleteAsync($"/api/v1/channels/{room.Text}/messages/{message.GetProperty("id").GetString()}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
-        await Problem.ExpectAsync(await room.Members[0].Http.GetAsync(attachments[0].GetProperty("url").GetString()), 404, "not_found");
-        s3.Keys().Where(k => k.StartsWith("door/", StringComparison.Ordinal)).ShouldBeEmpty();
-    }
-
-    private S3BlobStore Store(HttpClient http, string prefix) =>
-        new(http, new S3Options { ServiceUrl = s3.Url, Bucket = S3Server.Bucket, AccessKeyId = S3Server.AccessKey, SecretAccessKey = S3Server.SecretKey, Prefix = prefix }, TimeProvider.System);
+    public Task AFrontDoor_StoresAttachmentsInTheBucket_ServesRanges_AndDeletesThemWithTheMessage() =>
+        s3.AssertFrontDoorRoundTripAsync("hello s3");
 }

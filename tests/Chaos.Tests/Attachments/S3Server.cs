@@ -8,19 +8,27 @@ namespace Chaos.Tests.Attachments;
 /// A real S3-compatible server for the S3 blob store's tests: s3rver (npm, installed into <c>tests/tools/s3</c> by
 /// <c>deploy/tools/install.sh</c>) on a free loopback port, with a bucket <c>chaos</c> and s3rver's fixed credentials.
 /// </summary>
-public sealed class S3Server : IAsyncLifetime
+public sealed class S3Server() : S3TestServer("chaos-s3rver-", AccessKey, SecretKey)
 {
-    public const string Bucket = "chaos";
     public const string AccessKey = "S3RVER";
     public const string SecretKey = "S3RVER";
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "chaos-s3rver-" + Guid.NewGuid().ToString("N"));
     private Process? process;
-
-    public Uri Url { get; private set; } = new("http://127.0.0.1/");
 
     public static string ToolDirectory => Path.Combine(NodeRunner.RepositoryRoot, "tests", "tools", "s3");
 
-    public async Task InitializeAsync()
+    /// <summary>The object keys the server holds in the bucket (s3rver keeps each object as a folder of files).</summary>
+    public IReadOnlyList<string> Keys()
+    {
+        var bucket = Path.Combine(WorkDirectory, Bucket);
+        return Directory.Exists(bucket)
+            ? [.. Directory.GetFiles(bucket, "*._S3rver_object", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(bucket, f)[..^"._S3rver_object".Length].Replace('\\', '/')).Order(StringComparer.Ordinal)]
+            : [];
+    }
+
+    public override Task<IReadOnlyList<string>> KeysAsync(string prefix) =>
+        Task.FromResult<IReadOnlyList<string>>([.. Keys().Where(k => k.StartsWith(prefix, StringComparison.Ordinal))]);
+
+    protected override async Task StartAsync()
     {
         var script = Path.Combine(ToolDirectory, "node_modules", "s3rver", "bin", "s3rver.js");
         if (!File.Exists(script))
@@ -28,15 +36,9 @@ public sealed class S3Server : IAsyncLifetime
             throw new InvalidOperationException($"s3rver is not installed at {script}: run deploy/tools/install.sh once.");
         }
 
-        Directory.CreateDirectory(directory);
-        var port = PostgresServer.FreeTcpPort();
-        var info = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = ToolDirectory };
-        foreach (var argument in new[] { script, "-d", directory, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--silent", "--no-vhost-buckets", "--configure-bucket", Bucket })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        process = Process.Start(info) ?? throw new InvalidOperationException("node did not start.");
+        Directory.CreateDirectory(WorkDirectory);
+        var port = FreePorts(1)[0];
+        process = Start("node", ToolDirectory, script, "-d", WorkDirectory, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--silent", "--no-vhost-buckets", "--configure-bucket", Bucket);
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
@@ -50,31 +52,13 @@ public sealed class S3Server : IAsyncLifetime
         }, ok => ok, TimeSpan.FromSeconds(60), "s3rver to listen");
     }
 
-    /// <summary>The object keys the server holds in the bucket (s3rver keeps each object as a folder of files).</summary>
-    public IReadOnlyList<string> Keys()
+    protected override async Task StopAsync()
     {
-        var bucket = Path.Combine(directory, Bucket);
-        return Directory.Exists(bucket)
-            ? [.. Directory.GetFiles(bucket, "*._S3rver_object", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(bucket, f)[..^"._S3rver_object".Length].Replace('\\', '/')).Order(StringComparer.Ordinal)]
-            : [];
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (process is { HasExited: false })
+        if (process is not null)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        process?.Dispose();
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // Never written.
+            await KillAsync(process);
+            process.Dispose();
+            process = null;
         }
     }
 }

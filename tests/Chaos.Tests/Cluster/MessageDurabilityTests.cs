@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -19,20 +18,9 @@ public sealed class MessageDurabilityTests(ITestOutputHelper output)
     public async Task AcknowledgedMessages_SurviveKillingASilo_WithoutGapsOrDuplicates()
     {
         var connectionString = await PostgresServer.CreateDatabaseAsync();
-        Dictionary<string, string> Settings(int silo, int gateway) => new()
-        {
-            ["ConnectionStrings:Chaos"] = connectionString,
-            ["Chaos:Passwords:MemoryKiB"] = "1024",
-            ["Chaos:Passwords:Iterations"] = "1",
-            ["Chaos:RateLimits:Enabled"] = "false",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Chaos:SiloPort"] = silo.ToString(CultureInfo.InvariantCulture),
-            ["Chaos:GatewayPort"] = gateway.ToString(CultureInfo.InvariantCulture),
-        };
-        int aHttp = PostgresServer.FreeTcpPort(), aSilo = PostgresServer.FreeTcpPort(), aGateway = PostgresServer.FreeTcpPort();
-        int bHttp = PostgresServer.FreeTcpPort(), bSilo = PostgresServer.FreeTcpPort(), bGateway = PostgresServer.FreeTcpPort();
-        var a = await ChaosProcess.StartAsync("api", aHttp, Settings(aSilo, aGateway));
-        var b = await ChaosProcess.StartAsync("api", bHttp, Settings(bSilo, bGateway));
+        var bPorts = ChaosProcessPorts.Free();
+        var a = await ChaosProcess.StartAsync("api", connectionString, ChaosProcessPorts.Free());
+        var b = await ChaosProcess.StartAsync("api", connectionString, bPorts);
         try
         {
             using var anonymous = new HttpClient { BaseAddress = a.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
@@ -77,7 +65,7 @@ public sealed class MessageDurabilityTests(ITestOutputHelper output)
                     restart = Task.Run(async () =>
                     {
                         await b.DisposeAsync();
-                        b = await ChaosProcess.StartAsync("api", bHttp, Settings(bSilo, bGateway));
+                        b = await ChaosProcess.StartAsync("api", connectionString, bPorts);
                     });
                 }
 
@@ -137,7 +125,7 @@ public sealed class MessageDurabilityTests(ITestOutputHelper output)
             await using var connection = new Npgsql.NpgsqlConnection(connectionString);
             await connection.OpenAsync();
             await using var dead = new Npgsql.NpgsqlCommand("SELECT count(*) FROM orleansmembershiptable WHERE status = 6 AND port = @port", connection);
-            dead.Parameters.AddWithValue("port", bSilo);
+            dead.Parameters.AddWithValue("port", bPorts.Silo);
             ((long)(await dead.ExecuteScalarAsync())!).ShouldBe(1);
             output.WriteLine($"{total} acknowledged sends over {channels.Count} channels; {retries} client retries; slowest acknowledged send {slowest.TotalSeconds:0.0} s (the failover)");
         }

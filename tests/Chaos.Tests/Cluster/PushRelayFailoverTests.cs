@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -23,27 +22,17 @@ public sealed class PushRelayFailoverTests(ITestOutputHelper output)
     public async Task KillingTheSiloOfTheChannelGrains_LosesNoAcknowledgedMessage_ForMembersOnTheSurvivingDoor()
     {
         var connectionString = await PostgresServer.CreateDatabaseAsync();
-        Dictionary<string, string> Settings(int silo, int gateway) => new()
-        {
-            ["ConnectionStrings:Chaos"] = connectionString,
-            ["Chaos:Passwords:MemoryKiB"] = "1024",
-            ["Chaos:Passwords:Iterations"] = "1",
-            ["Chaos:RateLimits:Enabled"] = "false",
-            ["Chaos:Streams:ChannelEvents"] = "push",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Chaos:SiloPort"] = silo.ToString(CultureInfo.InvariantCulture),
-            ["Chaos:GatewayPort"] = gateway.ToString(CultureInfo.InvariantCulture),
-        };
+        var push = new Dictionary<string, string> { ["Chaos:Streams:ChannelEvents"] = "push" };
         ChaosProcess? a = null;
         ChaosProcess? b = null;
         var clients = new List<GatewayClient>();
         try
         {
             // Inside the try: when the second process does not become ready, the first one is still stopped.
-            a = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings(PostgresServer.FreeTcpPort(), PostgresServer.FreeTcpPort()));
-            b = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings(PostgresServer.FreeTcpPort(), PostgresServer.FreeTcpPort()));
-            var owner = await RegisterAsync(a);
-            var members = new[] { owner, await RegisterAsync(a), await RegisterAsync(a) };
+            a = await ChaosProcess.StartAsync("api", connectionString, ChaosProcessPorts.Free(), push);
+            b = await ChaosProcess.StartAsync("api", connectionString, ChaosProcessPorts.Free(), push);
+            var owner = await a.RegisterAsync("pr");
+            var members = new[] { owner, await a.RegisterAsync("pr"), await a.RegisterAsync("pr") };
             var community = await GatewayTests.CreateCommunityAsync(owner);
             var communityId = community.GetProperty("id").GetString();
             foreach (var member in members.Skip(1))
@@ -164,17 +153,5 @@ public sealed class PushRelayFailoverTests(ITestOutputHelper output)
 
             after = page.OrderBy(m => m.GetProperty("seq").GetInt64()).Last().GetProperty("id").GetString();
         }
-    }
-
-    private static async Task<TestUser> RegisterAsync(ChaosProcess server)
-    {
-        var name = TestUser.UniqueName("pr");
-        using var anonymous = new HttpClient { BaseAddress = server.HttpAddress };
-        var response = await anonymous.PostAsJsonAsync("/api/v1/auth/register", new { username = name, password = "password-123" });
-        response.EnsureSuccessStatusCode();
-        var auth = (await response.Content.ReadFromJsonAsync<AuthBody>())!;
-        var http = new HttpClient { BaseAddress = server.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", auth.AccessToken);
-        return new TestUser(auth.User.Id, name, "password-123", auth.AccessToken, auth.RefreshToken, http);
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using Chaos.Client;
 using Chaos.Client.Communities;
 using Chaos.Client.Gateway;
@@ -31,17 +30,10 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
     {
         var wall = Stopwatch.StartNew();
         var connectionString = await PostgresServer.CreateDatabaseAsync();
-        var ports = Enumerable.Range(0, 3).Select(_ => (Http: PostgresServer.FreeTcpPort(), Silo: PostgresServer.FreeTcpPort(), Gateway: PostgresServer.FreeTcpPort())).ToArray();
-        Dictionary<string, string> Settings(int door) => new()
+        var ports = Enumerable.Range(0, 3).Select(_ => ChaosProcessPorts.Free()).ToArray();
+        var settings = new Dictionary<string, string>
         {
-            ["ConnectionStrings:Chaos"] = connectionString,
-            ["Chaos:Passwords:MemoryKiB"] = "1024",
-            ["Chaos:Passwords:Iterations"] = "1",
-            ["Chaos:RateLimits:Enabled"] = "false",
-            ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Chaos.Api.Gateway.GatewayDrain"] = "Information",
-            ["Chaos:SiloPort"] = ports[door].Silo.ToString(CultureInfo.InvariantCulture),
-            ["Chaos:GatewayPort"] = ports[door].Gateway.ToString(CultureInfo.InvariantCulture),
             ["Chaos:Shutdown:DrainSeconds"] = "10",
             ["Chaos:Shutdown:ReconnectSpreadMilliseconds"] = "300",
         };
@@ -52,7 +44,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
         async Task<ChaosProcess> StartAsync(int door)
         {
             var clock = Stopwatch.StartNew();
-            var started = await ChaosProcess.StartAsync("api", ports[door].Http, Settings(door), TimeSpan.FromMinutes(4));
+            var started = await ChaosProcess.StartAsync("api", connectionString, ports[door], settings, TimeSpan.FromMinutes(4));
             output.WriteLine($"door {door}: ready {clock.Elapsed.TotalSeconds:0.0} s after starting");
             return started;
         }

@@ -15,22 +15,16 @@ public sealed class TwoProcessTests
     public async Task RegisteredUsers_CanLogIn_AfterTheSiloAndThenTheApiAreKilledAndRestarted()
     {
         var connectionString = await PostgresServer.CreateDatabaseAsync();
-        var common = new Dictionary<string, string>
+        // Rate limits stay on, as in production: 12 registrations and 24 logins come from one address within a minute, and
+        // this test is about restarts, not the per-address limit.
+        var limits = new Dictionary<string, string>
         {
-            ["ConnectionStrings:Chaos"] = connectionString,
-            ["Chaos:Passwords:MemoryKiB"] = "1024",
-            ["Chaos:Passwords:Iterations"] = "1",
-            ["Logging:LogLevel:Default"] = "Warning",
-            // 12 registrations and 24 logins come from one address within a minute; this test is about restarts, not the per-address limit.
+            ["Chaos:RateLimits:Enabled"] = "true",
             ["Chaos:RateLimits:AuthPerAddressLimit"] = "1000",
         };
-        Dictionary<string, string> With(int siloPort, int gatewayPort) =>
-            new(common) { ["Chaos:SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Chaos:GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-
-        int apiHttp = PostgresServer.FreeTcpPort(), apiSilo = PostgresServer.FreeTcpPort(), apiGateway = PostgresServer.FreeTcpPort();
-        int siloHttp = PostgresServer.FreeTcpPort(), siloSilo = PostgresServer.FreeTcpPort(), siloGateway = PostgresServer.FreeTcpPort();
-        var api = await ChaosProcess.StartAsync("api", apiHttp, With(apiSilo, apiGateway));
-        var silo = await ChaosProcess.StartAsync("silo", siloHttp, With(siloSilo, siloGateway));
+        ChaosProcessPorts apiPorts = ChaosProcessPorts.Free(), siloPorts = ChaosProcessPorts.Free();
+        var api = await ChaosProcess.StartAsync("api", connectionString, apiPorts, limits);
+        var silo = await ChaosProcess.StartAsync("silo", connectionString, siloPorts, limits);
         try
         {
             using var http = new HttpClient { BaseAddress = api.HttpAddress, Timeout = TimeSpan.FromSeconds(90) };
@@ -46,12 +40,12 @@ public sealed class TwoProcessTests
 
             await silo.KillAsync();
             await silo.DisposeAsync();
-            silo = await ChaosProcess.StartAsync("silo", siloHttp, With(siloSilo, siloGateway));
+            silo = await ChaosProcess.StartAsync("silo", connectionString, siloPorts, limits);
             await AssertAllLogInAsync(http, users, api);
 
             await api.KillAsync();
             await api.DisposeAsync();
-            api = await ChaosProcess.StartAsync("api", apiHttp, With(apiSilo, apiGateway));
+            api = await ChaosProcess.StartAsync("api", connectionString, apiPorts, limits);
             await AssertAllLogInAsync(http, users, api);
         }
         finally

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Chaos.Tests.Infrastructure;
 
 namespace Chaos.Tests.Gateway;
@@ -20,19 +19,12 @@ public sealed class CrossFrontDoorFixture : IAsyncLifetime
     {
         var connectionString = await PostgresServer.CreateDatabaseAsync();
         // CHAOS_STREAM_PULL_MS lets the latency figure be re-measured at other stream settings (docs/benchmarks.md).
-        Dictionary<string, string> Settings() => new()
+        var streams = new Dictionary<string, string>
         {
-            ["ConnectionStrings:Chaos"] = connectionString,
-            ["Chaos:Passwords:MemoryKiB"] = "1024",
-            ["Chaos:Passwords:Iterations"] = "1",
-            ["Chaos:RateLimits:Enabled"] = "false",
             ["Chaos:Streams:PullPeriodMilliseconds"] = Environment.GetEnvironmentVariable("CHAOS_STREAM_PULL_MS") ?? "10",
-            ["Chaos:SiloPort"] = PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
-            ["Chaos:GatewayPort"] = PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
-            ["Logging:LogLevel:Default"] = "Warning",
         };
-        first = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings());
-        second = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings());
+        first = await ChaosProcess.StartAsync("api", connectionString, ChaosProcessPorts.Free(), streams);
+        second = await ChaosProcess.StartAsync("api", connectionString, ChaosProcessPorts.Free(), streams);
     }
 
     public async Task DisposeAsync()

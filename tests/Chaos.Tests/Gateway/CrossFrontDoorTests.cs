@@ -21,10 +21,10 @@ public sealed class CrossFrontDoorTests(CrossFrontDoorFixture fixture, ITestOutp
     [Fact]
     public async Task ThreeMembersOnTwoFrontDoors_ReceiveEveryMessageOnce_InSeqOrder()
     {
-        var a = await RegisterAsync(first);
-        var b = await RegisterAsync(second);
-        var c = await RegisterAsync(second);
-        var outsider = await RegisterAsync(first);
+        var a = await first.RegisterAsync("x");
+        var b = await second.RegisterAsync("x");
+        var c = await second.RegisterAsync("x");
+        var outsider = await first.RegisterAsync("x");
         var community = await GatewayTests.CreateCommunityAsync(a);
         await GatewayTests.JoinAsync(a, b, community);
         await GatewayTests.JoinAsync(a, c, community);
@@ -75,8 +75,8 @@ public sealed class CrossFrontDoorTests(CrossFrontDoorFixture fixture, ITestOutp
     [Fact]
     public async Task PipelinedSendsThroughEitherDoor_AreAcceptedInTheOrderSent()
     {
-        var a = await RegisterAsync(first);
-        var b = await RegisterAsync(second);
+        var a = await first.RegisterAsync("x");
+        var b = await second.RegisterAsync("x");
         var community = await GatewayTests.CreateCommunityAsync(a);
         await GatewayTests.JoinAsync(a, b, community);
         var channel = GatewayTests.GeneralChannel(community);
@@ -120,8 +120,8 @@ public sealed class CrossFrontDoorTests(CrossFrontDoorFixture fixture, ITestOutp
     [Fact]
     public async Task PipelinedSendsToTwoChannels_WithRefusedOnesBetween_KeepTheOrderSentInEach()
     {
-        var a = await RegisterAsync(first!);
-        var stranger = await RegisterAsync(second!);
+        var a = await first!.RegisterAsync("x");
+        var stranger = await second!.RegisterAsync("x");
         var community = await GatewayTests.CreateCommunityAsync(a);
         var general = GatewayTests.GeneralChannel(community);
         var created = await a.Http.PostAsJsonAsync($"/api/v1/communities/{community.GetProperty("id").GetString()}/channels", new { name = "second", type = "text" });
@@ -153,17 +153,5 @@ public sealed class CrossFrontDoorTests(CrossFrontDoorFixture fixture, ITestOutp
             await Should.ThrowAsync<HubException>(send);
             return default;
         }
-    }
-
-    private static async Task<TestUser> RegisterAsync(ChaosProcess server)
-    {
-        var name = TestUser.UniqueName("x");
-        using var anonymous = new HttpClient { BaseAddress = server.HttpAddress };
-        var response = await anonymous.PostAsJsonAsync("/api/v1/auth/register", new { username = name, password = "password-123" });
-        response.EnsureSuccessStatusCode();
-        var auth = (await response.Content.ReadFromJsonAsync<AuthBody>())!;
-        var http = new HttpClient { BaseAddress = server.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", auth.AccessToken);
-        return new TestUser(auth.User.Id, name, "password-123", auth.AccessToken, auth.RefreshToken, http);
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -39,9 +38,9 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
 
     private async Task CreateAndJoinLaneAsync(int rounds)
     {
-        var x = await RegisterAsync(First);
-        var xOnSecond = WithServer(x, Second);
-        var y = await RegisterAsync(Second);
+        var x = await First.RegisterAsync("d");
+        var xOnSecond = Second.For(x);
+        var y = await Second.RegisterAsync("d");
         var yCommunity = await GatewayTests.CreateCommunityAsync(y);
         var yCommunityId = yCommunity.GetProperty("id").GetString()!;
         var yChannel = GatewayTests.GeneralChannel(yCommunity);
@@ -110,9 +109,9 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
 
     private async Task PrivateAndGrantLaneAsync(int groups, int dms, int grants)
     {
-        var owner = await RegisterAsync(First);
-        var x = await RegisterAsync(Second);
-        var z = await RegisterAsync(First);
+        var owner = await First.RegisterAsync("d");
+        var x = await Second.RegisterAsync("d");
+        var z = await First.RegisterAsync("d");
         var community = await GatewayTests.CreateCommunityAsync(owner);
         var communityId = community.GetProperty("id").GetString()!;
         await GatewayTests.JoinAsync(owner, x, community);
@@ -138,7 +137,7 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
         {
             // A new group of the owner's, or a DM from someone new (one DM per pair), created on either front door.
             var dm = i >= groups;
-            var creator = dm ? await RegisterAsync(i % 2 == 0 ? First : Second) : owner;
+            var creator = dm ? await (i % 2 == 0 ? First : Second).RegisterAsync("d") : owner;
             string[] recipients = dm ? [x.Id] : [x.Id, z.Id];
             var response = await creator.Http.PostAsJsonAsync("/api/v1/users/@me/channels", new { recipientIds = recipients });
             response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
@@ -188,8 +187,8 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
         var announced = 0;
         await InLanesAsync(async _ =>
         {
-            var x = await RegisterAsync(First);
-            var y = await RegisterAsync(Second);
+            var x = await First.RegisterAsync("d");
+            var y = await Second.RegisterAsync("d");
             for (var i = 0; i < rounds; i++)
             {
                 var community = await GatewayTests.CreateCommunityAsync(y);
@@ -197,7 +196,7 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
                 var code = await InviteAsync(y, communityId);
                 var server = i % 2 == 0 ? First : Second;
                 var connecting = GatewayClient.ConnectAsync(server.HttpAddress, x.AccessToken);
-                var join = await WithServer(x, i % 2 == 0 ? Second : First).Http.PostAsync($"/api/v1/invites/{code}", null);
+                var join = await (i % 2 == 0 ? Second : First).For(x).Http.PostAsync($"/api/v1/invites/{code}", null);
                 join.StatusCode.ShouldBe(HttpStatusCode.OK, await join.Content.ReadAsStringAsync());
                 await using var client = await connecting;
                 await GatewayTests.SendAsync(y, GatewayTests.GeneralChannel(community), $"r{i}");
@@ -231,9 +230,9 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
 
     private async Task DmsAndGroupsWhileSettingUpLaneAsync(int rounds)
     {
-        var x = await RegisterAsync(First);
-        var y = await RegisterAsync(Second);
-        var z = await RegisterAsync(Second);
+        var x = await First.RegisterAsync("d");
+        var y = await Second.RegisterAsync("d");
+        var z = await Second.RegisterAsync("d");
         // A group needs its members to share a community (or be friends).
         var community = await GatewayTests.CreateCommunityAsync(y);
         await GatewayTests.JoinAsync(y, x, community);
@@ -242,7 +241,7 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
         {
             // Even rounds: a new DM (with a new partner); odd rounds: a new group. Created on one front door while x's
             // connection is being set up on either; the create returns only once that connection hears the channel.
-            var creator = i % 2 == 0 ? await RegisterAsync(i % 4 == 0 ? Second : First) : y;
+            var creator = i % 2 == 0 ? await (i % 4 == 0 ? Second : First).RegisterAsync("d") : y;
             string[] recipients = i % 2 == 0 ? [x.Id] : [x.Id, z.Id];
             var server = i % 4 < 2 ? First : Second;
             var connecting = GatewayClient.ConnectAsync(server.HttpAddress, x.AccessToken);
@@ -289,23 +288,6 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
         return (await invite.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()!;
     }
 
-    private static TestUser WithServer(TestUser user, ChaosProcess server)
-    {
-        var http = new HttpClient { BaseAddress = server.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user.AccessToken);
-        return user with { Http = http };
-    }
-
-    private static async Task<TestUser> RegisterAsync(ChaosProcess server)
-    {
-        var name = TestUser.UniqueName("d");
-        using var anonymous = new HttpClient { BaseAddress = server.HttpAddress };
-        var response = await anonymous.PostAsJsonAsync("/api/v1/auth/register", new { username = name, password = "password-123" });
-        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        var auth = (await response.Content.ReadFromJsonAsync<AuthBody>())!;
-        return WithServer(new TestUser(auth.User.Id, name, "password-123", auth.AccessToken, auth.RefreshToken, null!), server);
-    }
-
     /// <summary>Two front-door processes on one fresh database, shared by this class's tests (each uses its own users).</summary>
     public sealed class FrontDoors : IAsyncLifetime
     {
@@ -316,19 +298,9 @@ public sealed class DeliveryOnJoinTests(DeliveryOnJoinTests.FrontDoors doors, IT
         public async Task InitializeAsync()
         {
             var connectionString = await PostgresServer.CreateDatabaseAsync();
-            Dictionary<string, string> Settings() => new()
-            {
-                ["ConnectionStrings:Chaos"] = connectionString,
-                ["Chaos:Passwords:MemoryKiB"] = "1024",
-                ["Chaos:Passwords:Iterations"] = "1",
-                ["Chaos:RateLimits:Enabled"] = "false",
-                ["Chaos:SiloPort"] = PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
-                ["Chaos:GatewayPort"] = PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
-                ["Logging:LogLevel:Default"] = "Warning",
-            };
             // A generous start deadline: on a loaded 2-core machine a process joining a cluster took more than 90 s.
-            First = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings(), TimeSpan.FromMinutes(4));
-            Second = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), Settings(), TimeSpan.FromMinutes(4));
+            First = await ChaosProcess.StartAsync("api", connectionString, ChaosProcessPorts.Free(), readyTimeout: TimeSpan.FromMinutes(4));
+            Second = await ChaosProcess.StartAsync("api", connectionString, ChaosProcessPorts.Free(), readyTimeout: TimeSpan.FromMinutes(4));
         }
 
         public async Task DisposeAsync()

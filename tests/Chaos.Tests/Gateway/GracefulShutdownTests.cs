@@ -65,19 +65,11 @@ public sealed class GracefulShutdownTests(ApiFixture fixture) : IClassFixture<Ap
         // A real process, stopped as Kubernetes stops a pod: the drain runs in the front door's own host lifetime before
         // the application stops (with the console lifetime, SignalR would close the connection before it heard Reconnect).
         // Its own database, so it forms a cluster of one instead of joining the fixture's (a join took minutes under load).
-        string Port() => PostgresServer.FreeTcpPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var connectionString = await PostgresServer.CreateDatabaseAsync();
-        var door = await ChaosProcess.StartAsync("api", PostgresServer.FreeTcpPort(), new Dictionary<string, string>
+        var door = await ChaosProcess.StartAsync("api", connectionString, ChaosProcessPorts.Free(), new Dictionary<string, string>
         {
-            ["ConnectionStrings:Chaos"] = connectionString,
-            ["Chaos:Passwords:MemoryKiB"] = "1024",
-            ["Chaos:Passwords:Iterations"] = "1",
-            ["Chaos:RateLimits:Enabled"] = "false",
-            ["Chaos:SiloPort"] = Port(),
-            ["Chaos:GatewayPort"] = Port(),
             ["Chaos:Shutdown:DrainSeconds"] = "3",
             ["Chaos:Shutdown:ReconnectSpreadMilliseconds"] = "0",
-            ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Chaos.Api.Gateway"] = "Information",
         }, TimeSpan.FromMinutes(4));
         try

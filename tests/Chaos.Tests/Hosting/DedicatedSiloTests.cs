@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Chaos.Tests.Infrastructure;
 
@@ -11,14 +10,7 @@ public sealed class DedicatedSiloTests
     public async Task DedicatedSilo_ServesHealth_AndPrometheusMetricsWithOrleansAndRequestMeters()
     {
         var connectionString = await PostgresServer.CreateDatabaseAsync();
-        var settings = new Dictionary<string, string>
-        {
-            ["ConnectionStrings:Chaos"] = connectionString,
-            ["Chaos:SiloPort"] = PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
-            ["Chaos:GatewayPort"] = PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        await using var silo = await ChaosProcess.StartAsync("silo", PostgresServer.FreeTcpPort(), settings);
+        await using var silo = await ChaosProcess.StartAsync("silo", connectionString, ChaosProcessPorts.Free());
         using var http = new HttpClient { BaseAddress = silo.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
 
         (await http.GetAsync("/health/live")).StatusCode.ShouldBe(HttpStatusCode.OK);

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
 
 namespace Chaos.Tests.Infrastructure;
 
@@ -23,6 +26,44 @@ public sealed class ChaosProcess : IAsyncDisposable
     public Uri HttpAddress { get; }
 
     public string Output => string.Join('\n', output);
+
+    /// <summary>
+    /// Starts <c>dotnet {project}.dll</c> on <paramref name="ports"/>, clustered through the database of
+    /// <paramref name="connectionString"/>, with the settings of <see cref="Settings"/> and the test's own
+    /// <paramref name="overrides"/> (added, or replacing a default).
+    /// </summary>
+    /// <param name="readyTimeout">How long the process may take to answer <c>/health/ready</c> (90 s unless given).</param>
+    public static Task<ChaosProcess> StartAsync(
+        string project,
+        string connectionString,
+        ChaosProcessPorts ports,
+        IReadOnlyDictionary<string, string>? overrides = null,
+        TimeSpan? readyTimeout = null) =>
+        StartAsync(project, ports.Http, Settings(connectionString, ports, overrides), readyTimeout);
+
+    /// <summary>
+    /// What a test process runs with unless the test says otherwise: the database, the process's silo and gateway ports,
+    /// cheap password hashing, no rate limits and warnings only; <paramref name="overrides"/> added or replacing these.
+    /// </summary>
+    public static Dictionary<string, string> Settings(string connectionString, ChaosProcessPorts ports, IReadOnlyDictionary<string, string>? overrides = null)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:Chaos"] = connectionString,
+            ["Chaos:SiloPort"] = ports.Silo.ToString(CultureInfo.InvariantCulture),
+            ["Chaos:GatewayPort"] = ports.Gateway.ToString(CultureInfo.InvariantCulture),
+            ["Chaos:Passwords:MemoryKiB"] = "1024",
+            ["Chaos:Passwords:Iterations"] = "1",
+            ["Chaos:RateLimits:Enabled"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
 
     /// <summary>Starts <c>dotnet {project}.dll</c> from the repo's build output with configuration given as arguments.</summary>
     /// <param name="readyTimeout">How long the process may take to answer <c>/health/ready</c> (90 s unless given).</param>
@@ -131,6 +172,25 @@ public sealed class ChaosProcess : IAsyncDisposable
     }
 
     public int ExitCode => process.ExitCode;
+
+    /// <summary>Registers a fresh user (name starting with <paramref name="prefix"/>) through this process, signed in to it.</summary>
+    public async Task<TestUser> RegisterAsync(string prefix)
+    {
+        var name = TestUser.UniqueName(prefix);
+        using var anonymous = new HttpClient { BaseAddress = HttpAddress };
+        var response = await anonymous.PostAsJsonAsync("/api/v1/auth/register", new { username = name, password = "password-123" });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var auth = (await response.Content.ReadFromJsonAsync<AuthBody>())!;
+        return For(new TestUser(auth.User.Id, name, "password-123", auth.AccessToken, auth.RefreshToken, null!));
+    }
+
+    /// <summary><paramref name="user"/> with an HTTP client of their own that talks to this process with their access token.</summary>
+    public TestUser For(TestUser user)
+    {
+        var http = new HttpClient { BaseAddress = HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user.AccessToken);
+        return user with { Http = http };
+    }
 
     public async ValueTask DisposeAsync()
     {

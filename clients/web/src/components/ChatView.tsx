@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Channel, Community, Message, User } from '../api/types';
 import { useChatState, useService } from '../context';
 import { channelTitle, displayName } from '../format';
@@ -23,6 +23,11 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
   const [editing, setEditing] = useState<Message | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const [panel, setPanel] = useState<'pins' | 'mentions' | 'summary' | null>(null);
+  // Narrow screens fold the header's tools behind one button (styles.css); open for one channel at a time.
+  const [toolsOpenFor, setToolsOpenFor] = useState<string | null>(null);
+  const toolsOpen = toolsOpenFor === channel.id;
+  const toolsId = useId();
+  const moreButton = useRef<HTMLButtonElement>(null);
   const markerAtOpen = useMarkerAtOpen(channel.id);
   const offersSummary = summariesOffered(community, channel);
   const typingMap = state.typing[channel.id];
@@ -62,6 +67,10 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
   const encrypted = isE2ee(channel);
   const title = channelTitle(state, channel);
   const dmName = isDm ? title : '';
+  const togglePanel = (next: 'pins' | 'mentions' | 'summary') => {
+    setPanel(panel === next ? null : next);
+    setToolsOpenFor(null);
+  };
   const candidates = useMemo<User[]>(() => {
     if (community) return (state.members[community.id] ?? []).map((m) => m.user).filter((u) => u.id !== me.id);
     return (channel.recipientIds ?? []).filter((id) => id !== me.id).map((id) => state.users[id]).filter(Boolean) as User[];
@@ -94,7 +103,15 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
 
   return (
     <main className="chat" aria-label={title}>
-      <header className="chat-header">
+      <header
+        className="chat-header"
+        onKeyDown={(e) => {
+          if (e.key === 'Escape' && toolsOpen) {
+            setToolsOpenFor(null);
+            moreButton.current?.focus();
+          }
+        }}
+      >
         {onBack && (
           <button type="button" className="back" onClick={onBack} aria-label="Back to the list">
             ←
@@ -103,17 +120,28 @@ export function ChatView({ channel, community, onBack }: { channel: Channel; com
         <h1>{title}</h1>
         {channel.topic && <p className="topic">{channel.topic}</p>}
         <EncryptionHeader channel={channel} community={community} />
-        <div className="chat-tools">
+        <button
+          type="button"
+          ref={moreButton}
+          className="chat-more"
+          aria-label={`More tools for ${isDm ? title : `#${channel.name}`}`}
+          aria-expanded={toolsOpen}
+          aria-controls={toolsId}
+          onClick={() => setToolsOpenFor(toolsOpen ? null : channel.id)}
+        >
+          ⋯
+        </button>
+        <div id={toolsId} className={toolsOpen ? 'chat-tools open' : 'chat-tools'}>
           {offersSummary && (
-            <button type="button" aria-pressed={panel === 'summary'} onClick={() => setPanel(panel === 'summary' ? null : 'summary')}>
+            <button type="button" aria-pressed={panel === 'summary'} onClick={() => togglePanel('summary')}>
               Catch me up
             </button>
           )}
           <SearchPanel communityId={community?.id} channelId={channel.id} onJump={jump} />
-          <button type="button" aria-pressed={panel === 'pins'} onClick={() => setPanel(panel === 'pins' ? null : 'pins')}>
+          <button type="button" aria-pressed={panel === 'pins'} onClick={() => togglePanel('pins')}>
             Pinned messages
           </button>
-          <button type="button" aria-pressed={panel === 'mentions'} onClick={() => setPanel(panel === 'mentions' ? null : 'mentions')}>
+          <button type="button" aria-pressed={panel === 'mentions'} onClick={() => togglePanel('mentions')}>
             Mentions
           </button>
           <NotificationMenu targetId={channel.id} name={isDm ? title : `#${channel.name}`} />
