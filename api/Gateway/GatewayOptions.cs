@@ -19,6 +19,13 @@ public sealed class GatewayOptions
     [Range(64 * 1024, 64L * 1024 * 1024)]
     public long MaxPendingBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Bytes of events all gateway connections of this front door may owe together; when a send would pass it, the
+    /// connection whose write has waited longest is closed first (<c>slow_consumer</c>) and what it owed dropped.
+    /// </summary>
+    [Range(64 * 1024, 1024L * 1024 * 1024)]
+    public long PendingBytesBudget { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>SignalR's stateful-reconnect buffer: events kept until the client acknowledges them (about once a second).</summary>
     [Range(64 * 1024, 64L * 1024 * 1024)]
     public long ReconnectBufferBytes { get; set; } = 2 * 1024 * 1024;
