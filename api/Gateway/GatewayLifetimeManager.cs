@@ -366,16 +366,24 @@ public sealed partial class GatewayLifetimeManager(
     {
         try
         {
-            await write;
+            await write.ConfigureAwait(false);
         }
         catch (Exception exception)
         {
             LogWriteFailed(logger, exception, outbox.Connection.ConnectionId);
         }
 
-        if (Next(outbox, size, out var message, out var nextSize))
+        // The next write starts on a thread-pool thread, never inline here: this continuation may run inside SignalR's
+        // transport pipe (a flush released by its reader), and writing to the connection from there breaks the pipe's
+        // one-operation-at-a-time rule ("Concurrent reads or writes are not supported", which aborts the connection).
+        ThreadPool.UnsafeQueueUserWorkItem(static state => state.Manager.Continue(state.Outbox, state.Size), (Manager: this, Outbox: outbox, Size: size), preferLocal: false);
+    }
+
+    private void Continue(Outbox outbox, long done)
+    {
+        if (Next(outbox, done, out var message, out var size))
         {
-            Pump(outbox, message, nextSize);
+            Pump(outbox, message, size);
         }
     }
 
