@@ -5,7 +5,8 @@ namespace Chaos.Api.Gateway;
 /// <summary>
 /// <c>Chaos:Gateway</c>: what one user and one connection may cost the gateway (docs/architecture.md#connection-limits).
 /// A connection holds at most <see cref="ReconnectBufferBytes"/> of sent but unacknowledged events (stateful reconnect)
-/// plus <see cref="MaxPendingBytes"/> of events waiting behind that buffer; past that it is closed as a slow consumer.
+/// plus <see cref="MaxPendingBytes"/> of events waiting to be written; past that it is closed as a slow consumer, and so is
+/// the connection that has waited longest when all of them together would owe more than <see cref="PendingBytesBudget"/>.
 /// </summary>
 public sealed class GatewayOptions
 {
