@@ -221,7 +221,8 @@ public sealed partial class GatewayLifetimeManager(
     /// <summary>
     /// Counts the message against the front door's budget. Over budget, closes the connection that has waited longest
     /// (dropping what it owes) and tries again; false when the writing connection itself was closed. When nothing else
-    /// owes anything the message is admitted anyway, so the total never passes the budget by more than one message.
+    /// owes anything the message is admitted anyway (the total then passes the budget by that message, one per send running
+    /// at that instant).
     /// </summary>
     private bool Reserve(Outbox outbox, long size)
     {
