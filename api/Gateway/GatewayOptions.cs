@@ -5,7 +5,8 @@ namespace Chaos.Api.Gateway;
 /// <summary>
 /// <c>Chaos:Gateway</c>: what one user and one connection may cost the gateway (docs/architecture.md#connection-limits).
 /// A connection holds at most <see cref="ReconnectBufferBytes"/> of sent but unacknowledged events (stateful reconnect)
-/// plus <see cref="MaxPendingBytes"/> of events waiting behind that buffer; past that it is closed as a slow consumer.
+/// plus <see cref="MaxPendingBytes"/> of events waiting to be written; past that it is closed as a slow consumer, and so is
+/// the connection that has waited longest when all of them together would owe more than <see cref="PendingBytesBudget"/>.
 /// </summary>
 public sealed class GatewayOptions
 {
@@ -18,6 +19,13 @@ public sealed class GatewayOptions
     /// <summary>Bytes of events one connection may have waiting to be written; more closes it (<c>slow_consumer</c>).</summary>
     [Range(64 * 1024, 64L * 1024 * 1024)]
     public long MaxPendingBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Bytes of events all gateway connections of this front door may owe together; when a send would pass it, the
+    /// connection whose write has waited longest is closed first (<c>slow_consumer</c>) and what it owed dropped.
+    /// </summary>
+    [Range(64 * 1024, 1024L * 1024 * 1024)]
+    public long PendingBytesBudget { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>SignalR's stateful-reconnect buffer: events kept until the client acknowledges them (about once a second).</summary>
     [Range(64 * 1024, 64L * 1024 * 1024)]

@@ -20,6 +20,7 @@ public sealed class GatewayMetrics
     private readonly Histogram<double> fanoutLag;
     private readonly TimeProvider time;
     private long slowConsumersClosed;
+    private long slowConsumersClosedByBudget;
 
     public GatewayMetrics(IMeterFactory meters, IServiceProvider services, TimeProvider time)
     {
@@ -29,8 +30,9 @@ public sealed class GatewayMetrics
         var meter = meters.Create(ChaosTelemetry.Name);
         // Resolved when observed: the fan-out itself depends on these metrics.
         meter.CreateObservableUpDownCounter("chaos.gateway.connections", () => services.GetService<GatewayConnectionRegistry>()?.Count ?? 0, "{connection}", "Gateway connections open on this front door.");
+        meter.CreateObservableGauge("chaos.gateway.pending_bytes", () => (services.GetService<Microsoft.AspNetCore.SignalR.HubLifetimeManager<GatewayHub>>() as GatewayLifetimeManager)?.TotalPendingBytes ?? 0, "By", "Bytes of events this front door's gateway connections owe (queued or being written); bounded by Chaos:Gateway:PendingBytesBudget.");
         deliveries = meter.CreateCounter<long>("chaos.gateway.deliveries", "{event}", "Stream events delivered to this front door's connections, by event.");
-        slowConsumers = meter.CreateCounter<long>("chaos.gateway.slow_consumers", "{connection}", "Gateway connections closed because they did not read what they were sent.");
+        slowConsumers = meter.CreateCounter<long>("chaos.gateway.slow_consumers", "{connection}", "Gateway connections closed because they did not read what they were sent, by the bound that closed them (connection or budget).");
         fanoutLag = meter.CreateHistogram<double>(
             "chaos.fanout.lag",
             "ms",
@@ -42,11 +44,19 @@ public sealed class GatewayMetrics
     /// <summary>Connections closed as slow consumers on this front door (also a metric).</summary>
     public long SlowConsumersClosed => Interlocked.Read(ref slowConsumersClosed);
 
-    /// <summary>A connection was closed with <c>slow_consumer</c>.</summary>
-    public void SlowConsumerClosed()
+    /// <summary>Connections closed as slow consumers because the front door's budget was spent (<c>bound=budget</c>).</summary>
+    public long SlowConsumersClosedByBudget => Interlocked.Read(ref slowConsumersClosedByBudget);
+
+    /// <summary>A connection was closed with <c>slow_consumer</c>; <paramref name="bound"/> is <c>connection</c> or <c>budget</c>.</summary>
+    public void SlowConsumerClosed(string bound)
     {
         Interlocked.Increment(ref slowConsumersClosed);
-        slowConsumers.Add(1);
+        if (bound == "budget")
+        {
+            Interlocked.Increment(ref slowConsumersClosedByBudget);
+        }
+
+        slowConsumers.Add(1, new KeyValuePair<string, object?>("bound", bound));
     }
 
     /// <summary>

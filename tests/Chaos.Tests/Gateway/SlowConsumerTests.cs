@@ -1,9 +1,5 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using Chaos.Api.Gateway;
 using Chaos.Api.Telemetry;
@@ -16,8 +12,8 @@ namespace Chaos.Tests.Gateway;
 
 /// <summary>
 /// 200 gateway connections that complete the SignalR handshake (with stateful reconnect) and then never read again, while
-/// a channel they are in is busy: each is closed as a slow consumer once it owes more than
-/// <c>Chaos:Gateway:MaxPendingBytes</c> and then removed with everything it held, and a connection that does read receives
+/// a channel they are in is busy: each is closed as a slow consumer (by the front door's pending-bytes budget or its own
+/// <c>Chaos:Gateway:MaxPendingBytes</c>, whichever comes first) and then removed with everything it held, and a connection that does read receives
 /// every message in <c>seq</c> order (issue 11, item 5; docs/architecture.md#slow-consumers). The managed heap is printed,
 /// not asserted: other test classes run in this process at the same time (1.8 GiB of heap in one full run), so its growth
 /// says nothing about this test alone; docs/benchmarks.md records the figures.
@@ -28,7 +24,7 @@ public sealed class SlowConsumerTests(ITestOutputHelper output) : IAsyncLifetime
     private const int Users = 20;
     private const int ConnectionsPerUser = 10;
     private const int Messages = 3000;
-    private const int ReaderWindow = 100;
+    private const int ReaderWindow = 10;
 
     private ChaosServer? server;
 
@@ -61,34 +57,24 @@ public sealed class SlowConsumerTests(ITestOutputHelper output) : IAsyncLifetime
         var metrics = Server.Services.GetRequiredService<GatewayMetrics>();
         var before = Heap();
 
-        // A tiny receive buffer makes TCP push back at once, so what the client does not read stays on the server's side.
-        using var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, cancellation) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveBufferSize = 4096 };
-                await socket.ConnectAsync(context.DnsEndPoint, cancellation);
-                return new NetworkStream(socket, ownsSocket: true);
-            },
-        };
-        using var invoker = new HttpMessageInvoker(handler);
-        var sockets = new List<ClientWebSocket>();
+        var sockets = new NonReadingSockets(Server);
         try
         {
             foreach (var member in members)
             {
                 for (var i = 0; i < ConnectionsPerUser; i++)
                 {
-                    sockets.Add(await OpenNonReadingAsync(member.AccessToken, invoker));
+                    await sockets.OpenAsync(member.AccessToken);
                 }
             }
 
             await Eventually.ReturnsAsync(() => Task.FromResult(registry.Count), n => n == 1 + (Users * ConnectionsPerUser), TimeSpan.FromSeconds(60), "every connection to be set up");
 
-            // The reading connection paces the senders: at most ReaderWindow messages are sent that it has not received yet,
-            // so the bytes waiting for it stay far below MaxPendingBytes however slow this machine is (on a loaded CI machine
-            // an unpaced burst once left the reader itself more than 1 MiB behind, and it was closed too, correctly). The
-            // non-reading connections still owe every message.
+            // The reading connection paces the senders: at most ReaderWindow messages (~43 KB) are sent that it has not
+            // received yet, so what it has not read fits in its 64 KiB transport pipe, its writes finish at once, and it
+            // neither nears MaxPendingBytes nor is ever the connection that has waited longest (the budget's first
+            // victim), however slow this machine is (on a loaded CI machine an unpaced burst once left the reader itself
+            // more than 1 MiB behind, and it was closed too, correctly). The non-reading connections still owe every message.
             using var window = new SemaphoreSlim(ReaderWindow);
             using var pacing = reader.Connection.On<JsonElement>("MessageCreated", _ => window.Release());
             var content = new string('x', 4000);
@@ -116,35 +102,9 @@ public sealed class SlowConsumerTests(ITestOutputHelper output) : IAsyncLifetime
         }
         finally
         {
-            foreach (var socket in sockets)
-            {
-                socket.Abort();
-                socket.Dispose();
-            }
+            sockets.Dispose();
         }
     }
 
     private static long Heap() => GC.GetTotalMemory(forceFullCollection: true);
-
-    /// <summary>Negotiates stateful reconnect, opens the WebSocket, completes the JSON handshake, and then never reads again.</summary>
-    private async Task<ClientWebSocket> OpenNonReadingAsync(string accessToken, HttpMessageInvoker invoker)
-    {
-        using var negotiate = new HttpRequestMessage(HttpMethod.Post, "/gateway/negotiate?negotiateVersion=1&useStatefulReconnect=true");
-        negotiate.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        var answer = await Server.Http.SendAsync(negotiate);
-        answer.EnsureSuccessStatusCode();
-        var negotiation = await answer.Content.ReadFromJsonAsync<JsonElement>();
-        negotiation.GetProperty("useStatefulReconnect").GetBoolean().ShouldBeTrue();
-        var token = negotiation.GetProperty("connectionToken").GetString()!;
-
-        var socket = new ClientWebSocket();
-        var uri = new UriBuilder(Server.BaseAddress) { Scheme = "ws", Path = "/gateway", Query = $"id={Uri.EscapeDataString(token)}&access_token={Uri.EscapeDataString(accessToken)}" }.Uri;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await socket.ConnectAsync(uri, invoker, timeout.Token);
-        await socket.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e"), WebSocketMessageType.Text, true, timeout.Token);
-        var buffer = new byte[64];
-        var received = await socket.ReceiveAsync(buffer, timeout.Token);
-        Encoding.UTF8.GetString(buffer, 0, received.Count).ShouldStartWith("{}");
-        return socket;
-    }
 }
