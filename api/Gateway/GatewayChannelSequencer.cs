@@ -8,13 +8,16 @@ namespace Chaos.Api.Gateway;
 /// <summary>
 /// Keeps each channel's <c>MessageCreated</c> events exactly once and in <c>seq</c> order on this front door, whatever the
 /// live stream does (docs/architecture.md#front-door-gap-fill): a repeat is dropped, a gap is filled from the Channel
-/// grain's recent window before the event that revealed it, and <see cref="CatchUpAsync"/> fills a tail that no later
+/// grain (its recent window, or storage for a longer gap) before the event that revealed it, and <see cref="CatchUpAsync"/> fills a tail that no later
 /// event revealed (after a silo left or died, when the stream may have lost what was queued on it).
 /// </summary>
 public sealed partial class GatewayChannelSequencer(IGrainFactory grains, ILogger<GatewayChannelSequencer> logger)
 {
-    /// <summary>Messages fetched per gap; a longer gap is left to clients, which fill by seq from history.</summary>
+    /// <summary>Messages fetched per page of a fill.</summary>
     public const int MaxFill = 200;
+
+    /// <summary>Pages one fill asks for at most (<see cref="MaxFill"/> messages each).</summary>
+    public const int MaxFillPages = 50;
 
     private readonly Lock gate = new();
     private readonly Dictionary<long, Track> tracks = [];
@@ -161,31 +164,42 @@ public sealed partial class GatewayChannelSequencer(IGrainFactory grains, ILogge
 
     private async Task<int> FillAsync(long channelId, Track track, Action<GatewayEvent> deliver, long upTo)
     {
-        IReadOnlyList<Message> missed;
-        try
-        {
-            var after = track.Last;
-            missed = await GrainCalls.RetryAsync(
-                () => grains.GetGrain<IChannelGrain>(channelId).GetPublishedAfterAsync(after, MaxFill), idempotent: true, CancellationToken.None);
-        }
-        catch (Exception exception)
-        {
-            // Clients still fill the gap from history by seq when they see it.
-            LogFillFailed(logger, exception, channelId, track.Last);
-            return 0;
-        }
-
+        // Page by page (the grain answers from its window, or from storage for a door that fell further behind), up to
+        // MaxFillPages: a gap longer than that is left to clients, which fill from history by seq.
         var count = 0;
-        foreach (var message in missed)
+        for (var page = 0; page < MaxFillPages && track.Last < upTo; page++)
         {
-            if (message.Seq <= track.Last || message.Seq > upTo)
+            IReadOnlyList<Message> missed;
+            try
             {
-                continue;
+                var after = track.Last;
+                missed = await GrainCalls.RetryAsync(
+                    () => grains.GetGrain<IChannelGrain>(channelId).GetPublishedAfterAsync(after, MaxFill), idempotent: true, CancellationToken.None);
+            }
+            catch (Exception exception)
+            {
+                // Clients still fill the gap from history by seq when they see it.
+                LogFillFailed(logger, exception, channelId, track.Last);
+                break;
             }
 
-            deliver(new GatewayEvent(GatewayEvents.MessageCreated, message, message.Seq));
-            track.Last = message.Seq;
-            count++;
+            var before = count;
+            foreach (var message in missed)
+            {
+                if (message.Seq <= track.Last || message.Seq > upTo)
+                {
+                    continue;
+                }
+
+                deliver(new GatewayEvent(GatewayEvents.MessageCreated, message, message.Seq));
+                track.Last = message.Seq;
+                count++;
+            }
+
+            if (count == before || missed.Count < MaxFill)
+            {
+                break;
+            }
         }
 
         if (count > 0)

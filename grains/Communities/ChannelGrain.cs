@@ -180,6 +180,14 @@ internal sealed partial class ChannelGrain(
         limit = Math.Clamp(limit, 1, RecentWindow);
         // Messages are remembered just before their MessageCreated goes out, so this may answer one the stream has not
         // delivered yet; the front door then drops the stream's copy as a repeat.
+        if (afterSeq < lastSeq && (recent.First is not { } oldest || oldest.Value.Seq > afterSeq + 1))
+        {
+            // The gap starts before the window (a front door that fell far behind, docs/architecture.md#front-door-gap-fill):
+            // from storage, one page per call, only what is already published.
+            var stored = (await store.GetAfterSeqAsync(ChannelId, afterSeq, limit, CancellationToken.None)).Where(m => m.Seq <= lastSeq).ToList();
+            return stored.Count == 0 ? [] : await ToMessagesAsync(stored);
+        }
+
         var found = recent.Where(m => m.Seq > afterSeq && !m.Deleted).Take(limit).ToList();
         return found.Count == 0 ? [] : await ToMessagesAsync(found);
     }

@@ -53,6 +53,9 @@ public interface IMessageStore
     /// <summary>The newest <paramref name="count"/> messages, oldest first, deleted ones included.</summary>
     Task<IReadOnlyList<StoredMessage>> GetRecentAsync(long channelId, int count, CancellationToken ct);
 
+    /// <summary>Up to <paramref name="limit"/> messages with seq above <paramref name="afterSeq"/>, in seq order, deleted ones left out.</summary>
+    Task<IReadOnlyList<StoredMessage>> GetAfterSeqAsync(long channelId, long afterSeq, int limit, CancellationToken ct);
+
     /// <summary>Sets or clears one bit of <see cref="StoredMessage.Flags"/> (moderation's hidden bit); null when missing or deleted.</summary>
     Task<StoredMessage?> SetFlagAsync(long channelId, long messageId, int flag, bool on, CancellationToken ct);
 

@@ -226,6 +226,41 @@ public sealed class InMemoryMessageStore : IMessageStore
         }
     }
 
+    public Task<IReadOnlyList<StoredMessage>> GetAfterSeqAsync(long channelId, long afterSeq, int limit, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        lock (gate)
+        {
+            var ordered = channels.GetValueOrDefault(channelId)?.Ordered ?? [];
+            // Ordered by id, and a channel's ids and seqs rise together (the commit loop assigns both in order): find
+            // the first seq above afterSeq by binary search.
+            int low = 0, high = ordered.Count;
+            while (low < high)
+            {
+                var middle = (low + high) / 2;
+                if (ordered[middle].Seq <= afterSeq)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            var page = new List<StoredMessage>(Math.Min(limit, 256));
+            for (var n = low; n < ordered.Count && page.Count < limit; n++)
+            {
+                if (!ordered[n].Deleted)
+                {
+                    page.Add(ordered[n]);
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<StoredMessage>>(page);
+        }
+    }
+
     public Task<IReadOnlyList<StoredMessage>> GetRecentAsync(long channelId, int count, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);

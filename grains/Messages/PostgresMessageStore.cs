@@ -277,6 +277,17 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource) : IMessage
         return await ReadListAsync(command, ct);
     }
 
+    public async Task<IReadOnlyList<StoredMessage>> GetAfterSeqAsync(long channelId, long afterSeq, int limit, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        // The (channel_id, seq) unique index.
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM messages WHERE channel_id = $1 AND seq > $2 AND NOT deleted ORDER BY seq LIMIT $3");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = channelId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSeq });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        return await ReadListAsync(command, ct);
+    }
+
     public async Task<IReadOnlyList<StoredMessage>> GetRecentAsync(long channelId, int count, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);

@@ -33,6 +33,8 @@ public sealed class FailingMessageStore(Exception failure) : IMessageStore
 
     public Task<IReadOnlyList<StoredMessage>> GetRecentAsync(long channelId, int count, CancellationToken ct) => throw new NotSupportedException();
 
+    public Task<IReadOnlyList<StoredMessage>> GetAfterSeqAsync(long channelId, long afterSeq, int limit, CancellationToken ct) => throw new NotSupportedException();
+
     public Task<StoredMessage?> SetFlagAsync(long channelId, long messageId, int flag, bool on, CancellationToken ct) => throw new NotSupportedException();
 
     public Task<StoredMessage?> SetAttachmentsAsync(long channelId, long messageId, IReadOnlyList<Attachment> attachments, CancellationToken ct) => throw new NotSupportedException();
