@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using Chaos.Tests.Communities;
 using Chaos.Tests.Infrastructure;
 
 namespace Chaos.Tests.Gateway;
@@ -26,6 +27,24 @@ internal sealed class NonReadingSockets(ChaosServer server) : IDisposable
     };
 
     private readonly List<ClientWebSocket> sockets = [];
+
+    /// <summary>
+    /// A community with <paramref name="users"/> members besides its owner, who sends; answers the owner, the id of its
+    /// text channel and the members (the busy channel the slow-consumer tests flood).
+    /// </summary>
+    public static async Task<(TestUser Sender, string Channel, List<TestUser> Members)> BusyChannelAsync(ChaosServer server, string name, int users)
+    {
+        var sender = await server.RegisterAsync();
+        var community = (await sender.CreateCommunityAsync(name)).GetProperty("id").GetString()!;
+        var channel = (await sender.GetAsync($"/communities/{community}")).GetProperty("channels").EnumerateArray().First(c => c.GetProperty("type").GetString() == "text").GetProperty("id").GetString()!;
+        var members = new List<TestUser>();
+        for (var i = 0; i < users; i++)
+        {
+            members.Add(await server.AddMemberAsync(sender, community));
+        }
+
+        return (sender, channel, members);
+    }
 
     public async Task OpenAsync(string accessToken)
     {

@@ -51,14 +51,7 @@ public sealed class PendingBytesBudgetTests : IAsyncLifetime
     [Fact]
     public async Task ManyConnectionsThatNeverRead_AreClosedByTheBudget_WhichIsNeverPassed_AndTheReaderKeepsEverything()
     {
-        var sender = await Server.RegisterAsync();
-        var community = (await sender.CreateCommunityAsync("crowded hall")).GetProperty("id").GetString()!;
-        var channel = (await sender.GetAsync($"/communities/{community}")).GetProperty("channels").EnumerateArray().First(c => c.GetProperty("type").GetString() == "text").GetProperty("id").GetString()!;
-        var members = new List<TestUser>();
-        for (var i = 0; i < Users; i++)
-        {
-            members.Add(await Server.AddMemberAsync(sender, community));
-        }
+        var (sender, channel, members) = await NonReadingSockets.BusyChannelAsync(Server, "crowded hall", Users);
 
         await using var reader = await GatewayClient.ConnectAsync(Server.BaseAddress, sender.AccessToken);
         var readerId = reader.Connection.ConnectionId;

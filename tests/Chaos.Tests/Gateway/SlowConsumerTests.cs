@@ -43,14 +43,7 @@ public sealed class SlowConsumerTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task ConnectionsThatNeverRead_AreClosedAsSlowConsumers_AndLeaveNothingBehind()
     {
-        var sender = await Server.RegisterAsync();
-        var community = (await sender.CreateCommunityAsync("busy hall")).GetProperty("id").GetString()!;
-        var channel = (await sender.GetAsync($"/communities/{community}")).GetProperty("channels").EnumerateArray().First(c => c.GetProperty("type").GetString() == "text").GetProperty("id").GetString()!;
-        var members = new List<TestUser>();
-        for (var i = 0; i < Users; i++)
-        {
-            members.Add(await Server.AddMemberAsync(sender, community));
-        }
+        var (sender, channel, members) = await NonReadingSockets.BusyChannelAsync(Server, "busy hall", Users);
 
         await using var reader = await GatewayClient.ConnectAsync(Server.BaseAddress, sender.AccessToken);
         var registry = Server.Services.GetRequiredService<GatewayConnectionRegistry>();
