@@ -24,6 +24,9 @@ public sealed partial class GatewayAccess(
     ILogger<GatewayAccess> logger)
 {
     /// <summary>Waits between the attempts of a failed re-evaluation; after the last the access stays dropped.</summary>
+    /// <summary>How long a connection keeps a community its user left before the community stream says so (<see cref="ConfirmLeftLater"/>).</summary>
+    public static readonly TimeSpan LeftGrace = TimeSpan.FromSeconds(10);
+
     public static readonly TimeSpan[] RetryDelays =
         [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60)];
 
@@ -349,7 +352,16 @@ public sealed partial class GatewayAccess(
                     view = null;
                 }
 
-                await ApplyAsync(connection, communityId, view, keepCommunity: channelsOnly);
+                // Not a member any more: the channels go now, the community itself when MemberLeft (or CommunityDeleted)
+                // reaches this connection on the community stream, so it hears why, in order. This change may have arrived
+                // ahead of that event (an earlier change delivered late, the replay, a late join); if the event never comes
+                // (lost with a silo), ConfirmLeftLater drops the community after LeftGrace with CommunityLeft.
+                var keepCommunity = channelsOnly || view is null;
+                await ApplyAsync(connection, communityId, view, keepCommunity);
+                if (view is null && !channelsOnly && registry.ChannelsOf(connection, communityId) is not null)
+                {
+                    ConfirmLeftLater(connection, communityId);
+                }
                 if (!force)
                 {
                     if (channelsOnly)
@@ -388,6 +400,37 @@ public sealed partial class GatewayAccess(
             LogDropFailed(logger, exception, connection.ConnectionId, communityId);
         }
     }
+
+    /// <summary>
+    /// A re-evaluation found the user no longer a member but the community stream has not said so to this connection yet:
+    /// after <see cref="LeftGrace"/>, if the connection still holds the community and the user is still not a member, the
+    /// connection hears <c>CommunityLeft</c> (reason <c>left</c>: why is not known here) and loses the community.
+    /// </summary>
+    private void ConfirmLeftLater(ConnectionInfo connection, long communityId) =>
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(LeftGrace);
+            if (connection.Closed || registry.ChannelsOf(connection, communityId) is null)
+            {
+                return;
+            }
+
+            try
+            {
+                await cluster.GetGrain<ICommunityGrain>(communityId).GetAsync(connection.UserId);
+                return;
+            }
+            catch (ChaosException)
+            {
+            }
+            catch (Exception exception)
+            {
+                // Not readable now: access is dropped, not kept.
+                LogLeftCheckFailed(logger, exception, connection.ConnectionId, communityId);
+            }
+
+            await LeftAsync(communityId, [connection], CommunityLeftEvent.Left);
+        });
 
     private void RetryLater(ConnectionInfo connection, long communityId, long version, bool channelsOnly, bool force, int attempt)
     {
@@ -478,6 +521,9 @@ public sealed partial class GatewayAccess(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropping access of connection {ConnectionId} to community {CommunityId} failed")]
     private static partial void LogDropFailed(ILogger logger, Exception exception, string connectionId, long communityId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking whether the user of connection {ConnectionId} left community {CommunityId} failed; the community is dropped")]
+    private static partial void LogLeftCheckFailed(ILogger logger, Exception exception, string connectionId, long communityId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Gave up re-evaluating access of connection {ConnectionId} to community {CommunityId}; it stays without access until it reconnects")]
     private static partial void LogGaveUp(ILogger logger, string connectionId, long communityId);

@@ -11,15 +11,15 @@ public sealed class ChaosStreamsOptions
     public const string Section = "Chaos:Streams";
 
     /// <summary>
-    /// The pulling period. 10 ms: a 50 ms default (what is left on streams with push delivery does not need
-    /// milliseconds) cut an idle silo's CPU but exposed a race in which a kicked member's connection missed
-    /// <c>MemberLeft</c> (docs/architecture.md#stream-pull-period), so it stays 10 ms until that is understood.
+    /// The pulling period; unset, 50 ms when channel messages are pushed (what is left on streams — edits, reactions,
+    /// typing, presence, community and user events — does not need milliseconds, and every tick costs an idle silo CPU)
+    /// and 10 ms when they travel on streams (docs/architecture.md#stream-pull-period).
     /// </summary>
     [Range(1, 60_000)]
-    public int PullPeriodMilliseconds { get; set; } = 10;
+    public int? PullPeriodMilliseconds { get; set; }
 
-    /// <summary>The pulling period in effect.</summary>
-    public TimeSpan PullPeriod => TimeSpan.FromMilliseconds(PullPeriodMilliseconds);
+    /// <summary>The pulling period in effect (<see cref="PullPeriodMilliseconds"/>).</summary>
+    public TimeSpan PullPeriod => TimeSpan.FromMilliseconds(PullPeriodMilliseconds ?? (PushesChannelEvents ? 50 : 10));
 
     [Range(1, 1024)]
     public int Queues { get; set; } = 2;
