@@ -2,7 +2,7 @@ using Chaos.Messages;
 
 namespace Chaos.Tests.Messages;
 
-/// <summary>A store whose appends always fail the way an unreachable database does.</summary>
+/// <summary>A store whose appends and nonce lookups always fail the way an unreachable database does.</summary>
 public sealed class FailingMessageStore(Exception failure) : IMessageStore
 {
     private int calls;
@@ -27,9 +27,9 @@ public sealed class FailingMessageStore(Exception failure) : IMessageStore
 
     public Task<long> GetLastSeqAsync(long channelId, CancellationToken ct) => Task.FromResult(0L);
 
-    public Task<StoredMessage?> FindByNonceAsync(long channelId, long authorId, string nonce, DateTimeOffset notBefore, CancellationToken ct) => throw new NotSupportedException();
+    public Task<StoredMessage?> FindByNonceAsync(long channelId, long authorId, string nonce, DateTimeOffset notBefore, CancellationToken ct) => Task.FromException<StoredMessage?>(failure);
 
-    public Task<IReadOnlyList<StoredMessage>> FindByNoncesAsync(long channelId, IReadOnlyCollection<(long AuthorId, string Nonce)> keys, DateTimeOffset notBefore, CancellationToken ct) => throw new NotSupportedException();
+    public Task<IReadOnlyList<StoredMessage>> FindByNoncesAsync(long channelId, IReadOnlyCollection<(long AuthorId, string Nonce)> keys, DateTimeOffset notBefore, CancellationToken ct) => Task.FromException<IReadOnlyList<StoredMessage>>(failure);
 
     public Task<IReadOnlyList<StoredMessage>> GetRecentAsync(long channelId, int count, CancellationToken ct) => throw new NotSupportedException();
 
