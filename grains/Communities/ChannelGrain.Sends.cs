@@ -195,6 +195,12 @@ internal sealed partial class ChannelGrain
             // failure, or a second activation): continue from what is really stored, and answer a retried nonce with
             // what was stored for it.
             lastSeq = await LastSeqAsync(CancellationToken.None);
+            recent.Clear();
+            foreach (var message in await store.GetRecentAsync(ChannelId, RecentWindow, CancellationToken.None))
+            {
+                Remember(message);
+            }
+
             await SettleFromStoreAsync(group, now);
             return;
         }
@@ -268,7 +274,7 @@ internal sealed partial class ChannelGrain
         {
             if (send.Nonce is { } nonce && await store.FindByNonceAsync(ChannelId, send.AuthorId, nonce, now - MessageRules.NonceWindow, CancellationToken.None) is { } stored)
             {
-                Remember(stored);
+                RememberNonce(stored);
                 Settle(send, (await ToMessagesAsync([stored]))[0]);
             }
             else

@@ -67,10 +67,22 @@ internal sealed partial class ChannelGrain(
                 mlsEpoch = await mlsStore.GetEpochAsync(ChannelId, cancellationToken);
             }
 
-            foreach (var message in await store.GetRecentAsync(ChannelId, RecentWindow, cancellationToken))
+            var loaded = await store.GetRecentAsync(ChannelId, RecentWindow, cancellationToken);
+            foreach (var message in loaded)
             {
                 Remember(message);
             }
+
+            // The in-memory nonces are already complete when the loaded window reaches back past the nonce window:
+            // the channel holds no older message, or its oldest loaded one is older than the window. Only a channel
+            // that stored more than RecentWindow messages within the nonce window asks storage about nonces
+            // (docs/architecture.md#sends-and-nonces).
+            nonceWindowComplete = loaded.Count < RecentWindow || activatedAt - loaded[0].CreatedAt > MessageRules.NonceWindow;
+        }
+        else
+        {
+            // No message can have been stored for a channel that does not exist (yet).
+            nonceWindowComplete = true;
         }
 
         stream = this.GetStreamProvider(ChaosProviders.Streams).GetStream<GatewayEvent>(StreamId.Create(ChaosProviders.ChannelNamespace, ChannelId));
@@ -335,7 +347,8 @@ internal sealed partial class ChannelGrain(
                 var stored = await LookUpStoredNonceAsync(authorId, nonce);
                 if (stored is not null)
                 {
-                    Remember(stored);
+                    // Only its nonce: an older message appended to the recent window would read as the newest.
+                    RememberNonce(stored);
                 }
 
                 return stored;
@@ -352,6 +365,7 @@ internal sealed partial class ChannelGrain(
         return message is { Deleted: false } ? message : null;
     }
 
+    /// <summary>Appends a message newer than every remembered one to the recent window (and its nonce).</summary>
     private void Remember(StoredMessage message)
     {
         recent.AddLast(message);
@@ -360,6 +374,11 @@ internal sealed partial class ChannelGrain(
             recent.RemoveFirst();
         }
 
+        RememberNonce(message);
+    }
+
+    private void RememberNonce(StoredMessage message)
+    {
         if (message.Nonce is { } nonce)
         {
             if (nonces.Count >= MaxNonces)

@@ -95,10 +95,14 @@ start_postgres() {
   pg_cs="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
 }
 
-profile() {   # PROFILE=path/to/dotnet-trace: a 10 s CPU sample of the server in the middle of the measured window
+profile() {   # PROFILE=path/to/dotnet-trace: a 10 s CPU sample of each server process in the middle of the measured window
   [[ -n "${PROFILE:-}" ]] || return 0
-  (sleep $(( ${WARM:-5} + 30 )); "$PROFILE" collect -p "$1" --profile dotnet-sampled-thread-time --duration 00:00:00:10 -o "$out/$2.nettrace" >/dev/null 2>&1 \
-     && "$PROFILE" report "$out/$2.nettrace" topN -n 25 > "$out/$2.top.txt" 2>&1) &
+  local pp n=0
+  for pp in ${1//,/ }; do
+    n=$((n + 1))
+    (sleep $(( ${WARM:-5} + 30 )); "$PROFILE" collect -p "$pp" --profile dotnet-sampled-thread-time --duration 00:00:00:10 -o "$out/$2-$n.nettrace" >/dev/null 2>&1 \
+       && "$PROFILE" report "$out/$2-$n.nettrace" topN -n 25 > "$out/$2-$n.top.txt" 2>&1) &
+  done
 }
 
 point() {   # point <target> <args...>
@@ -111,7 +115,7 @@ point() {   # point <target> <args...>
               local keep="$api_dll"; api_dll="$BASELINE_DLL"; start_chaos standalone; api_dll="$keep"
               (cd "$harness" && TAG="baseline ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
     cluster)  [[ -n "${pg_cs:-}" ]] || start_postgres
-              start_chaos cluster "$pg_cs"; (cd "$harness" && TAG="cluster ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
+              start_chaos cluster "$pg_cs"; profile "$spids" "cluster-$(echo "$*" | tr ' ' '-')"; (cd "$harness" && TAG="cluster ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
     bare)     start_bare; (cd "$harness" && TAG="bare-signalr ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
   esac
   echo "[$target $*] load before: $load, after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/loads.log"

@@ -92,6 +92,19 @@ public sealed class ChaosServer : IAsyncDisposable
         return new TestUser(auth.User.Id, username, password, auth.AccessToken, auth.RefreshToken, CreateClient(auth.AccessToken));
     }
 
+    /// <summary>Logs an existing user in (e.g. after a restart on the same database) and returns the auth response.</summary>
+    public async Task<TestUser> LoginAsync(string username, string password = "correct horse battery")
+    {
+        var response = await Http.PostAsJsonAsync("/api/v1/auth/login", new { username, password });
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Login failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        var auth = await response.Content.ReadFromJsonAsync<AuthBody>() ?? throw new InvalidOperationException("Empty login response.");
+        return new TestUser(auth.User.Id, username, password, auth.AccessToken, auth.RefreshToken, CreateClient(auth.AccessToken));
+    }
+
     /// <summary>
     /// Stops with an already-cancelled token: the co-hosted silo shuts down ungracefully (no grain hand-off, no goodbye to
     /// the membership table; the others must detect the death) and Kestrel aborts its connections — a crash, in-process.
