@@ -12,9 +12,14 @@ public static class ChaosTestCluster
 {
     /// <param name="properties">Extra configuration for silos and client alike (e.g. <c>Chaos:Cluster:Tls:*</c>).</param>
     public static Task<TestCluster> StartAsync(string connectionString, short silos = 2, IReadOnlyDictionary<string, string>? properties = null) =>
-        BootLog.TimeAsync($"test cluster ({silos} silos)", () => DeployAsync(connectionString, silos, properties));
+        BootLog.TimeAsync($"test cluster ({silos} silos)", () => DeployAsync(connectionString, silos, properties, null));
 
-    private static async Task<TestCluster> DeployAsync(string connectionString, short silos, IReadOnlyDictionary<string, string>? properties)
+    /// <summary>The same, with <typeparamref name="TSilo"/> configuring every silo after CHAOS's own configuration (e.g. a replaced store).</summary>
+    public static Task<TestCluster> StartAsync<TSilo>(string connectionString, short silos = 2)
+        where TSilo : ISiloConfigurator, new() =>
+        BootLog.TimeAsync($"test cluster ({silos} silos)", () => DeployAsync(connectionString, silos, null, builder => builder.AddSiloBuilderConfigurator<TSilo>()));
+
+    private static async Task<TestCluster> DeployAsync(string connectionString, short silos, IReadOnlyDictionary<string, string>? properties, Action<TestClusterBuilder>? extra)
     {
         var builder = new TestClusterBuilder(silos);
         builder.Options.UseTestClusterMembership = false;
@@ -27,6 +32,7 @@ public static class ChaosTestCluster
         }
 
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        extra?.Invoke(builder);
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
         var cluster = builder.Build();
         await cluster.DeployAsync();

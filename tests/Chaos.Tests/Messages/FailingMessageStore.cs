@@ -2,8 +2,11 @@ using Chaos.Messages;
 
 namespace Chaos.Tests.Messages;
 
-/// <summary>A store whose appends and nonce lookups always fail the way an unreachable database does.</summary>
-public sealed class FailingMessageStore(Exception failure) : IMessageStore
+/// <summary>
+/// A store whose appends and nonce lookups always fail the way an unreachable database does; with <paramref name="bug"/>,
+/// an append of a message whose content is "bug" fails with that instead.
+/// </summary>
+public sealed class FailingMessageStore(Exception failure, Exception? bug = null) : IMessageStore
 {
     private int calls;
 
@@ -12,7 +15,7 @@ public sealed class FailingMessageStore(Exception failure) : IMessageStore
     public Task AppendAsync(IReadOnlyList<StoredMessage> batch, CancellationToken ct)
     {
         Interlocked.Increment(ref calls);
-        return Task.FromException(failure);
+        return Task.FromException(bug is not null && batch.Any(m => m.Content == "bug") ? bug : failure);
     }
 
     public Task<StoredMessage?> GetAsync(long channelId, long messageId, CancellationToken ct) => throw new NotSupportedException();
@@ -31,7 +34,7 @@ public sealed class FailingMessageStore(Exception failure) : IMessageStore
 
     public Task<IReadOnlyList<StoredMessage>> FindByNoncesAsync(long channelId, IReadOnlyCollection<(long AuthorId, string Nonce)> keys, DateTimeOffset notBefore, CancellationToken ct) => Task.FromException<IReadOnlyList<StoredMessage>>(failure);
 
-    public Task<IReadOnlyList<StoredMessage>> GetRecentAsync(long channelId, int count, CancellationToken ct) => throw new NotSupportedException();
+    public Task<IReadOnlyList<StoredMessage>> GetRecentAsync(long channelId, int count, CancellationToken ct) => Task.FromResult<IReadOnlyList<StoredMessage>>([]);
 
     public Task<IReadOnlyList<StoredMessage>> GetAfterSeqAsync(long channelId, long afterSeq, int limit, CancellationToken ct) => throw new NotSupportedException();
 

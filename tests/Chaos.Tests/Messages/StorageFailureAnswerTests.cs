@@ -10,9 +10,9 @@ namespace Chaos.Tests.Messages;
 /// <summary>
 /// A send whose storage call fails inside the Channel grain for a passing reason answers <c>503 unavailable</c> (retry
 /// with the nonce), not an internal error, and a failure that is a bug stays a 500. The message store here fails every
-/// append and nonce lookup with the given exception; a fresh channel looks the send's nonce up in storage first, and
-/// that exception leaves the grain. In one process the front door maps it either way; between silos only the storage
-/// failure call filter can (docs/architecture.md#sends-and-nonces), and that case is not covered here.
+/// append and nonce lookup with the given exception, and that exception leaves the grain. In one process the front door
+/// maps it either way; between silos only the storage failure call filter can (docs/architecture.md#sends-and-nonces):
+/// <see cref="Chaos.Tests.Cluster.StorageFailureAcrossSilosTests"/> covers that case.
 /// </summary>
 public sealed class StorageFailureAnswerTests
 {
