@@ -99,9 +99,9 @@ internal sealed partial class ChannelGrain
                 return inFlight.Completion.Task;
             }
 
-            if (nonces.TryGetValue((send.AuthorId, nonce), out var known) && time.GetUtcNow() - known.CreatedAt <= MessageRules.NonceWindow)
+            if (nonces.Find(send.AuthorId, nonce, time.GetUtcNow(), out var known) == NonceAnswer.Sent)
             {
-                return ToMessageAsync(known);
+                return ToMessageAsync(known!);
             }
         }
 
@@ -274,7 +274,7 @@ internal sealed partial class ChannelGrain
         {
             if (send.Nonce is { } nonce && await store.FindByNonceAsync(ChannelId, send.AuthorId, nonce, now - MessageRules.NonceWindow, CancellationToken.None) is { } stored)
             {
-                RememberNonce(stored);
+                nonces.Remember(stored);
                 Settle(send, (await ToMessagesAsync([stored]))[0]);
             }
             else

@@ -36,18 +36,22 @@ internal sealed partial class ChannelGrain(
 {
     private const int RecentWindow = 200;
     private const int MaxNonces = 10_000;
+
+    /// <summary>A whole nonce window of a channel sustaining ~440 sends/s (~9 MiB at most).</summary>
+    private const int MaxNonceFingerprints = 262_144;
     private const int MaxCachedPermissions = 10_000;
     private const int MaxCachedAuthors = 2_000;
     private static readonly TimeSpan TypingRate = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan PermissionTtl = TimeSpan.FromMinutes(5);
 
     private readonly LinkedList<StoredMessage> recent = new();
-    private readonly Dictionary<(long Author, string Nonce), StoredMessage> nonces = [];
+    private readonly NonceMemory nonces = new(MessageRules.NonceWindow, MaxNonces, MaxNonceFingerprints);
     private readonly Dictionary<long, (P Permissions, DateTimeOffset At)> permissions = [];
+    private readonly Dictionary<long, (Task<P> Task, long Number)> permissionLookups = [];
+    private long permissionLookupCount;
+    private long permissionChanges;
     private readonly Dictionary<long, PublicUser> authors = [];
     private readonly Dictionary<long, DateTimeOffset> lastTyping = [];
-    private DateTimeOffset activatedAt;
-    private bool nonceWindowComplete;
     private long lastSeq;
     private IAsyncStream<GatewayEvent>? stream;
 
@@ -57,7 +61,6 @@ internal sealed partial class ChannelGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        activatedAt = time.GetUtcNow();
         if (Exists)
         {
             lastSeq = await LastSeqAsync(cancellationToken);
@@ -73,16 +76,15 @@ internal sealed partial class ChannelGrain(
                 Remember(message);
             }
 
-            // The in-memory nonces are already complete when the loaded window reaches back past the nonce window:
-            // the channel holds no older message, or its oldest loaded one is older than the window. Only a channel
-            // that stored more than RecentWindow messages within the nonce window asks storage about nonces
-            // (docs/architecture.md#sends-and-nonces).
-            nonceWindowComplete = loaded.Count < RecentWindow || activatedAt - loaded[0].CreatedAt > MessageRules.NonceWindow;
+            // The loaded messages are the newest, consecutive: every nonce from the oldest loaded one on is known, and
+            // all of them when the channel has no more. Storage is asked about other nonces only until the window has
+            // moved past the oldest loaded message (docs/architecture.md#sends-and-nonces).
+            nonces.CoverSince(loaded.Count < RecentWindow ? DateTimeOffset.MinValue : loaded[0].CreatedAt.AddTicks(1));
         }
         else
         {
             // No message can have been stored for a channel that does not exist (yet).
-            nonceWindowComplete = true;
+            nonces.CoverSince(DateTimeOffset.MinValue);
         }
 
         stream = this.GetStreamProvider(ChaosProviders.Streams).GetStream<GatewayEvent>(StreamId.Create(ChaosProviders.ChannelNamespace, ChannelId));
@@ -288,13 +290,17 @@ internal sealed partial class ChannelGrain(
 
     private void InvalidatePermissions(long? userId)
     {
+        // A lookup out now may carry the old permissions: it is neither cached nor shared from here on.
+        permissionChanges++;
         if (userId is { } id)
         {
             permissions.Remove(id);
+            permissionLookups.Remove(id);
         }
         else
         {
             permissions.Clear();
+            permissionLookups.Clear();
             moderation = null;
         }
     }
@@ -308,54 +314,85 @@ internal sealed partial class ChannelGrain(
         }
 
         var now = time.GetUtcNow();
-        if (!permissions.TryGetValue(userId, out var cached) || now - cached.At > PermissionTtl)
-        {
-            // One community call per user per channel activation (or after a change): never one per message.
-            var held = await GrainFactory.GetGrain<ICommunityGrain>(state.State.CommunityId).GetPermissionsAsync(userId, ChannelId);
-            if (permissions.Count >= MaxCachedPermissions)
-            {
-                permissions.Clear();
-            }
-
-            cached = (held, now);
-            permissions[userId] = cached;
-        }
-
-        var missing = needed & ~cached.Permissions;
+        var held = permissions.TryGetValue(userId, out var cached) && now - cached.At <= PermissionTtl
+            ? cached.Permissions
+            : await FetchPermissionsAsync(userId, now);
+        var missing = needed & ~held;
         if (missing != P.None)
         {
             var name = Permissions.PermissionSets.Names(missing)[0];
             throw new ChaosException(ErrorCodes.MissingPermission, $"This needs the {name} permission.", name, null, null);
         }
 
-        return cached.Permissions;
+        return held;
+    }
+
+    /// <summary>
+    /// One community call per user per channel activation (or after a change), never one per message: sends of one user
+    /// that arrive while the call is out share it.
+    /// </summary>
+    private Task<P> FetchPermissionsAsync(long userId, DateTimeOffset now)
+    {
+        if (permissionLookups.TryGetValue(userId, out var inFlight))
+        {
+            return inFlight.Task;
+        }
+
+        var number = ++permissionLookupCount;
+        var lookup = FetchAsync();
+        if (!lookup.IsCompleted)
+        {
+            permissionLookups[userId] = (lookup, number);
+        }
+
+        return lookup;
+
+        async Task<P> FetchAsync()
+        {
+            var changesBefore = permissionChanges;
+            try
+            {
+                var held = await GrainFactory.GetGrain<ICommunityGrain>(state.State.CommunityId).GetPermissionsAsync(userId, ChannelId);
+                if (changesBefore == permissionChanges)
+                {
+                    if (permissions.Count >= MaxCachedPermissions)
+                    {
+                        permissions.Clear();
+                    }
+
+                    permissions[userId] = (held, now);
+                }
+
+                return held;
+            }
+            finally
+            {
+                if (permissionLookups.TryGetValue(userId, out var entry) && entry.Number == number)
+                {
+                    permissionLookups.Remove(userId);
+                }
+            }
+        }
     }
 
     private async Task<StoredMessage?> FindByNonceAsync(long authorId, string nonce, DateTimeOffset now)
     {
-        if (nonces.TryGetValue((authorId, nonce), out var known))
+        switch (nonces.Find(authorId, nonce, now, out var known))
         {
-            return now - known.CreatedAt <= MessageRules.NonceWindow ? known : null;
-        }
-
-        // The in-memory window is complete only when this activation has lived through a whole nonce window.
-        if (!nonceWindowComplete)
-        {
-            nonceWindowComplete = now - activatedAt > MessageRules.NonceWindow;
-            if (!nonceWindowComplete)
-            {
+            case NonceAnswer.Sent:
+                return known;
+            case NonceAnswer.New:
+                return null;
+            default:
                 var stored = await LookUpStoredNonceAsync(authorId, nonce);
                 if (stored is not null)
                 {
                     // Only its nonce: an older message appended to the recent window would read as the newest.
-                    RememberNonce(stored);
+                    nonces.Remember(stored);
                 }
 
                 return stored;
-            }
         }
-
-        return null;
     }
 
     private async Task<StoredMessage?> FindAsync(long messageId)
@@ -374,31 +411,7 @@ internal sealed partial class ChannelGrain(
             recent.RemoveFirst();
         }
 
-        RememberNonce(message);
-    }
-
-    private void RememberNonce(StoredMessage message)
-    {
-        if (message.Nonce is { } nonce)
-        {
-            if (nonces.Count >= MaxNonces)
-            {
-                var cutoff = time.GetUtcNow() - MessageRules.NonceWindow;
-                foreach (var stale in nonces.Where(n => n.Value.CreatedAt < cutoff).Select(n => n.Key).ToList())
-                {
-                    nonces.Remove(stale);
-                }
-
-                if (nonces.Count >= MaxNonces)
-                {
-                    nonces.Clear();
-                    nonceWindowComplete = false;
-                    activatedAt = time.GetUtcNow();
-                }
-            }
-
-            nonces[(message.AuthorId, nonce)] = message;
-        }
+        nonces.Remember(message);
     }
 
     private void Replace(StoredMessage message)

@@ -11,6 +11,9 @@ internal sealed partial class CommunityGrain
     private const int MaxCachedMembers = 10_000;
 
     private readonly Dictionary<long, MemberRecord> memberCache = [];
+    private readonly Dictionary<long, (Task<MemberRecord?> Task, long Number)> memberLookups = [];
+    private long memberChanges;
+    private long memberLookupCount;
 
     public async Task<P> GetPermissionsAsync(long actorId, long? channelId)
     {
@@ -86,25 +89,70 @@ internal sealed partial class CommunityGrain
         }
     }
 
-    private async Task<MemberRecord?> FindMemberAsync(long userId)
+    /// <summary>
+    /// The member row, cached. Permission reads interleave, so the first reads after activation (a burst of sends into a
+    /// channel, each asking for its author's permissions) share one storage query per user instead of taking one
+    /// database connection each.
+    /// </summary>
+    private Task<MemberRecord?> FindMemberAsync(long userId)
     {
         if (memberCache.TryGetValue(userId, out var cached))
         {
-            return cached;
+            return Task.FromResult<MemberRecord?>(cached);
         }
 
+        if (memberLookups.TryGetValue(userId, out var inFlight))
+        {
+            return inFlight.Task;
+        }
+
+        var number = ++memberLookupCount;
+        var lookup = LoadMemberAsync(userId, number);
+        if (!lookup.IsCompleted)
+        {
+            memberLookups[userId] = (lookup, number);
+        }
+
+        return lookup;
+    }
+
+    private async Task<MemberRecord?> LoadMemberAsync(long userId, long number)
+    {
+        var changesBefore = memberChanges;
         var row = await store.GetMemberAsync(CommunityId, userId);
         if (row is null && userId == S.OwnerId)
         {
             row = new MemberRecord(CommunityId, userId, null, [], S.CreatedAt);
         }
 
-        if (row is not null)
+        if (memberLookups.TryGetValue(userId, out var entry) && entry.Number == number)
+        {
+            memberLookups.Remove(userId);
+        }
+
+        // Not cached when a member changed meanwhile: the row read may predate the change.
+        if (row is not null && changesBefore == memberChanges)
         {
             Cache(row);
         }
 
         return row;
+    }
+
+    /// <summary>A member's row changed: drop what is cached or being read of it.</summary>
+    private void ForgetMember(long userId)
+    {
+        memberChanges++;
+        memberCache.Remove(userId);
+        memberLookups.Remove(userId);
+    }
+
+    /// <summary>Member rows changed in bulk.</summary>
+    private void ForgetMembers()
+    {
+        memberChanges++;
+        memberCache.Clear();
+        memberLookups.Clear();
     }
 
     private void Cache(MemberRecord row)

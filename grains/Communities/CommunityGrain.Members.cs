@@ -70,7 +70,7 @@ internal sealed partial class CommunityGrain
 
         if (await store.BanAsync(new BanRecord(CommunityId, userId, actorId, reason, time.GetUtcNow())))
         {
-            memberCache.Remove(userId);
+            ForgetMember(userId);
             S.MemberCount = Math.Max(0, S.MemberCount - 1);
             await state.WriteStateAsync();
         }
@@ -111,7 +111,7 @@ internal sealed partial class CommunityGrain
             await state.WriteStateAsync();
         }
 
-        memberCache.Remove(userId);
+        ForgetMember(userId);
     }
 
     /// <summary>

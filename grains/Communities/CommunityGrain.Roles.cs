@@ -137,7 +137,7 @@ internal sealed partial class CommunityGrain
             then: async () =>
             {
                 await store.RemoveRoleEverywhereAsync(CommunityId, roleId);
-                memberCache.Clear();
+                ForgetMembers();
             });
     }
 
@@ -182,6 +182,7 @@ internal sealed partial class CommunityGrain
             write: async () =>
             {
                 await store.SetMemberRolesAsync(CommunityId, userId, roleIds);
+                ForgetMember(userId);
                 Cache(changed);
             });
         return member;

@@ -146,7 +146,7 @@ internal sealed partial class CommunityGrain(
         S.MemberCount = 0;
         await state.WriteStateAsync();
         await store.DeleteCommunityAsync(CommunityId);
-        memberCache.Clear();
+        ForgetMembers();
         await Task.WhenAll(channels.Select(c => GrainFactory.GetGrain<IChannelGrain>(c.Id).DetachAsync()));
         await Task.WhenAll(invites.Select(i => GrainFactory.GetGrain<IInviteGrain>(InviteKey.For(i.Code)).ClearAsync()));
         await PublishAsync(GatewayEvents.CommunityDeleted, new CommunityDeleted(CommunityId));

@@ -197,32 +197,19 @@ public sealed class InMemoryMessageStore : IMessageStore
         ArgumentNullException.ThrowIfNull(nonce);
         lock (gate)
         {
-            var found = channels.GetValueOrDefault(channelId)?.Ordered
-                .LastOrDefault(m => m.AuthorId == authorId && m.Nonce == nonce && m.CreatedAt >= notBefore);
-            return Task.FromResult(found);
+            return Task.FromResult(channels.GetValueOrDefault(channelId)?.FindNonce(authorId, nonce, notBefore));
         }
     }
 
     public Task<IReadOnlyList<StoredMessage>> FindByNoncesAsync(long channelId, IReadOnlyCollection<(long AuthorId, string Nonce)> keys, DateTimeOffset notBefore, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        var wanted = keys.ToHashSet();
         lock (gate)
         {
-            // Newest first, stopping at the window's start (seq order is creation order), so a long channel costs only
-            // its last window.
-            var newest = new Dictionary<(long, string), StoredMessage>();
-            var ordered = channels.GetValueOrDefault(channelId)?.Ordered ?? [];
-            for (var i = ordered.Count - 1; i >= 0 && ordered[i].CreatedAt >= notBefore && newest.Count < wanted.Count; i--)
-            {
-                var message = ordered[i];
-                if (message.Nonce is { } nonce && wanted.Contains((message.AuthorId, nonce)))
-                {
-                    newest.TryAdd((message.AuthorId, nonce), message);
-                }
-            }
-
-            return Task.FromResult<IReadOnlyList<StoredMessage>>([.. newest.Values]);
+            // By index, as messages_nonce_idx serves PostgreSQL: a lookup never scans the channel.
+            var channel = channels.GetValueOrDefault(channelId);
+            var found = keys.Distinct().Select(key => channel?.FindNonce(key.AuthorId, key.Nonce, notBefore)).OfType<StoredMessage>();
+            return Task.FromResult<IReadOnlyList<StoredMessage>>([.. found]);
         }
     }
 
@@ -309,6 +296,9 @@ public sealed class InMemoryMessageStore : IMessageStore
 
         public SortedSet<long> Seqs { get; } = [];
 
+        /// <summary>The id of the newest message of each author and nonce.</summary>
+        private Dictionary<(long Author, string Nonce), long> NewestByNonce { get; } = [];
+
         /// <summary>The seqs of visible messages mentioning each user: the in-memory twin of the message_mentions table.</summary>
         public Dictionary<long, SortedSet<long>> MentionSeqs { get; } = [];
 
@@ -320,7 +310,15 @@ public sealed class InMemoryMessageStore : IMessageStore
             ById.Add(message.Id, message);
             Seqs.Add(message.Seq);
             IndexMentions(message, add: true);
+            if (message.Nonce is { } nonce && (!NewestByNonce.TryGetValue((message.AuthorId, nonce), out var newest) || newest < message.Id))
+            {
+                NewestByNonce[(message.AuthorId, nonce)] = message.Id;
+            }
         }
+
+        /// <summary>The newest message of this author with this nonce, if it was created at or after <paramref name="notBefore"/>.</summary>
+        public StoredMessage? FindNonce(long authorId, string nonce, DateTimeOffset notBefore) =>
+            NewestByNonce.TryGetValue((authorId, nonce), out var id) && ById[id] is var message && message.CreatedAt >= notBefore ? message : null;
 
         public void Replace(StoredMessage message)
         {

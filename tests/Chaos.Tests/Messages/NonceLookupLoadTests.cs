@@ -40,10 +40,20 @@ public sealed class NonceLookupLoadTests
             }
         }
 
-        await using var server = await ChaosServer.StartAsync(limited);
+        var logs = new LogCapture("restarted door");
+        await using var server = await ChaosServer.StartAsync(limited, configure: logs.AddTo);
         var user = await server.LoginAsync("burster");
         var sends = Enumerable.Range(0, Sends).Select(i => SendAsync(user, channel, $"burst {i}", $"n-{i}")).ToList();
-        var acks = await Task.WhenAll(sends);
+        JsonElement[] acks;
+        try
+        {
+            acks = await Task.WhenAll(sends);
+        }
+        catch (Exception exception)
+        {
+            throw new InvalidOperationException(logs.Text, exception);
+        }
+
         acks.Select(a => a.GetProperty("seq").GetInt64()).Order().ShouldBe(Enumerable.Range(Earlier + 1, Sends).Select(i => (long)i));
 
         // The nonces still work: a retry of one sent before the restart (outside the loaded window: only storage knows
