@@ -5,8 +5,8 @@ namespace Chaos.LoadTest;
 
 /// <summary>
 /// Samples the servers once a second while a scenario runs: resident memory from /proc (summed over the server pids) and,
-/// from each front door's /metrics, the managed heap after the last GC, the gateway's pending bytes and the slow consumers
-/// closed so far. Marks name moments
+/// from each front door's /metrics, the managed heap after the last GC, the memory the GC has committed, the pooled buffers
+/// of ASP.NET Core's memory pools, the gateway's pending bytes and the slow consumers closed so far. Marks name moments
 /// of the run (e.g. "load ended") so the series can be read against them (docs/benchmarks.md#slow-consumers-and-hostile-traffic).
 /// </summary>
 internal sealed class ServerSampler : IAsyncDisposable
@@ -50,7 +50,7 @@ internal sealed class ServerSampler : IAsyncDisposable
         }
     }
 
-    /// <summary>The series as columns (seconds, RSS MiB, managed heap after the last GC MiB, pending KiB, slow consumers closed) plus the marks.</summary>
+    /// <summary>The series as columns (seconds, RSS, managed heap after the last GC, memory the GC has committed, pooled buffers, pending KiB, slow consumers closed) plus the marks.</summary>
     public Dictionary<string, object?> Series()
     {
         lock (samples)
@@ -61,6 +61,8 @@ internal sealed class ServerSampler : IAsyncDisposable
                 ["t"] = samples.Select(s => s.Seconds).ToArray(),
                 ["rssMiB"] = samples.Select(s => s.RssMiB).ToArray(),
                 ["heapAfterLastGcMiB"] = samples.Select(s => s.HeapMiB).ToArray(),
+                ["gcCommittedMiB"] = samples.Select(s => s.CommittedMiB).ToArray(),
+                ["memoryPoolPooledMiB"] = samples.Select(s => s.PooledMiB).ToArray(),
                 ["pendingKiB"] = samples.Select(s => s.PendingKiB).ToArray(),
                 ["slowConsumersClosed"] = samples.Select(s => s.SlowClosed).ToArray(),
             };
@@ -99,6 +101,8 @@ internal sealed class ServerSampler : IAsyncDisposable
             double? pending = null;
             double? closed = null;
             double? heap = null;
+            double? committed = null;
+            double? pooled = null;
             foreach (var server in servers)
             {
                 try
@@ -119,6 +123,15 @@ internal sealed class ServerSampler : IAsyncDisposable
                             // One line per generation (gen0, gen1, gen2, loh, poh): their sum is the managed heap after the last GC.
                             heap = (heap ?? 0) + Value(line) / 1048576;
                         }
+                        else if (line.StartsWith("dotnet_gc_last_collection_memory_committed_size_bytes", StringComparison.Ordinal))
+                        {
+                            committed = (committed ?? 0) + Value(line) / 1048576;
+                        }
+                        else if (line.StartsWith("aspnetcore_memory_pool_pooled_bytes", StringComparison.Ordinal))
+                        {
+                            // Kestrel's (and other owners') pooled buffers: memory kept for reuse, outside the GC heap.
+                            pooled = (pooled ?? 0) + Value(line) / 1048576;
+                        }
                     }
                 }
                 catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
@@ -128,7 +141,7 @@ internal sealed class ServerSampler : IAsyncDisposable
 
             lock (samples)
             {
-                samples.Add(new Sample(Now, rss is { } r ? Math.Round(r / 1048576.0, 1) : null, heap is { } h ? Math.Round(h, 1) : null, pending is { } p ? Math.Round(p, 0) : null, closed));
+                samples.Add(new Sample(Now, rss is { } r ? Math.Round(r / 1048576.0, 1) : null, heap is { } h ? Math.Round(h, 1) : null, committed is { } c ? Math.Round(c, 1) : null, pooled is { } o ? Math.Round(o, 1) : null, pending is { } p ? Math.Round(p, 0) : null, closed));
             }
         }
         while (await timer.WaitForNextTickAsync(stop.Token));
@@ -141,5 +154,5 @@ internal sealed class ServerSampler : IAsyncDisposable
         return double.Parse(rest.Trim().Split(' ')[0], CultureInfo.InvariantCulture);
     }
 
-    private readonly record struct Sample(double Seconds, double? RssMiB, double? HeapMiB, double? PendingKiB, double? SlowClosed);
+    private readonly record struct Sample(double Seconds, double? RssMiB, double? HeapMiB, double? CommittedMiB, double? PooledMiB, double? PendingKiB, double? SlowClosed);
 }
