@@ -44,7 +44,11 @@ internal static class HostileScenario
         var doors = harness.Settings.Urls.Count;
         var senderDoors = Enumerable.Range(0, senders).Select(i => i % doors).ToArray();
         var receivers = memberClients.Select((_, i) => new Receiver(i % doors, senderDoors)).ToArray();
-        var gateways = await harness.ConnectAsync(memberClients, (i, g) => g.RawMessageCreated += receivers[i].OnMessage);
+        var gateways = await harness.ConnectAsync(memberClients, (i, g) =>
+        {
+            g.RawMessageCreated += receivers[i].OnMessage;
+            g.MessageCreated += receivers[i].OnApplicationMessage;
+        });
 
         // A user whose password the login probe knows.
         var probeName = "ltprobe" + RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 16);
@@ -246,6 +250,7 @@ internal static class HostileScenario
         }
 
         result.Metrics["realLogin"] = realLogins.Summary();
+        result.Metrics["filledFromHistory"] = gateways.Sum(g => g.FilledFromHistory);
         result.Metrics["slowConsumersClosed"] = await SlowConsumersAsync(harness.Settings.Urls) - slowBefore;
         if (rssBefore is { } before && rssDuring is { } during)
         {
