@@ -100,11 +100,12 @@ var hostileMembers = Int("--members", "Real members of the busy channel, each wi
 var hostileSenders = Int("--senders", "Members that send (over their gateway).", 5);
 var hostileRate = Rate("--rate", "Total messages per second over all senders.", 100);
 var slowSockets = Int("--slow-sockets", "Gateway connections that complete the handshake and never read (ten per user).", 200);
+var reopenSlow = new Option<bool>("--slow-reopen") { Description = "Replace each non-reading socket the server closes with a new one, so the attack keeps them all for its whole duration." };
 var floodLanes = Int("--flood-lanes", "Concurrent loops posting logins with random usernames.", 16);
 var reconnectors = Int("--reconnectors", "Users that connect, wait for Ready and disconnect in a loop.", 20);
 var hostileDrain = Int("--drain", "Seconds to wait after the attack stops for every acknowledged message to arrive; what is still missing then counts as lost.", 120);
 Add(new Command("hostile", "Members chat while logins with random usernames, guessed tokens and invites, non-reading sockets and a reconnect storm hit the edge: real logins, lost/duplicated/out-of-order by seq, slow consumers closed, server memory."),
-    (p, h, r) => HostileScenario.RunAsync(h, r, p.GetValue(hostileMembers), p.GetValue(hostileSenders), p.GetValue(hostileRate), p.GetValue(slowSockets), p.GetValue(floodLanes), p.GetValue(reconnectors), TimeSpan.FromSeconds(p.GetValue(hostileDrain))),
-    hostileMembers, hostileSenders, hostileRate, slowSockets, floodLanes, reconnectors, hostileDrain);
+    (p, h, r) => HostileScenario.RunAsync(h, r, p.GetValue(hostileMembers), p.GetValue(hostileSenders), p.GetValue(hostileRate), p.GetValue(slowSockets), p.GetValue(reopenSlow), p.GetValue(floodLanes), p.GetValue(reconnectors), TimeSpan.FromSeconds(p.GetValue(hostileDrain))),
+    hostileMembers, hostileSenders, hostileRate, slowSockets, reopenSlow, floodLanes, reconnectors, hostileDrain);
 
 return await root.Parse(args).InvokeAsync();

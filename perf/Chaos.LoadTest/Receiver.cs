@@ -11,6 +11,7 @@ namespace Chaos.LoadTest;
 internal sealed class Receiver(int door = 0, IReadOnlyList<int>? senderDoors = null)
 {
     private readonly Dictionary<string, ChannelSeqs> channels = [];
+    private readonly Dictionary<string, HashSet<long>> delivered = [];
     private readonly List<double> latencies = [];
     private readonly List<double> crossDoor = [];
     private readonly Lock sync = new();
@@ -20,6 +21,18 @@ internal sealed class Receiver(int door = 0, IReadOnlyList<int>? senderDoors = n
     public long Duplicates { get; private set; }
 
     public long OutOfOrder { get; private set; }
+
+    /// <summary>Whether <see cref="OnApplicationMessage"/> is wired (it has seen a message).</summary>
+    public bool TracksApplication
+    {
+        get
+        {
+            lock (sync)
+            {
+                return delivered.Count > 0;
+            }
+        }
+    }
 
     public void OnMessage(Message message)
     {
@@ -56,6 +69,53 @@ internal sealed class Receiver(int door = 0, IReadOnlyList<int>? senderDoors = n
 
             seqs.Last = Math.Max(seqs.Last, message.Seq);
             seqs.First = Math.Min(seqs.First, message.Seq);
+        }
+    }
+
+    /// <summary>
+    /// A message the SDK handed to the application (its <c>MessageCreated</c>: live or filled from history after a
+    /// reconnect), for <see cref="LostAfterGapFill"/>.
+    /// </summary>
+    public void OnApplicationMessage(Message message)
+    {
+        lock (sync)
+        {
+            if (!delivered.TryGetValue(message.ChannelId, out var seqs))
+            {
+                delivered[message.ChannelId] = seqs = [];
+            }
+
+            seqs.Add(message.Seq);
+        }
+    }
+
+    /// <summary>
+    /// Messages of a channel this receiver should have had and the application never got, neither live nor from history
+    /// (only meaningful when <see cref="OnApplicationMessage"/> is wired).
+    /// </summary>
+    public long LostAfterGapFill(IReadOnlyDictionary<string, (long First, long Last)> expected)
+    {
+        lock (sync)
+        {
+            long lost = 0;
+            foreach (var (channelId, range) in expected)
+            {
+                if (!channels.ContainsKey(channelId))
+                {
+                    continue;
+                }
+
+                var seqs = delivered.GetValueOrDefault(channelId);
+                for (var seq = range.First; seq <= range.Last; seq++)
+                {
+                    if (seqs is null || !seqs.Contains(seq))
+                    {
+                        lost++;
+                    }
+                }
+            }
+
+            return lost;
         }
     }
 

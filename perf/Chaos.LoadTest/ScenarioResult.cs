@@ -11,5 +11,8 @@ internal sealed class ScenarioResult(string scenario)
 
     public Dictionary<string, object?> Metrics { get; } = [];
 
+    /// <summary>Time series (e.g. the servers' memory once a second): written to the JSON, not printed.</summary>
+    public Dictionary<string, object?> Series { get; } = [];
+
     public List<string> Notes { get; } = [];
 }

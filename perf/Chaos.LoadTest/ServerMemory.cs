@@ -5,6 +5,7 @@ namespace Chaos.LoadTest;
 /// <summary>Resident memory of server processes on this machine, read from /proc (the generator runs beside the server).</summary>
 internal static class ServerMemory
 {
+    /// <summary>The summed VmRSS of the processes, or null when there are none or one has exited.</summary>
     public static long? ResidentBytes(IReadOnlyList<int> pids)
     {
         if (pids.Count == 0)
@@ -15,7 +16,17 @@ internal static class ServerMemory
         long total = 0;
         foreach (var pid in pids)
         {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            string? line;
+            try
+            {
+                line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            }
+            catch (IOException)
+            {
+                // The process has exited (DirectoryNotFoundException, FileNotFoundException).
+                return null;
+            }
+
             if (line is null)
             {
                 return null;

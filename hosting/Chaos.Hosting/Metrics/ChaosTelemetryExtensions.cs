@@ -20,8 +20,11 @@ namespace Chaos.Hosting;
 /// </summary>
 public static class ChaosTelemetryExtensions
 {
-    /// <summary>Meters exported: CHAOS's own, Orleans' (activations, messaging, streams) and Npgsql's (commands, pools).</summary>
-    public static readonly string[] Meters = [ChaosTelemetry.Name, "Microsoft.Orleans", "Npgsql"];
+    /// <summary>
+    /// Meters exported: CHAOS's own, Orleans' (activations, messaging, streams), Npgsql's (commands, pools) and the
+    /// runtime's (<c>System.Runtime</c>: GC heap, working set, thread pool).
+    /// </summary>
+    public static readonly string[] Meters = [ChaosTelemetry.Name, "Microsoft.Orleans", "Npgsql", "System.Runtime"];
 
     /// <summary>Activity sources traced when an OTLP endpoint is configured.</summary>
     public static readonly string[] Sources =

@@ -24,12 +24,16 @@ internal static class HostileScenario
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private const string Password = "load-test-password";
 
-    public static async Task RunAsync(Harness harness, ScenarioResult result, int members, int senders, double rate, int slowSockets, int floodLanes, int reconnectors, TimeSpan drain)
+    /// <summary>A SignalR ping frame (JSON protocol).</summary>
+    private static readonly byte[] Ping = Encoding.UTF8.GetBytes("{\"type\":6}\u001e");
+
+    public static async Task RunAsync(Harness harness, ScenarioResult result, int members, int senders, double rate, int slowSockets, bool reopenSlowSockets, int floodLanes, int reconnectors, TimeSpan drain)
     {
         result.Settings["members"] = members;
         result.Settings["senders"] = senders;
         result.Settings["rate"] = rate;
         result.Settings["nonReadingSockets"] = slowSockets;
+        result.Settings["reopenNonReadingSockets"] = reopenSlowSockets;
         result.Settings["floodLanes"] = floodLanes;
         result.Settings["reconnectors"] = reconnectors;
         var slowOwners = (slowSockets + 9) / 10;
@@ -40,7 +44,11 @@ internal static class HostileScenario
         var doors = harness.Settings.Urls.Count;
         var senderDoors = Enumerable.Range(0, senders).Select(i => i % doors).ToArray();
         var receivers = memberClients.Select((_, i) => new Receiver(i % doors, senderDoors)).ToArray();
-        var gateways = await harness.ConnectAsync(memberClients, (i, g) => g.RawMessageCreated += receivers[i].OnMessage);
+        var gateways = await harness.ConnectAsync(memberClients, (i, g) =>
+        {
+            g.RawMessageCreated += receivers[i].OnMessage;
+            g.MessageCreated += receivers[i].OnApplicationMessage;
+        });
 
         // A user whose password the login probe knows.
         var probeName = "ltprobe" + RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 16);
@@ -49,7 +57,10 @@ internal static class HostileScenario
             await probe.RegisterAsync(probeName, Password);
         }
 
+        // The servers' memory once a second from here to the end, with marks, so growth with the attack's duration shows.
+        await using var sampler = new ServerSampler(harness.Settings.ServerPids, harness.Settings.Urls);
         var rssBefore = ServerMemory.ResidentBytes(harness.Settings.ServerPids);
+        sampler.Mark("sockets opening");
         var slowBefore = await SlowConsumersAsync(harness.Settings.Urls);
 
         // Sockets that finish the handshake and then never read: ten per user (the per-user cap).
@@ -65,19 +76,67 @@ internal static class HostileScenario
         using var invoker = new HttpMessageInvoker(handler);
         using var http = new HttpClient();
         var sockets = new ConcurrentBag<ClientWebSocket>();
+        var firstSockets = new ClientWebSocket[slowSockets];
         var phase = harness.Phase($"open {slowSockets} non-reading sockets", slowSockets);
         await harness.ForEachAsync(Enumerable.Range(0, slowSockets), async i =>
         {
             var owner = users[members + (i / 10)];
-            sockets.Add(await OpenNonReadingAsync(http, invoker, harness.Settings.Url(i), (await owner.GetAccessTokenAsync())!));
+            sockets.Add(firstSockets[i] = await OpenNonReadingAsync(http, invoker, harness.Settings.Url(i), (await owner.GetAccessTokenAsync())!));
             phase.Increment(1);
         });
+        sampler.Mark("sockets open");
 
         using var stop = new CancellationTokenSource();
         var counts = new ConcurrentDictionary<string, long>();
         void Count(string key) => counts.AddOrUpdate(key, 1, (_, n) => n + 1);
         var realLogins = new LatencyRecorder();
         var attacks = new List<Task>();
+
+        // With --slow-reopen, each non-reading socket that the server closes is replaced by a new one, so the attack keeps
+        // its 200 non-reading sockets for its whole duration. A socket notices its close by a ping it sends (never by
+        // reading): the server answers data on a closed connection with a reset.
+        if (reopenSlowSockets)
+        {
+            attacks.AddRange(firstSockets.Select((first, i) => Task.Run(async () =>
+            {
+                var socket = first;
+                var owner = users[members + (i / 10)];
+                while (!stop.IsCancellationRequested)
+                {
+                    try
+                    {
+                        await Task.Delay(1000, stop.Token);
+                        await socket.SendAsync(Ping, WebSocketMessageType.Text, true, stop.Token);
+                        continue;
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                    catch (Exception exception) when (exception is WebSocketException or IOException or ObjectDisposedException)
+                    {
+                        socket.Abort();
+                    }
+
+                    while (!stop.IsCancellationRequested)
+                    {
+                        try
+                        {
+                            socket = await OpenNonReadingAsync(http, invoker, harness.Settings.Url(i), (await owner.GetAccessTokenAsync())!);
+                            sockets.Add(socket);
+                            Count("non-reading reopened");
+                            break;
+                        }
+                        catch (Exception exception) when (exception is HttpRequestException or WebSocketException or IOException or OperationCanceledException)
+                        {
+                            // Refused (the owner's old connection still counts against its cap until cut) or failed: again later.
+                            Count("non-reading reopen failed");
+                            await Task.Delay(1000, CancellationToken.None);
+                        }
+                    }
+                }
+            })));
+        }
 
         // Login flood with random usernames.
         attacks.AddRange(Enumerable.Range(0, floodLanes).Select(lane => Task.Run(async () =>
@@ -158,6 +217,7 @@ internal static class HostileScenario
 
         // A plain line for scripts that sample the server while the attack runs (docs/benchmarks.md#slow-consumers-and-hostile-traffic).
         await Console.Error.WriteLineAsync($"attack started {DateTimeOffset.UtcNow:O}");
+        sampler.Mark("load started");
         var sending = gateways.Take(senders).Select(g => (g, channelId)).ToList();
         // The attack stops when the sending does; then every acknowledged message gets the drain bound to arrive, so a
         // message still missing after it is lost, not late.
@@ -165,6 +225,7 @@ internal static class HostileScenario
         await MessagingRun.RunAsync(harness, result, receivers, sending, new Dictionary<string, int> { [channelId] = members }, rate / senders, 4, drain, async () =>
         {
             rssDuring = ServerMemory.ResidentBytes(harness.Settings.ServerPids);
+            sampler.Mark("load ended");
             await stop.CancelAsync();
             await Task.WhenAll(attacks);
         });
@@ -176,8 +237,12 @@ internal static class HostileScenario
         }
 
         // After: the non-reading sockets are gone; what the server still holds a few seconds later (the GC returns memory lazily).
+        sampler.Mark("sockets aborted");
         await Task.Delay(TimeSpan.FromSeconds(5));
         var rssAfter = ServerMemory.ResidentBytes(harness.Settings.ServerPids);
+        await sampler.StopAsync();
+        result.Series["server"] = sampler.Series();
+        Plateau(result, sampler);
 
         foreach (var (key, value) in counts.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
@@ -185,6 +250,7 @@ internal static class HostileScenario
         }
 
         result.Metrics["realLogin"] = realLogins.Summary();
+        result.Metrics["filledFromHistory"] = gateways.Sum(g => g.FilledFromHistory);
         result.Metrics["slowConsumersClosed"] = await SlowConsumersAsync(harness.Settings.Urls) - slowBefore;
         if (rssBefore is { } before && rssDuring is { } during)
         {
@@ -195,6 +261,35 @@ internal static class HostileScenario
         if (rssAfter is { } after)
         {
             result.Metrics["serverRssAfterMiB"] = Math.Round(after / 1048576.0, 1);
+        }
+    }
+
+    /// <summary>
+    /// Figures that expose growth with the attack's duration: the highest RSS (and managed heap after GC) in the first and in
+    /// the second half of the load, and the least-squares slope of RSS over the second half (MiB per minute; ~0 when flat).
+    /// </summary>
+    private static void Plateau(ScenarioResult result, ServerSampler sampler)
+    {
+        var load = sampler.RssBetween("load started", "load ended");
+        if (load.Length < 4)
+        {
+            return;
+        }
+
+        var half = load.Length / 2;
+        var second = load[half..];
+        var mean = second.Average();
+        var xMean = (second.Length - 1) / 2.0;
+        var slope = Enumerable.Range(0, second.Length).Sum(i => (i - xMean) * (second[i] - mean)) / Enumerable.Range(0, second.Length).Sum(i => (i - xMean) * (i - xMean));
+        result.Metrics["serverRssMaxFirstHalfOfLoadMiB"] = load[..half].Max();
+        result.Metrics["serverRssMaxSecondHalfOfLoadMiB"] = second.Max();
+        result.Metrics["serverRssSlopeSecondHalfMiBPerMin"] = Math.Round(slope * 60, 1);
+        result.Metrics["serverRssMaxMiB"] = sampler.RssBetween("sockets opening", null).Max();
+        var heap = sampler.HeapBetween("load started", "load ended");
+        if (heap.Length >= 4)
+        {
+            result.Metrics["serverHeapAfterGcMaxFirstHalfOfLoadMiB"] = heap[..(heap.Length / 2)].Max();
+            result.Metrics["serverHeapAfterGcMaxSecondHalfOfLoadMiB"] = heap[(heap.Length / 2)..].Max();
         }
     }
 

@@ -108,6 +108,12 @@ internal static class MessagingRun
 
         result.Metrics["ack"] = acks.Summary();
         result.Metrics["lost"] = receivers.Sum(r => r.Lost(ranges));
+        if (receivers.Any(r => r.TracksApplication))
+        {
+            // "lost" counts what never arrived live on the socket; this, what the application never got even from history.
+            result.Metrics["lostAfterGapFill"] = receivers.Sum(r => r.LostAfterGapFill(ranges));
+        }
+
         result.Metrics["duplicated"] = receivers.Sum(r => r.Duplicates);
         result.Metrics["outOfOrder"] = receivers.Sum(r => r.OutOfOrder);
     }

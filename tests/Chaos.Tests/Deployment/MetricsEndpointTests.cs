@@ -36,6 +36,7 @@ public sealed partial class MetricsEndpointTests(ApiFixture fixture) : IClassFix
             "chaos_gateway_deliveries_total", "chaos_fanout_lag_milliseconds_bucket",
             "messages_persisted_total", "message_batch_size_bucket", "message_persist_duration_milliseconds_bucket",
             "orleans_catalog_activations", "db_client_operation_duration_seconds_bucket", "http_server_request_duration_seconds_bucket",
+            "dotnet_gc_last_collection_heap_size_bytes", "dotnet_process_memory_working_set_bytes",
         ];
         var scrape = await Eventually.ReturnsAsync(
             () => server.Http.GetStringAsync("/metrics"),
