@@ -297,7 +297,7 @@ public sealed class InMemoryMessageStore : IMessageStore
         public SortedSet<long> Seqs { get; } = [];
 
         /// <summary>The id of the newest message of each author and nonce.</summary>
-        private Dictionary<(long Author, string Nonce), long> NewestByNonce { get; } = [];
+        private readonly Dictionary<(long Author, string Nonce), long> newestByNonce = [];
 
         /// <summary>The seqs of visible messages mentioning each user: the in-memory twin of the message_mentions table.</summary>
         public Dictionary<long, SortedSet<long>> MentionSeqs { get; } = [];
@@ -310,15 +310,15 @@ public sealed class InMemoryMessageStore : IMessageStore
             ById.Add(message.Id, message);
             Seqs.Add(message.Seq);
             IndexMentions(message, add: true);
-            if (message.Nonce is { } nonce && (!NewestByNonce.TryGetValue((message.AuthorId, nonce), out var newest) || newest < message.Id))
+            if (message.Nonce is { } nonce && (!newestByNonce.TryGetValue((message.AuthorId, nonce), out var newest) || newest < message.Id))
             {
-                NewestByNonce[(message.AuthorId, nonce)] = message.Id;
+                newestByNonce[(message.AuthorId, nonce)] = message.Id;
             }
         }
 
         /// <summary>The newest message of this author with this nonce, if it was created at or after <paramref name="notBefore"/>.</summary>
         public StoredMessage? FindNonce(long authorId, string nonce, DateTimeOffset notBefore) =>
-            NewestByNonce.TryGetValue((authorId, nonce), out var id) && ById[id] is var message && message.CreatedAt >= notBefore ? message : null;
+            newestByNonce.TryGetValue((authorId, nonce), out var id) && ById[id] is var message && message.CreatedAt >= notBefore ? message : null;
 
         public void Replace(StoredMessage message)
         {
