@@ -47,8 +47,7 @@ internal sealed partial class ChannelGrain(
     private readonly LinkedList<StoredMessage> recent = new();
     private readonly NonceMemory nonces = new(MessageRules.NonceWindow, MaxNonces, MaxNonceFingerprints);
     private readonly Dictionary<long, (P Permissions, DateTimeOffset At)> permissions = [];
-    private readonly Dictionary<long, (Task<P> Task, long Number)> permissionLookups = [];
-    private long permissionLookupCount;
+    private readonly SharedLookups<long, P> permissionLookups = new();
     private long permissionChanges;
     private readonly Dictionary<long, PublicUser> authors = [];
     private readonly Dictionary<long, DateTimeOffset> lastTyping = [];
@@ -295,12 +294,12 @@ internal sealed partial class ChannelGrain(
         if (userId is { } id)
         {
             permissions.Remove(id);
-            permissionLookups.Remove(id);
+            permissionLookups.Forget(id);
         }
         else
         {
             permissions.Clear();
-            permissionLookups.Clear();
+            permissionLookups.ForgetAll();
             moderation = null;
         }
     }
@@ -331,49 +330,22 @@ internal sealed partial class ChannelGrain(
     /// One community call per user per channel activation (or after a change), never one per message: sends of one user
     /// that arrive while the call is out share it.
     /// </summary>
-    private Task<P> FetchPermissionsAsync(long userId, DateTimeOffset now)
+    private Task<P> FetchPermissionsAsync(long userId, DateTimeOffset now) => permissionLookups.GetOrStart(userId, async () =>
     {
-        if (permissionLookups.TryGetValue(userId, out var inFlight))
+        var changesBefore = permissionChanges;
+        var held = await GrainFactory.GetGrain<ICommunityGrain>(state.State.CommunityId).GetPermissionsAsync(userId, ChannelId);
+        if (changesBefore == permissionChanges)
         {
-            return inFlight.Task;
-        }
-
-        var number = ++permissionLookupCount;
-        var lookup = FetchAsync();
-        if (!lookup.IsCompleted)
-        {
-            permissionLookups[userId] = (lookup, number);
-        }
-
-        return lookup;
-
-        async Task<P> FetchAsync()
-        {
-            var changesBefore = permissionChanges;
-            try
+            if (permissions.Count >= MaxCachedPermissions)
             {
-                var held = await GrainFactory.GetGrain<ICommunityGrain>(state.State.CommunityId).GetPermissionsAsync(userId, ChannelId);
-                if (changesBefore == permissionChanges)
-                {
-                    if (permissions.Count >= MaxCachedPermissions)
-                    {
-                        permissions.Clear();
-                    }
-
-                    permissions[userId] = (held, now);
-                }
-
-                return held;
+                permissions.Clear();
             }
-            finally
-            {
-                if (permissionLookups.TryGetValue(userId, out var entry) && entry.Number == number)
-                {
-                    permissionLookups.Remove(userId);
-                }
-            }
+
+            permissions[userId] = (held, now);
         }
-    }
+
+        return held;
+    });
 
     private async Task<StoredMessage?> FindByNonceAsync(long authorId, string nonce, DateTimeOffset now)
     {

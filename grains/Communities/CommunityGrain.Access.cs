@@ -11,9 +11,8 @@ internal sealed partial class CommunityGrain
     private const int MaxCachedMembers = 10_000;
 
     private readonly Dictionary<long, MemberRecord> memberCache = [];
-    private readonly Dictionary<long, (Task<MemberRecord?> Task, long Number)> memberLookups = [];
+    private readonly SharedLookups<long, MemberRecord?> memberLookups = new();
     private long memberChanges;
-    private long memberLookupCount;
 
     public async Task<P> GetPermissionsAsync(long actorId, long? channelId)
     {
@@ -101,42 +100,23 @@ internal sealed partial class CommunityGrain
             return Task.FromResult<MemberRecord?>(cached);
         }
 
-        if (memberLookups.TryGetValue(userId, out var inFlight))
+        return memberLookups.GetOrStart(userId, async () =>
         {
-            return inFlight.Task;
-        }
+            var changesBefore = memberChanges;
+            var row = await store.GetMemberAsync(CommunityId, userId);
+            if (row is null && userId == S.OwnerId)
+            {
+                row = new MemberRecord(CommunityId, userId, null, [], S.CreatedAt);
+            }
 
-        var number = ++memberLookupCount;
-        var lookup = LoadMemberAsync(userId, number);
-        if (!lookup.IsCompleted)
-        {
-            memberLookups[userId] = (lookup, number);
-        }
+            // Not cached when a member changed meanwhile: the row read may predate the change.
+            if (row is not null && changesBefore == memberChanges)
+            {
+                Cache(row);
+            }
 
-        return lookup;
-    }
-
-    private async Task<MemberRecord?> LoadMemberAsync(long userId, long number)
-    {
-        var changesBefore = memberChanges;
-        var row = await store.GetMemberAsync(CommunityId, userId);
-        if (row is null && userId == S.OwnerId)
-        {
-            row = new MemberRecord(CommunityId, userId, null, [], S.CreatedAt);
-        }
-
-        if (memberLookups.TryGetValue(userId, out var entry) && entry.Number == number)
-        {
-            memberLookups.Remove(userId);
-        }
-
-        // Not cached when a member changed meanwhile: the row read may predate the change.
-        if (row is not null && changesBefore == memberChanges)
-        {
-            Cache(row);
-        }
-
-        return row;
+            return row;
+        });
     }
 
     /// <summary>A member's row changed: drop what is cached or being read of it.</summary>
@@ -144,7 +124,7 @@ internal sealed partial class CommunityGrain
     {
         memberChanges++;
         memberCache.Remove(userId);
-        memberLookups.Remove(userId);
+        memberLookups.Forget(userId);
     }
 
     /// <summary>Member rows changed in bulk.</summary>
@@ -152,7 +132,7 @@ internal sealed partial class CommunityGrain
     {
         memberChanges++;
         memberCache.Clear();
-        memberLookups.Clear();
+        memberLookups.ForgetAll();
     }
 
     private void Cache(MemberRecord row)
