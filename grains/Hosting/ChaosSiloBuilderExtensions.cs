@@ -6,6 +6,7 @@ using Chaos.Ids;
 using Chaos.Messages;
 using Chaos.Presence;
 using Chaos.Storage;
+using Chaos.Streaming;
 using Chaos.Support;
 using Chaos.Telemetry;
 using Chaos.Voice;
@@ -70,7 +71,7 @@ public static class ChaosSiloBuilderExtensions
         {
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
             client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (ChaosStorageExtensions.AdoInvariant, connectionString));
-            client.AddMemoryStreams(ChaosProviders.Streams);
+            AddStreams(client, builder.Configuration);
             client.AddChaosClientTelemetry(builder.Configuration);
             client.UseChaosClusterTls(builder.Configuration);
             if (ChaosConfiguration.Read<AdminOptions>(builder.Configuration, AdminOptions.Section).Dashboard)
@@ -145,14 +146,25 @@ public static class ChaosSiloBuilderExtensions
         });
     }
 
-    /// <summary>The memory stream provider's queues and pulling period (<see cref="ChaosStreamsOptions"/> says why they matter).</summary>
+    /// <summary>
+    /// The stream provider (<see cref="StreamQueueAdapterFactory"/>): its queues, their readers' wait and the pulling
+    /// period (<see cref="ChaosStreamsOptions"/> says why they matter).
+    /// </summary>
     private static void AddStreams(ISiloBuilder silo, IConfiguration configuration)
     {
         var options = ChaosConfiguration.Read<ChaosStreamsOptions>(configuration, ChaosStreamsOptions.Section);
-        silo.AddMemoryStreams(ChaosProviders.Streams, streams =>
+        silo.AddPersistentStreams(ChaosProviders.Streams, StreamQueueAdapterFactory.Create, streams =>
         {
-            streams.ConfigurePartitioning(options.Queues);
+            streams.Configure<HashRingStreamQueueMapperOptions>(queues => queues.Configure(o => o.TotalQueueCount = options.Queues));
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = options.PullPeriod));
         });
+    }
+
+    /// <summary>A split-mode front door publishes to the same queues the silos read.</summary>
+    private static void AddStreams(IClientBuilder client, IConfiguration configuration)
+    {
+        var options = ChaosConfiguration.Read<ChaosStreamsOptions>(configuration, ChaosStreamsOptions.Section);
+        client.AddPersistentStreams(ChaosProviders.Streams, StreamQueueAdapterFactory.Create, streams =>
+            streams.Configure<HashRingStreamQueueMapperOptions>(queues => queues.Configure(o => o.TotalQueueCount = options.Queues)));
     }
 }

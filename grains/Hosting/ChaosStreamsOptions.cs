@@ -25,6 +25,17 @@ public sealed class ChaosStreamsOptions
     public int Queues { get; set; } = 2;
 
     /// <summary>
+    /// How long a pulling agent's read waits in an empty queue for the next message before it asks again; 0 turns the
+    /// wait off, so agents poll every <see cref="PullPeriod"/> as Orleans' memory streams do
+    /// (docs/architecture.md#stream-queues).
+    /// </summary>
+    [Range(0, 20_000)]
+    public int QueueWaitMilliseconds { get; set; } = 5_000;
+
+    /// <summary>The wait in effect (<see cref="QueueWaitMilliseconds"/>).</summary>
+    public TimeSpan QueueWait => TimeSpan.FromMilliseconds(QueueWaitMilliseconds);
+
+    /// <summary>
     /// How <c>MessageCreated</c> and channel access changes reach front doors: <c>push</c> (a grain-observer relay per
     /// front door, docs/architecture.md#push-relay-for-channel-events) or <c>stream</c> (the channel's memory stream).
     /// Every process of a cluster must use the same value. Everything else stays on the streams either way.

@@ -85,7 +85,7 @@ public sealed class TracingTests(ITestOutputHelper output) : IAsyncLifetime
             var commit = spans.Any(a => a.Source.Name == "Npgsql");
             // Published on the stream, or pushed to the front door's relay (the default for MessageCreated:
             // docs/architecture.md#push-relay-for-channel-events).
-            var publish = spans.Any(a => a.DisplayName.Contains("IMemoryStreamQueueGrain/Enqueue", StringComparison.Ordinal)
+            var publish = spans.Any(a => a.DisplayName.Contains("IStreamQueueGrain/Enqueue", StringComparison.Ordinal)
                 || a.DisplayName.Contains("IChannelRelay/OnChannelEventsAsync", StringComparison.Ordinal));
             var delivery = spans.Any(IsMessageDelivery);
             if (hub && grain && commit && publish && delivery)
