@@ -3,17 +3,19 @@ using System.ComponentModel.DataAnnotations;
 namespace Chaos.Hosting;
 
 /// <summary>
-/// <c>Chaos:Streams</c>: the memory stream provider pulls its queues on a timer that sets both the latency of what still
-/// travels on streams and the idle cost of every silo (docs/architecture.md#stream-pull-period).
+/// <c>Chaos:Streams</c>: the stream provider's queues, how long their readers wait for the next message, and the pulling
+/// agents' timer, which together set the latency of what still travels on streams and the idle cost of every silo
+/// (docs/architecture.md#stream-queues).
 /// </summary>
 public sealed class ChaosStreamsOptions
 {
     public const string Section = "Chaos:Streams";
 
     /// <summary>
-    /// The pulling period; unset, 50 ms when channel messages are pushed (what is left on streams — edits, reactions,
+    /// The pause before a pulling agent's next read after one came back empty (every read, when
+    /// <see cref="QueueWaitMilliseconds"/> is 0); unset, 50 ms when channel messages are pushed (what is left on streams — edits, reactions,
     /// typing, presence, community and user events — does not need milliseconds, and every tick costs an idle silo CPU)
-    /// and 10 ms when they travel on streams (docs/architecture.md#stream-pull-period).
+    /// and 10 ms when they travel on streams (docs/architecture.md#stream-queues).
     /// </summary>
     [Range(1, 60_000)]
     public int? PullPeriodMilliseconds { get; set; }

@@ -1,9 +1,7 @@
 using Chaos.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Orleans.Providers.Streams.Common;
 using Orleans.Runtime;
 using Orleans.Streams;
 
@@ -18,21 +16,18 @@ public sealed class StreamQueueAdapterFactory : IQueueAdapterFactory, IQueueAdap
 {
     private readonly HashRingBasedStreamQueueMapper mapper;
     private readonly IGrainFactory grains;
-    private readonly ILoggerFactory loggers;
+    private readonly TimeProvider clock;
     private readonly TimeSpan wait;
     private readonly NoOpStreamDeliveryFailureHandler failures = new();
 
-    public StreamQueueAdapterFactory(string name, HashRingStreamQueueMapperOptions queues, TimeSpan wait, IGrainFactory grains, ILoggerFactory loggers)
+    public StreamQueueAdapterFactory(string name, HashRingStreamQueueMapperOptions queues, TimeSpan wait, IGrainFactory grains, TimeProvider clock)
     {
         Name = name;
         mapper = new HashRingBasedStreamQueueMapper(queues, name);
         this.wait = wait;
         this.grains = grains;
-        this.loggers = loggers;
+        this.clock = clock;
     }
-
-    /// <summary>Unread messages an agent's cache holds before it stops reading its queue (a consumer stuck that far behind).</summary>
-    internal const int CacheSize = 16_384;
 
     public string Name { get; }
 
@@ -47,7 +42,7 @@ public sealed class StreamQueueAdapterFactory : IQueueAdapterFactory, IQueueAdap
         ArgumentNullException.ThrowIfNull(services);
         var queues = services.GetRequiredService<IOptionsMonitor<HashRingStreamQueueMapperOptions>>().Get(name);
         var options = services.GetService<IOptions<ChaosStreamsOptions>>()?.Value ?? new ChaosStreamsOptions();
-        return ActivatorUtilities.CreateInstance<StreamQueueAdapterFactory>(services, name, queues, options.QueueWait);
+        return new StreamQueueAdapterFactory(name, queues, options.QueueWait, services.GetRequiredService<IGrainFactory>(), services.GetService<TimeProvider>() ?? TimeProvider.System);
     }
 
     public Task<IQueueAdapter> CreateAdapter() => Task.FromResult<IQueueAdapter>(this);
@@ -60,8 +55,7 @@ public sealed class StreamQueueAdapterFactory : IQueueAdapterFactory, IQueueAdap
 
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId) => new StreamQueueReceiver(Queue(queueId), wait);
 
-    public IQueueCache CreateQueueCache(QueueId queueId) =>
-        new SimpleQueueCache(CacheSize, loggers.CreateLogger($"{typeof(StreamQueueAdapterFactory).FullName}.{Name}.{queueId}"));
+    public IQueueCache CreateQueueCache(QueueId queueId) => new StreamQueueCache(clock);
 
     public Task QueueMessageBatchAsync<T>(StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext)
     {

@@ -19,7 +19,9 @@ internal sealed class StreamQueueGrain : Grain, IStreamQueueGrain
     // Starts from the clock, so a reactivated queue never hands out a number the agents' caches have already seen.
     private long sequence = DateTime.UtcNow.Ticks;
 
-    private TaskCompletionSource? arrived;
+    // The read waiting for the next message: true when one arrives, false when a newer read replaces it (an agent has
+    // one read out at a time, so a newer read means this one's reader stopped or the queue changed hands).
+    private TaskCompletionSource<bool>? waiting;
 
     public Task Enqueue(StreamQueueMessage message)
     {
@@ -30,20 +32,22 @@ internal sealed class StreamQueueGrain : Grain, IStreamQueueGrain
         }
 
         queue.Enqueue(message with { Sequence = sequence++ });
-        var waiting = arrived;
-        arrived = null;
-        waiting?.TrySetResult();
+        waiting?.TrySetResult(true);
+        waiting = null;
         return Task.CompletedTask;
     }
 
     public async Task<List<StreamQueueMessage>> Dequeue(int maxCount, TimeSpan wait, CancellationToken cancellation)
     {
+        waiting?.TrySetResult(false);
+        waiting = null;
         if (queue.Count == 0 && wait > TimeSpan.Zero && !cancellation.IsCancellationRequested)
         {
-            arrived ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var mine = waiting = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var current = true;
             try
             {
-                await arrived.Task.WaitAsync(wait < MaxWait ? wait : MaxWait, cancellation);
+                current = await mine.Task.WaitAsync(wait < MaxWait ? wait : MaxWait, cancellation);
             }
             catch (TimeoutException)
             {
@@ -54,9 +58,14 @@ internal sealed class StreamQueueGrain : Grain, IStreamQueueGrain
                 // The reader is stopping.
             }
 
-            if (cancellation.IsCancellationRequested)
+            if (waiting == mine)
             {
-                // Its caller no longer listens: what arrived meanwhile stays queued for the queue's next reader.
+                waiting = null;
+            }
+
+            if (!current || cancellation.IsCancellationRequested)
+            {
+                // Replaced or stopped: its caller no longer listens, so what arrived stays queued for the next read.
                 return [];
             }
         }

@@ -82,6 +82,12 @@ var speakers = Int("--speakers", "Active speakers per room, each sending 50 Opus
 Add(new Command("voice", "Voice rooms with active speakers at 50 frames/s of real Opus: forwarded frames/s, server-added latency, drops. Reports cleanly when the server has no voice."),
     async (p, h, r) => await VoiceScenario.RunAsync(h, r, p.GetValue(rooms), p.GetValue(participants), p.GetValue(speakers)), rooms, participants, speakers);
 
+var editMembers = Int("--members", "Members of the channel, each with a gateway connection.", 50);
+var editors = Int("--editors", "Members that each edit a message of their own.", 5);
+var editRate = Rate("--rate", "Edits per second per editor.", 10);
+Add(new Command("edits", "The stream path timed: E editors edit their own message at r/s in a channel of M connected members; edit request → MessageUpdated at every member."),
+    (p, h, r) => EditsScenario.RunAsync(h, r, p.GetValue(editMembers), p.GetValue(editors), p.GetValue(editRate)), editMembers, editors, editRate);
+
 var seedMessages = Int("--messages", "Messages to seed the channel with before reading (N).", 5000);
 var readers = Int("--readers", "Concurrent page readers (closed loop).", 4);
 var writers = Int("--writers", "Concurrent writers during the reads.", 2);

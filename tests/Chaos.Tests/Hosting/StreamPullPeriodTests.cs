@@ -11,7 +11,7 @@ namespace Chaos.Tests.Hosting;
 /// <summary>
 /// The memory streams' pulling period the silo really runs with: slower by default when channel messages are pushed
 /// (what is left on streams does not need milliseconds, and every tick costs an idle silo CPU), fast when messages still
-/// travel on streams, and whatever the operator sets (docs/architecture.md#stream-pull-period).
+/// travel on streams, and whatever the operator sets (docs/architecture.md#stream-queues).
 /// </summary>
 public sealed class StreamPullPeriodTests
 {
