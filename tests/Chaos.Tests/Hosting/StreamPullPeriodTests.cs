@@ -9,7 +9,7 @@ using Orleans.Configuration;
 namespace Chaos.Tests.Hosting;
 
 /// <summary>
-/// The memory streams' pulling period the silo really runs with: slower by default when channel messages are pushed
+/// The stream pulling agents' period (their pause after an empty read) the silo really runs with: slower by default when channel messages are pushed
 /// (what is left on streams does not need milliseconds, and every tick costs an idle silo CPU), fast when messages still
 /// travel on streams, and whatever the operator sets (docs/architecture.md#stream-queues).
 /// </summary>
