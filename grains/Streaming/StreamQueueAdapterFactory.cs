@@ -41,7 +41,7 @@ public sealed class StreamQueueAdapterFactory : IQueueAdapterFactory, IQueueAdap
     {
         ArgumentNullException.ThrowIfNull(services);
         var queues = services.GetRequiredService<IOptionsMonitor<HashRingStreamQueueMapperOptions>>().Get(name);
-        var options = services.GetService<IOptions<ChaosStreamsOptions>>()?.Value ?? new ChaosStreamsOptions();
+        var options = services.GetRequiredService<IOptions<ChaosStreamsOptions>>().Value;
         return new StreamQueueAdapterFactory(name, queues, options.QueueWait, services.GetRequiredService<IGrainFactory>(), services.GetService<TimeProvider>() ?? TimeProvider.System);
     }
 

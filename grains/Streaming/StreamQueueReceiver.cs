@@ -4,16 +4,13 @@ namespace Chaos.Streaming;
 
 /// <summary>
 /// The pulling agent's reader of one <see cref="IStreamQueueGrain"/>: each read waits in the queue until a message
-/// arrives or <see cref="Wait"/> passes, so the agent's pump loop sleeps inside the call instead of waking on its timer
+/// arrives or <paramref name="wait"/> passes, so the agent's pump loop sleeps inside the call instead of waking on its timer
 /// (docs/architecture.md#stream-queues).
 /// </summary>
 internal sealed class StreamQueueReceiver(IStreamQueueGrain queue, TimeSpan wait) : IQueueAdapterReceiver
 {
     private readonly CancellationTokenSource stopping = new();
     private Task? reading;
-
-    /// <summary>How long one read may wait in an empty queue.</summary>
-    public TimeSpan Wait { get; } = wait;
 
     public Task Initialize(TimeSpan timeout) => Task.CompletedTask;
 
@@ -27,7 +24,7 @@ internal sealed class StreamQueueReceiver(IStreamQueueGrain queue, TimeSpan wait
         }
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token, cancellationToken);
-        var read = queue.Dequeue(maxCount, Wait, linked.Token);
+        var read = queue.Dequeue(maxCount, wait, linked.Token);
         reading = read;
         try
         {

@@ -41,12 +41,14 @@ public sealed class StreamQueueGrainTests
             // A short wait with nothing queued comes back empty.
             (await queue.Dequeue(100, TimeSpan.FromMilliseconds(50), CancellationToken.None).WaitAsync(Deadline)).ShouldBeEmpty();
 
-            // A reader that stops hears its read cancelled; the read it left waiting is replaced by the next reader's,
-            // and what is queued then goes to that reader, not to the one that stopped.
+            // A reader that stops hears its read cancelled at once; the grain hears of it a hop later, so the next
+            // reader's first read is what surely replaces the read left waiting. What is queued then goes to the next
+            // reader, not to the one that stopped.
             using var stop = new CancellationTokenSource();
             var stopped = queue.Dequeue(100, StreamQueueGrain.MaxWait, stop.Token);
             await stop.CancelAsync();
             await Should.ThrowAsync<OperationCanceledException>(() => stopped.WaitAsync(Deadline));
+            (await queue.Dequeue(100, TimeSpan.Zero, CancellationToken.None).WaitAsync(Deadline)).ShouldBeEmpty();
             var next = queue.Dequeue(100, StreamQueueGrain.MaxWait, CancellationToken.None);
             await queue.Enqueue(new StreamQueueMessage(stream, ["kept"], null, 0));
             (await next.WaitAsync(Deadline)).Select(m => (string)m.Events[0]).ShouldBe(["kept"]);
