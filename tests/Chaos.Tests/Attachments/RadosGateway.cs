@@ -34,7 +34,7 @@ public sealed class RadosGateway() : S3TestServer("chaos-rgw-", AccessKey, Secre
             await start.WaitForExitAsync(deadline.Token);
             if (start.ExitCode != 0)
             {
-                throw new InvalidOperationException($"tests/tools/radosgw/start.sh failed ({start.ExitCode}); logs in {WorkDirectory}/log: {await output}{await error}");
+                throw new InvalidOperationException($"tests/tools/radosgw/start.sh failed ({start.ExitCode}): {await output}{await error}{LogTails()}");
             }
         }
 
@@ -52,6 +52,22 @@ public sealed class RadosGateway() : S3TestServer("chaos-rgw-", AccessKey, Secre
                 return HttpStatusCode.ServiceUnavailable;
             }
         }, status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "radosgw to create the bucket");
+    }
+
+    /// <summary>
+    /// The last lines of each daemon's log, for a failed start: the daemons write their errors there, not to the
+    /// script's output, and the work directory is gone once the run ends.
+    /// </summary>
+    private string LogTails()
+    {
+        var log = Path.Combine(WorkDirectory, "log");
+        if (!Directory.Exists(log))
+        {
+            return "";
+        }
+
+        return string.Concat(Directory.GetFiles(log).Order(StringComparer.Ordinal).Select(file =>
+            $"\n--- {Path.GetFileName(file)} (last lines)\n{string.Join('\n', File.ReadLines(file).TakeLast(15))}"));
     }
 
     /// <summary>The bucket's object keys under <paramref name="prefix"/>, by ListObjectsV2 signed with the right secret.</summary>

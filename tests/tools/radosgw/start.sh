@@ -37,6 +37,11 @@ osd pool default size = 1
 osd pool default min size = 1
 mon allow pool size one = true
 mon warn on pool no redundancy = false
+# The monitor refuses to start (exit 28, ENOSPC) when the file system under its data directory has less than
+# 'mon data avail crit' (5 %) of its size free — on a large, busy build disk that is many gigabytes; its store here
+# is a few megabytes, so the check is off.
+mon data avail crit = 0
+mon data avail warn = 0
 osd pool default pg num = 8
 osd pool default pgp num = 8
 osd pool default pg autoscale mode = off
