@@ -14,6 +14,7 @@ namespace Chaos.Tests.Infrastructure;
 public static class PostgresServer
 {
     private const string OsUser = "chaospg";
+    private const string DirectoryPrefix = "chaos-pg-";
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static string? adminConnectionString;
     private static string? dataDirectory;
@@ -75,7 +76,8 @@ public static class PostgresServer
             "No PostgreSQL for the tests: set CHAOS_TEST_POSTGRES to a connection string of an existing server, " +
             "or install PostgreSQL server binaries (initdb, pg_ctl) — `apt-get install postgresql` — so the fixture can start one.");
 
-        var root = Path.Combine(Path.GetTempPath(), $"chaos-pg-{Environment.ProcessId}-{Guid.NewGuid():N}"[..32]);
+        RemoveLeftoverServers();
+        var root = Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..32]);
         Directory.CreateDirectory(root);
         dataDirectory = Path.Combine(root, "data");
         var port = FreeTcpPort();
@@ -87,26 +89,62 @@ public static class PostgresServer
         }
 
         var initdb = $"{Path.Combine(binDirectory, "initdb")} -D {dataDirectory} -U postgres --auth=trust --no-sync -E UTF8 --locale=C.UTF-8";
-        var options = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000 -c shared_buffers=128MB";
+        var options = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000 -c shared_buffers=128MB -c max_wal_size=128MB -c min_wal_size=32MB";
         var start = $"{Path.Combine(binDirectory, "pg_ctl")} -D {dataDirectory} -o \\\"{options}\\\" -l {root}/postgres.log -w -t 60 start";
         await RunAsUserAsync(asRoot, initdb);
         await RunAsUserAsync(asRoot, start);
 
+        // The server goes when this test process does, however it ends: a detached reaper waits for the process to exit,
+        // then stops the server and deletes its directory. (A ProcessExit hook does not get there: the test runner kills
+        // its test host soon after the last test, mid-hook.)
         var stop = $"{Path.Combine(binDirectory, "pg_ctl")} -D {dataDirectory} -m immediate stop";
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try
-            {
-                RunAsUserAsync(asRoot, stop).Wait(TimeSpan.FromSeconds(20));
-                Directory.Delete(root, recursive: true);
-            }
-            catch (Exception)
-            {
-                // Best effort: the temp directory is disposable.
-            }
-        };
+        var reaper = Path.Combine(root, "reap.sh");
+        await File.WriteAllTextAsync(reaper, $"""
+            tail --pid={Environment.ProcessId} -f /dev/null
+            {(asRoot ? $"su {OsUser} -c '{stop}'" : stop)}
+            rm -rf {root}
+            """);
+        await RunAsync("/bin/sh", $"-c \"setsid /bin/sh {reaper} </dev/null >/dev/null 2>&1 &\"");
 
         return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Include Error Detail=true";
+    }
+
+    /// <summary>
+    /// Stops and deletes the servers of earlier test runs whose test process is gone. The exit hook below does that for
+    /// a run that ends normally, but a test host that is killed (a hang timeout, a cancelled run) leaves its server's
+    /// directory behind — over a gigabyte each once the suite has run — and a build machine's disk fills run by run.
+    /// A directory's name carries its test process's id; one whose process is still alive is never touched.
+    /// </summary>
+    private static void RemoveLeftoverServers()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
+        {
+            var name = Path.GetFileName(directory);
+            var ownerEnd = name.IndexOf('-', DirectoryPrefix.Length);
+            if (ownerEnd < 0 || !int.TryParse(name.AsSpan(DirectoryPrefix.Length, ownerEnd - DirectoryPrefix.Length), out var owner) || Directory.Exists($"/proc/{owner}"))
+            {
+                continue;
+            }
+
+            try
+            {
+                // postmaster.pid's first line is the server's process id; a server whose test process died may still run.
+                var pidFile = Path.Combine(directory, "data", "postmaster.pid");
+                if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var postmaster) &&
+                    File.Exists($"/proc/{postmaster}/cmdline") && File.ReadAllText($"/proc/{postmaster}/cmdline").Contains("postgres", StringComparison.Ordinal))
+                {
+                    using var server = Process.GetProcessById(postmaster);
+                    server.Kill(entireProcessTree: true);
+                    server.WaitForExit(TimeSpan.FromSeconds(10));
+                }
+
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Best effort: another run may be removing it too, or the server is already gone.
+            }
+        }
     }
 
     private static Task RunAsUserAsync(bool asRoot, string command) =>
