@@ -5,12 +5,13 @@
 #
 #   perf/fanout/run.sh                       # default points: 50×100/s (5k/s), 50×500/s (25k/s), 200 flat out
 #   perf/fanout/run.sh "50 5 100" "200 5 max"   # points as "members senders rate|max"
-#   TARGETS="ejabberd chaos bare cluster baseline" perf/fanout/run.sh ...   # which servers (default: ejabberd chaos bare;
-#                                            baseline = CHAOS from BASELINE_DLL, e.g. a build of an older commit)
+#   TARGETS="ejabberd chaos bare pg cluster baseline" perf/fanout/run.sh ...   # which servers (default: ejabberd chaos bare;
+#                                            pg = one front door on PostgreSQL, cluster = two; baseline = CHAOS from
+#                                            BASELINE_DLL, e.g. a build of an older commit)
 #   perf/fanout/run.sh conns 5000            # idle connections: RSS per connection and idle CPU, every target
 #
-# Needs: apt-get install -y ejabberd (for the ejabberd rows); Node.js 20; PostgreSQL server binaries for "cluster"
-# (two co-hosted front doors on a throwaway database). Knobs: DUR WARM DRAIN WINDOW as in the harness, HARNESS= (copy of
+# Needs: apt-get install -y ejabberd (for the ejabberd rows); Node.js 20; PostgreSQL server binaries for "pg" and
+# "cluster" (one or two co-hosted front doors on a throwaway database, fsync on). Knobs: DUR WARM DRAIN WINDOW as in the harness, HARNESS= (copy of
 # the harness, default /tmp/peers-fanout), PROFILE=<dotnet-trace> (CPU sample of CHAOS per point), SKIP_BUILD=1, CHAOS_API_DLL= (another build, e.g. a baseline), OUT= (results folder, default perf/fanout/results), CHAOS_PROTOCOL=json|msgpack,
 # LABEL= (a word put in every row's tag). CHAOS configuration comes from the environment, e.g. a pull-period experiment:
 #   LABEL=pull1 Chaos__Streams__PullPeriodMilliseconds=1 TARGETS=chaos perf/fanout/run.sh "50 5 100"
@@ -114,6 +115,8 @@ point() {   # point <target> <args...>
     baseline) [[ -f "${BASELINE_DLL:-}" ]] || { echo "baseline skipped: BASELINE_DLL (Chaos.Api.dll of another build) not found" >&2; return 0; }
               local keep="$api_dll"; api_dll="$BASELINE_DLL"; start_chaos standalone; api_dll="$keep"
               (cd "$harness" && TAG="baseline ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
+    pg)       [[ -n "${pg_cs:-}" ]] || start_postgres   # one front door on the same PostgreSQL: durability without the second silo
+              start_chaos pg "$pg_cs"; profile "$spids" "pg-$(echo "$*" | tr ' ' '-')"; (cd "$harness" && TAG="pg ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
     cluster)  [[ -n "${pg_cs:-}" ]] || start_postgres
               start_chaos cluster "$pg_cs"; profile "$spids" "cluster-$(echo "$*" | tr ' ' '-')"; (cd "$harness" && TAG="cluster ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
     bare)     start_bare; (cd "$harness" && TAG="bare-signalr ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
