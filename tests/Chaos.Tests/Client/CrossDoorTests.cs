@@ -92,7 +92,17 @@ public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixtur
             }
 
             await sender.SendMessageAsync(channelId, "m6");
-            var mine = await moving;
+            Chaos.Client.Messages.Message mine;
+            try
+            {
+                mine = await moving;
+            }
+            catch (Exception failed)
+            {
+                // Once seen failing (send retry timeout passed before the reconnect): say when each door move happened.
+                throw new InvalidOperationException($"The send started while moving failed after {(DateTime.UtcNow - started).TotalSeconds:0.0}s; attempts: {string.Join(" | ", attempts)}\n{fixture.Logs.Text}\n{logs.Text}", failed);
+            }
+
             var seen = await recorded.WaitForCountAsync(channelId, 8, TimeSpan.FromSeconds(60));
             seen.Where(m => m.Content != "sent while moving").Select(m => m.Content).ShouldBe(Enumerable.Range(0, 7).Select(i => $"m{i}"));
             seen.Count(m => m.Content == "sent while moving").ShouldBe(1);
