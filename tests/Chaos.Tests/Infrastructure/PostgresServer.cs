@@ -110,10 +110,10 @@ public static class PostgresServer
     }
 
     /// <summary>
-    /// Stops and deletes the servers of earlier test runs whose test process is gone. The exit hook below does that for
-    /// a run that ends normally, but a test host that is killed (a hang timeout, a cancelled run) leaves its server's
-    /// directory behind — over a gigabyte each once the suite has run — and a build machine's disk fills run by run.
-    /// A directory's name carries its test process's id; one whose process is still alive is never touched.
+    /// Stops and deletes the servers of earlier test runs whose test process is gone and whose reaper did not finish
+    /// (the machine restarted, the reaper was killed). Before the reaper every run left its server's directory behind —
+    /// up to 1.4 GB each once the suite had run — and a build machine's disk filled run by run. A directory's name
+    /// carries its test process's id; one whose process is still alive is never touched.
     /// </summary>
     private static void RemoveLeftoverServers()
     {
