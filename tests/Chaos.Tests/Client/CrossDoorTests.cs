@@ -37,6 +37,51 @@ public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixtur
     }
 
     /// <summary>
+    /// A member joins through the second door while the owner and an earlier member listen on both doors: everyone's
+    /// connections get its <c>MemberJoined</c>, whichever door they are on, the joiner's too because its door already
+    /// listens to the community. (A joiner whose door had no connection of the community learns of the join from
+    /// <c>CommunityJoined</c> only: docs/api.md#events.)
+    /// </summary>
+    [Fact]
+    public async Task AJoinThroughTheOtherDoor_ReachesTheJoiner_AndMembersOnBothDoors()
+    {
+        await using var second = await ChaosServer.StartAsync(fixture.ConnectionString);
+        using var owner = await SdkUsers.RegisterAsync(fixture.Server.BaseAddress);
+        using var early = await SdkUsers.RegisterAsync(second.BaseAddress);
+        using var joiner = await SdkUsers.RegisterAsync(second.BaseAddress);
+        var (community, _) = await SdkUsers.CommunityAsync(owner, early);
+        var invite = await owner.CreateInviteAsync(community.Id, maxUses: 0);
+        var listeners = new List<(string Who, ChaosGateway Gateway, System.Collections.Concurrent.ConcurrentQueue<Chaos.Client.Communities.Member> Joined)>();
+        foreach (var (who, client) in new[] { ("owner (first door)", owner), ("early member (second door)", early), ("joiner (second door)", joiner) })
+        {
+            var joined = new System.Collections.Concurrent.ConcurrentQueue<Chaos.Client.Communities.Member>();
+            var gateway = new ChaosGateway(client, new ChaosGatewayOptions());
+            gateway.MemberJoined += joined.Enqueue;
+            await gateway.StartAsync();
+            listeners.Add((who, gateway, joined));
+        }
+
+        try
+        {
+            listeners[0].Gateway.FrontDoor.ShouldBe(fixture.Server.BaseAddress);
+            listeners[1].Gateway.FrontDoor.ShouldBe(second.BaseAddress);
+            listeners[2].Gateway.FrontDoor.ShouldBe(second.BaseAddress);
+            await joiner.AcceptInviteAsync(invite.Code);
+            foreach (var (who, _, joined) in listeners)
+            {
+                await Eventually.ReturnsAsync(() => Task.FromResult(joined.ToArray()), j => j.Any(m => m.User.Id == joiner.UserId && m.CommunityId == community.Id), TimeSpan.FromSeconds(15), $"the joiner's MemberJoined at the {who}");
+            }
+        }
+        finally
+        {
+            foreach (var (_, gateway, _) in listeners)
+            {
+                await gateway.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
     /// The listener's door goes away and the SDK moves to the other one. With a co-hosted second door its silo leaves too
     /// (killed, or stopped gracefully): the stream subscriptions Ready needs on the surviving door must fail over with the
     /// pub-sub grains that lived on that silo (they once failed for minutes: a failed subscription stayed cached).
