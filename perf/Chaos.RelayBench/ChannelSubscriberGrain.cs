@@ -26,6 +26,7 @@ public sealed class ChannelSubscriberGrain(ILocalSiloDetails silo, Recorder reco
 
     public Task SetRelayAsync(IBenchObserver? relay)
     {
+        ReferenceGuard.RequireBoundHere(relay, ServiceProvider, "the relay's observer reference");
         this.relay = relay;
         return Task.CompletedTask;
     }

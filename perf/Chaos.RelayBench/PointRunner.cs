@@ -38,10 +38,19 @@ public sealed class PointRunner(BenchOptions options, BenchCluster cluster, Reco
         {
             subscriberSilo = await subscriber.WhereAsync();
             Require(subscriberSilo == expected, $"subscriber activated on {subscriberSilo}, not {expected}");
-            await subscriber.SetRelayAsync(options.Relay ? observerReference : null);
         }
 
-        await publisher.ConfigureAsync(
+        // The observer reference is handed over only by calls made from silo B (see ReferenceGuard): sent from B to a
+        // grain on A it is serialized and bound to A's runtime there; the grains refuse one bound elsewhere.
+        if (options.Mechanism is BenchMechanism.Broadcast or BenchMechanism.Stream)
+        {
+            ISubscriberGrain fromB = options.Mechanism == BenchMechanism.Broadcast
+                ? cluster.GrainsB.GetGrain<IChannelSubscriberGrain>(key)
+                : cluster.GrainsB.GetGrain<IStreamSubscriberGrain>(key);
+            await fromB.SetRelayAsync(options.Relay ? observerReference : null);
+        }
+
+        await cluster.GrainsB.GetGrain<IPublisherGrain>(0).ConfigureAsync(
             options.Mechanism, options.Mechanism == BenchMechanism.Observer ? observerReference : null, key);
         Console.Error.WriteLine($"silo A {cluster.AddressA}, silo B {cluster.AddressB}; publisher on {publisherSilo}, subscriber on {subscriberSilo ?? "-"}, observer on B");
     }
@@ -66,7 +75,8 @@ public sealed class PointRunner(BenchOptions options, BenchCluster cluster, Reco
         // Stragglers: wait until every measured event reached the final point, or the drain deadline.
         var final = FinalPoint;
         var drain = Stopwatch.StartNew();
-        while (drain.Elapsed < TimeSpan.FromSeconds(options.DrainSeconds) && Missing(window[final], warmCount) > 0)
+        while (options.Mechanism != BenchMechanism.None
+            && drain.Elapsed < TimeSpan.FromSeconds(options.DrainSeconds) && Missing(window[final], warmCount) > 0)
         {
             await Task.Delay(50);
         }
@@ -82,7 +92,8 @@ public sealed class PointRunner(BenchOptions options, BenchCluster cluster, Reco
             {
                 Label = options.Label,
                 Path = options.PathName,
-                Point = point == ArrivalPoint.Grain ? "grain" : "front-door",
+                Point = options.Mechanism == BenchMechanism.None ? "nothing-sent"
+                    : point == ArrivalPoint.Grain ? "grain" : "front-door",
                 Rate = rate,
                 Seconds = Math.Round(wall.Elapsed.TotalSeconds, 3),
                 Sent = measuredCount,

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Chaos.RelayBench;
 
 BenchOptions? options;
@@ -21,6 +22,7 @@ if (options is null)
     return 0;
 }
 
+var json = new JsonSerializerOptions { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 var recorder = new Recorder();
 await using var cluster = await BenchCluster.StartAsync(options, recorder);
 var runner = new PointRunner(options, cluster, recorder);
@@ -31,7 +33,7 @@ foreach (var rate in options.Rates)
     var point = await runner.RunAsync(rate);
     foreach (var result in point)
     {
-        var line = JsonSerializer.Serialize(result);
+        var line = JsonSerializer.Serialize(result, json);
         Console.WriteLine(line);
         if (options.OutFile is not null)
         {

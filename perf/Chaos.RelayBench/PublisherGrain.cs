@@ -26,6 +26,7 @@ public sealed class PublisherGrain(ILocalSiloDetails silo) : Grain, IPublisherGr
 
     public Task ConfigureAsync(BenchMechanism mechanism, IBenchObserver? observer, string channelKey)
     {
+        ReferenceGuard.RequireBoundHere(observer, ServiceProvider, "the observer reference");
         this.mechanism = mechanism;
         this.observer = observer;
         writer = mechanism == BenchMechanism.Broadcast

@@ -26,6 +26,7 @@ public sealed class StreamSubscriberGrain(ILocalSiloDetails silo, Recorder recor
 
     public Task SetRelayAsync(IBenchObserver? relay)
     {
+        ReferenceGuard.RequireBoundHere(relay, ServiceProvider, "the relay's observer reference");
         this.relay = relay;
         return Task.CompletedTask;
     }
