@@ -22,6 +22,8 @@ public sealed record PointResult
     [JsonPropertyName("from_driver_p50_ms")] public required double DriverP50 { get; init; }
     [JsonPropertyName("from_driver_p99_ms")] public required double DriverP99 { get; init; }
     [JsonPropertyName("cpu_pct_of_core")] public required double CpuPercent { get; init; }
+    [JsonPropertyName("network_messages_per_event")] public required double NetworkMessagesPerEvent { get; init; }
+    [JsonPropertyName("network_bytes_per_event")] public required double NetworkBytesPerEvent { get; init; }
     [JsonPropertyName("loadavg_before")] public required string LoadBefore { get; init; }
     [JsonPropertyName("loadavg_after")] public required string LoadAfter { get; init; }
     [JsonPropertyName("publisher_silo")] public required string PublisherSilo { get; init; }

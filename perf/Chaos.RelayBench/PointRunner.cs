@@ -7,7 +7,7 @@ namespace Chaos.RelayBench;
 /// Places the grains (publisher on A, subscriber on the chosen silo, observer on B), then drives the publisher at a
 /// steady rate from a dedicated thread and reads what arrived.
 /// </summary>
-public sealed class PointRunner(BenchOptions options, BenchCluster cluster, Recorder recorder)
+public sealed class PointRunner(BenchOptions options, BenchCluster cluster, Recorder recorder, NetworkCounter network)
 {
     private readonly BenchObserver observer = new(recorder);
     private IPublisherGrain? publisher;
@@ -66,10 +66,14 @@ public sealed class PointRunner(BenchOptions options, BenchCluster cluster, Reco
         await Task.Run(() => Drive(firstSeq, warmCount, rate));
         var loadBefore = LoadAverage();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var messagesBefore = network.Messages;
+        var bytesBefore = network.Bytes;
         var wall = Stopwatch.StartNew();
         await Task.Run(() => Drive(firstSeq + warmCount, measuredCount, rate));
         wall.Stop();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var messages = network.Messages - messagesBefore;
+        var bytes = network.Bytes - bytesBefore;
         var loadAfter = LoadAverage();
 
         // Stragglers: wait until every measured event reached the final point, or the drain deadline.
@@ -107,6 +111,8 @@ public sealed class PointRunner(BenchOptions options, BenchCluster cluster, Reco
                 DriverP50 = Round(PointResult.Percentile(fromDriver, 50)),
                 DriverP99 = Round(PointResult.Percentile(fromDriver, 99)),
                 CpuPercent = Math.Round(cpu.TotalSeconds / wall.Elapsed.TotalSeconds * 100, 1),
+                NetworkMessagesPerEvent = Math.Round((double)messages / measuredCount, 3),
+                NetworkBytesPerEvent = Math.Round((double)bytes / measuredCount, 1),
                 LoadBefore = loadBefore,
                 LoadAfter = loadAfter,
                 PublisherSilo = publisherSilo,

@@ -24,8 +24,9 @@ if (options is null)
 
 var json = new JsonSerializerOptions { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 var recorder = new Recorder();
+using var network = new NetworkCounter();
 await using var cluster = await BenchCluster.StartAsync(options, recorder);
-var runner = new PointRunner(options, cluster, recorder);
+var runner = new PointRunner(options, cluster, recorder, network);
 await runner.SetUpAsync();
 var results = new List<PointResult>();
 foreach (var rate in options.Rates)
@@ -45,12 +46,12 @@ foreach (var rate in options.Rates)
 }
 
 Console.WriteLine();
-Console.WriteLine("| path | point | rate/s | delivered/sent | dup | p50 / p95 / p99 / max ms | from driver p50 / p99 ms | CPU % of a core |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|");
+Console.WriteLine("| path | point | rate/s | delivered/sent | dup | p50 / p95 / p99 / max ms | from driver p50 / p99 ms | CPU % of a core | net msgs/event |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
 foreach (var r in results)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {r.Path} | {r.Point} | {r.Rate:N0} | {r.Delivered:N0}/{r.Sent:N0} | {r.Duplicates} | {r.P50:F2} / {r.P95:F2} / {r.P99:F2} / {r.Max:F1} | {r.DriverP50:F2} / {r.DriverP99:F2} | {r.CpuPercent:F1} |"));
+        $"| {r.Path} | {r.Point} | {r.Rate:N0} | {r.Delivered:N0}/{r.Sent:N0} | {r.Duplicates} | {r.P50:F2} / {r.P95:F2} / {r.P99:F2} / {r.Max:F1} | {r.DriverP50:F2} / {r.DriverP99:F2} | {r.CpuPercent:F1} | {r.NetworkMessagesPerEvent:F2} |"));
 }
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"activations: {string.Join("; ", recorder.Activations)}"));
