@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every path of chaos-relay-bench, ROUNDS times in sequence, each run under the shared benchmark lock
 # (flock /tmp/chaos-bench.lock), uptime before and after each (docs/benchmarks.md, "Orleans BroadcastChannel against
-# the push relay"). Usage: perf/Chaos.RelayBench/run.sh OUT_DIR [ROUNDS=2] [RATES=1000,5000] [SECONDS=10]
+# the push relay"). Usage: [FIRST_ROUND=1] perf/Chaos.RelayBench/run.sh OUT_DIR [ROUNDS=2] [RATES=1000,5000] [SECONDS=10]
 set -euo pipefail
 out=${1:?output directory}
 rounds=${2:-2}
@@ -20,7 +20,8 @@ paths=(
   "stream10-b-relay|--path stream --pull-ms 10 --subscriber-silo b --relay"
   "stream1-b-relay|--path stream --pull-ms 1 --subscriber-silo b --relay"
 )
-for round in $(seq 1 "$rounds"); do
+first=${FIRST_ROUND:-1}
+for round in $(seq "$first" $((first + rounds - 1))); do
   for entry in "${paths[@]}"; do
     name=${entry%%|*}
     args=${entry#*|}
