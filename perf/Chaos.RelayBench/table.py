@@ -19,7 +19,7 @@ print("| path | arrival | rate/s | delivered of sent | dup | p50 ms | p99 ms | m
 print("|---|---|---|---|---|---|---|---|---|---|")
 for (path, point, rate), rs in sorted(rows.items(), key=lambda kv: (kv[0][2], list(rows).index(kv[0]))):
     def col(key, fmt):
-        return " · ".join(f(r[key], fmt) for r in rs)
+        return " · ".join(f(r.get(key, float("nan")), fmt) for r in rs)
     delivered = " · ".join(f"{r['delivered']:,}" for r in rs)
     print(f"| {path} | {point} | {rate:,} | {delivered} of {rs[0]['sent']:,} | {sum(r['duplicates'] for r in rs)} | "
           f"{col('p50_ms', '.3f')} | {col('p99_ms', '.2f')} | {col('max_ms', '.1f')} | {col('cpu_pct_of_core', '.1f')} | "
