@@ -34,7 +34,7 @@ public sealed record PointResult
 
     /// <summary>Counts and latency percentiles of events <paramref name="from"/> … end of <paramref name="arrivals"/>.</summary>
     public static (int Delivered, long Duplicates, double[] FromPublish, double[] FromDriver) Measure(
-        Recorder.PointArrivals arrivals, int from)
+        PointArrivals arrivals, int from)
     {
         var delivered = 0;
         long duplicates = 0;

@@ -150,7 +150,7 @@ public sealed class PointRunner(BenchOptions options, BenchCluster cluster, Reco
         }
     }
 
-    private static int Missing(Recorder.PointArrivals arrivals, int from)
+    private static int Missing(PointArrivals arrivals, int from)
     {
         var missing = 0;
         for (var i = from; i < arrivals.Arrivals.Length; i++)
