@@ -6,4 +6,7 @@ public static class BenchNames
     public const string ChannelProvider = "bench-channel";
     public const string StreamProvider = "bench-stream";
     public const string Namespace = "bench";
+
+    /// <summary>The namespace only <see cref="AutoPlacedSubscriberGrain"/> subscribes to.</summary>
+    public const string AutoNamespace = "bench-auto";
 }

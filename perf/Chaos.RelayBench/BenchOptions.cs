@@ -8,7 +8,8 @@ public sealed class BenchOptions
     public const string Usage = """
         chaos-relay-bench: publish → arrival latency between two silos of one process (docs/benchmarks.md).
           --path observer|bcast|stream|none   how the publisher (silo A) sends (default observer)
-          --subscriber-silo a|b               where the bcast/stream subscriber grain lives (default b)
+          --subscriber-silo a|b|auto          where the bcast/stream subscriber grain lives (default b); auto (bcast
+                                              only, no relay): Orleans' default placement, activated by the first event
           --relay                             the subscriber relays each event one-way to silo B's observer
           --pull-ms N                         stream path: pulling agent period in ms (default 10)
           --rates 1000,5000                   events/s, one point each (default 1000,5000)
@@ -47,6 +48,7 @@ public sealed class BenchOptions
     {
         BenchMechanism.Observer => "observer",
         BenchMechanism.None => "none",
+        BenchMechanism.Broadcast when SubscriberSilo == '?' => "bcast-sub@default-placement",
         BenchMechanism.Broadcast => $"bcast-sub@{SubscriberSilo}{(Relay ? "-relay" : "")}",
         BenchMechanism.Stream => $"stream{PullMilliseconds}ms-sub@{SubscriberSilo}{(Relay ? "-relay" : "")}",
         _ => Mechanism.ToString(),
@@ -78,6 +80,7 @@ public sealed class BenchOptions
                     {
                         "A" => 'A',
                         "B" => 'B',
+                        "AUTO" => '?',
                         var other => throw new ArgumentException($"Unknown silo {other}."),
                     };
                     break;
@@ -111,6 +114,11 @@ public sealed class BenchOptions
                 default:
                     throw new ArgumentException($"Unknown option {args[i]}.");
             }
+        }
+
+        if (options.SubscriberSilo == '?' && (options.Mechanism != BenchMechanism.Broadcast || options.Relay))
+        {
+            throw new ArgumentException("--subscriber-silo auto is for --path bcast without --relay.");
         }
 
         return options;

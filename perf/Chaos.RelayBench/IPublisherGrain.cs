@@ -7,7 +7,7 @@ public interface IPublisherGrain : IGrainWithIntegerKey
 {
     Task<string> WhereAsync();
 
-    Task ConfigureAsync(BenchMechanism mechanism, IBenchObserver? observer, string channelKey);
+    Task ConfigureAsync(BenchMechanism mechanism, IBenchObserver? observer, string channelNamespace, string channelKey);
 
     /// <summary>Publishes events <paramref name="firstSeq"/> … +<paramref name="count"/>−1, each stamped as it goes.</summary>
     [OneWay]

@@ -25,7 +25,7 @@ public sealed class PointRunner(BenchOptions options, BenchCluster cluster, Reco
         publisherSilo = await publisher.WhereAsync();
         Require(publisherSilo == cluster.AddressA, $"publisher activated on {publisherSilo}, not silo A");
 
-        var key = $"channel-{options.SubscriberSilo}";
+        var key = options.SubscriberSilo == '?' ? "channel-auto" : $"channel-{options.SubscriberSilo}";
         var grains = options.SubscriberSilo == 'A' ? cluster.GrainsA : cluster.GrainsB;
         var expected = options.SubscriberSilo == 'A' ? cluster.AddressA : cluster.AddressB;
         ISubscriberGrain? subscriber = options.Mechanism switch
@@ -34,7 +34,7 @@ public sealed class PointRunner(BenchOptions options, BenchCluster cluster, Reco
             BenchMechanism.Stream => grains.GetGrain<IStreamSubscriberGrain>(key),
             _ => null,
         };
-        if (subscriber is not null)
+        if (subscriber is not null && options.SubscriberSilo != '?')
         {
             subscriberSilo = await subscriber.WhereAsync();
             Require(subscriberSilo == expected, $"subscriber activated on {subscriberSilo}, not {expected}");
@@ -42,7 +42,7 @@ public sealed class PointRunner(BenchOptions options, BenchCluster cluster, Reco
 
         // The observer reference is handed over only by calls made from silo B (see ReferenceGuard): sent from B to a
         // grain on A it is serialized and bound to A's runtime there; the grains refuse one bound elsewhere.
-        if (options.Mechanism is BenchMechanism.Broadcast or BenchMechanism.Stream)
+        if (options.Mechanism is BenchMechanism.Broadcast or BenchMechanism.Stream && options.SubscriberSilo != '?')
         {
             ISubscriberGrain fromB = options.Mechanism == BenchMechanism.Broadcast
                 ? cluster.GrainsB.GetGrain<IChannelSubscriberGrain>(key)
@@ -51,7 +51,10 @@ public sealed class PointRunner(BenchOptions options, BenchCluster cluster, Reco
         }
 
         await cluster.GrainsB.GetGrain<IPublisherGrain>(0).ConfigureAsync(
-            options.Mechanism, options.Mechanism == BenchMechanism.Observer ? observerReference : null, key);
+            options.Mechanism,
+            options.Mechanism == BenchMechanism.Observer ? observerReference : null,
+            options.SubscriberSilo == '?' ? BenchNames.AutoNamespace : BenchNames.Namespace,
+            key);
         Console.Error.WriteLine($"silo A {cluster.AddressA}, silo B {cluster.AddressB}; publisher on {publisherSilo}, subscriber on {subscriberSilo ?? "-"}, observer on B");
     }
 
@@ -116,7 +119,7 @@ public sealed class PointRunner(BenchOptions options, BenchCluster cluster, Reco
                 LoadBefore = loadBefore,
                 LoadAfter = loadAfter,
                 PublisherSilo = publisherSilo,
-                SubscriberSilo = subscriberSilo,
+                SubscriberSilo = subscriberSilo ?? (recorder.Activations.Count > 0 ? string.Join("; ", recorder.Activations) : null),
                 ObserverSilo = cluster.AddressB,
                 Stray = recorder.Stray,
                 Utc = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),

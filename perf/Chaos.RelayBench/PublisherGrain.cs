@@ -24,18 +24,18 @@ public sealed class PublisherGrain(ILocalSiloDetails silo) : Grain, IPublisherGr
 
     public Task<string> WhereAsync() => Task.FromResult(silo.SiloAddress.ToString());
 
-    public Task ConfigureAsync(BenchMechanism mechanism, IBenchObserver? observer, string channelKey)
+    public Task ConfigureAsync(BenchMechanism mechanism, IBenchObserver? observer, string channelNamespace, string channelKey)
     {
         ReferenceGuard.RequireBoundHere(observer, ServiceProvider, "the observer reference");
         this.mechanism = mechanism;
         this.observer = observer;
         writer = mechanism == BenchMechanism.Broadcast
             ? ServiceProvider.GetRequiredKeyedService<IBroadcastChannelProvider>(BenchNames.ChannelProvider)
-                .GetChannelWriter<BenchEvent>(ChannelId.Create(BenchNames.Namespace, channelKey))
+                .GetChannelWriter<BenchEvent>(ChannelId.Create(channelNamespace, channelKey))
             : null;
         stream = mechanism == BenchMechanism.Stream
             ? this.GetStreamProvider(BenchNames.StreamProvider)
-                .GetStream<BenchEvent>(StreamId.Create(BenchNames.Namespace, channelKey))
+                .GetStream<BenchEvent>(StreamId.Create(channelNamespace, channelKey))
             : null;
         return Task.CompletedTask;
     }
