@@ -148,6 +148,8 @@ try {
     await send(general, 'react to this one');
     const target = article(B, general, 'react to this one');
     await target.waitFor();
+    // A message without reactions has no reaction row, only "Add reaction" among its actions.
+    if ((await target.getByRole('button', { name: /\d+ reactions?(, including yours)?$/ }).count()) !== 0) throw new Error('a message without reactions shows reaction chips');
     await target.hover();
     await target.getByRole('button', { name: 'Add reaction' }).click();
     await B.getByRole('menu', { name: 'Pick a reaction' }).getByRole('menuitem').first().click();
@@ -155,7 +157,14 @@ try {
     await chipOnA.waitFor();
     await chipOnA.click();
     await article(A, general, 'react to this one').getByRole('button', { name: /2 reactions, including yours/ }).waitFor();
-    await article(B, general, 'react to this one').getByRole('button', { name: /2 reactions, including yours/ }).waitFor();
+    const chipOnB = article(B, general, 'react to this one').getByRole('button', { name: /2 reactions, including yours/ });
+    await chipOnB.waitFor();
+    // The last message grew a reaction row while Bob was at the bottom: the row stays in view.
+    const logOnB = B.getByRole('log', { name: /^Messages in #/ });
+    await until(async () => {
+      const [chip, log] = [await chipOnB.boundingBox(), await logOnB.boundingBox()];
+      return chip && log && chip.y + chip.height <= log.y + log.height + 1;
+    }, 'the new reaction row to stay in view at the bottom of the log');
     await shot(B, '02-reactions');
   });
 

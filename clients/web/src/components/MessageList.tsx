@@ -1,10 +1,10 @@
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Message, User } from '../api/types';
 import type { ChannelMessages } from '../store';
 import { contentParts, time } from '../format';
 import { VoiceMessagePlayer, isVoiceMessage } from '../voice/VoiceMessagePlayer';
-import { isPinned } from '../notifications';
+import { isPinned, reactionsOf } from '../notifications';
 import { Reactions } from './Reactions';
 import { AttachmentList } from './Attachments';
 import { PinIcon } from './Icons';
@@ -75,6 +75,14 @@ export function MessageList(props: MessageListProps) {
     if (atBottom.current && prevLast !== lastId.current) virtualizer.scrollToIndex(items.length - 1, { align: 'end' });
   }, [items, virtualizer]);
 
+  // A row that grows while the reader is at the bottom (a first reaction, an image that loaded, an edit) keeps the
+  // bottom in view; rows are measured as they render, so the total size is what changes.
+  const totalSize = virtualizer.getTotalSize();
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && atBottom.current && items.length > 0) el.scrollTop = el.scrollHeight;
+  }, [totalSize, items.length]);
+
   useEffect(() => {
     if (!props.highlightId) return;
     const k = items.findIndex((m) => m.id === props.highlightId);
@@ -106,7 +114,7 @@ export function MessageList(props: MessageListProps) {
         </p>
       )}
       {channel && !channel.hasMoreBefore && <p className="history-status">This is the beginning of the conversation.</p>}
-      <div className="message-rows" style={{ height: virtualizer.getTotalSize() }}>
+      <div className="message-rows" style={{ height: totalSize }}>
         {virtualItems.map((row) => {
           const m = items[row.index];
           const prev = items[row.index - 1];
@@ -146,6 +154,8 @@ function MessageItem(props: MessageListProps & { message: Message; replyTo?: Mes
   const hidden = !deleted && isHidden(m);
   const redacted = hidden && !m.content && (m.attachments?.length ?? 0) === 0;
   const spoken = deleted ? 'message deleted' : redacted ? 'hidden by moderation' : hidden ? `${m.content} (hidden by moderation)` : m.content;
+  const canAdd = props.canAddReactions ?? true;
+  const [picking, setPicking] = useState(false);
   return (
     <article
       className={`message${mentionsMe ? ' mentions-me' : ''}${props.highlightId === m.id ? ' highlighted' : ''}${hidden ? ' hidden-by-moderation' : ''}`}
@@ -190,11 +200,16 @@ function MessageItem(props: MessageListProps & { message: Message; replyTo?: Mes
           </div>
         ))}
       {!deleted && !redacted && props.onReact && (
-        <Reactions message={m} canAdd={props.canAddReactions ?? true} onToggle={(emoji, add) => props.onReact!(m, emoji, add)} />
+        <Reactions message={m} canAdd={canAdd} open={picking} setOpen={setPicking} onToggle={(emoji, add) => props.onReact!(m, emoji, add)} />
       )}
       {!deleted && <AttachmentList attachments={m.attachments} />}
       {!deleted && (
         <div className="message-actions">
+          {canAdd && !redacted && props.onReact && reactionsOf(m).length === 0 && (
+            <button type="button" onClick={() => setPicking(!picking)} aria-label="Add reaction" aria-expanded={picking}>
+              ☺+
+            </button>
+          )}
           {!redacted && (
             <button type="button" onClick={() => props.onReply(m)} aria-label={`Reply to ${m.author.displayName}`}>
               Reply

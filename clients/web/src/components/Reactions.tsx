@@ -1,11 +1,26 @@
-import { useState } from 'react';
 import type { Message } from '../api/types';
 import { pickerEmoji, reactionsOf } from '../notifications';
 
-/** Reaction chips under a message (press to join or take back) and a small picker (docs/api.md#reactions). */
-export function Reactions({ message, canAdd, onToggle }: { message: Message; canAdd: boolean; onToggle: (emoji: string, add: boolean) => void }) {
-  const [open, setOpen] = useState(false);
+/**
+ * Reaction chips under a message (press to join or take back) and a small picker (docs/api.md#reactions). A message
+ * without reactions has no row: its "Add reaction" button sits with the message's other actions (MessageList), and
+ * the picker opens here.
+ */
+export function Reactions({
+  message,
+  canAdd,
+  open,
+  setOpen,
+  onToggle,
+}: {
+  message: Message;
+  canAdd: boolean;
+  open: boolean;
+  setOpen: (open: boolean) => void;
+  onToggle: (emoji: string, add: boolean) => void;
+}) {
   const reactions = reactionsOf(message);
+  if (reactions.length === 0 && !open) return null;
   return (
     <div className="reactions">
       {reactions.map((r) => (
@@ -20,7 +35,7 @@ export function Reactions({ message, canAdd, onToggle }: { message: Message; can
           {r.emoji} {r.count}
         </button>
       ))}
-      {canAdd && (
+      {canAdd && reactions.length > 0 && (
         <button type="button" className="reaction add" aria-label="Add reaction" aria-expanded={open} onClick={() => setOpen(!open)}>
           ☺+
         </button>
