@@ -37,13 +37,12 @@ public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixtur
     }
 
     /// <summary>
-    /// A member joins through the second door while the owner and an earlier member listen on both doors: everyone's
-    /// connections get its <c>MemberJoined</c>, whichever door they are on, the joiner's too because its door already
-    /// listens to the community. (A joiner whose door had no connection of the community learns of the join from
-    /// <c>CommunityJoined</c> only: docs/api.md#events.)
+    /// A member joins through the second door while the owner and an earlier member listen on both doors: both get its
+    /// <c>MemberJoined</c>, whichever door they are on, and the joiner gets <c>CommunityJoined</c>. (The joiner's own
+    /// <c>MemberJoined</c> is not promised: docs/api.md#events.)
     /// </summary>
     [Fact]
-    public async Task AJoinThroughTheOtherDoor_ReachesTheJoiner_AndMembersOnBothDoors()
+    public async Task AJoinThroughTheOtherDoor_ReachesMembersOnBothDoors()
     {
         await using var second = await ChaosServer.StartAsync(fixture.ConnectionString);
         using var owner = await SdkUsers.RegisterAsync(fixture.Server.BaseAddress);
@@ -52,11 +51,17 @@ public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixtur
         var (community, _) = await SdkUsers.CommunityAsync(owner, early);
         var invite = await owner.CreateInviteAsync(community.Id, maxUses: 0);
         var listeners = new List<(string Who, ChaosGateway Gateway, System.Collections.Concurrent.ConcurrentQueue<Chaos.Client.Communities.Member> Joined)>();
+        var communitiesJoined = new System.Collections.Concurrent.ConcurrentQueue<Chaos.Client.Communities.Community>();
         foreach (var (who, client) in new[] { ("owner (first door)", owner), ("early member (second door)", early), ("joiner (second door)", joiner) })
         {
             var joined = new System.Collections.Concurrent.ConcurrentQueue<Chaos.Client.Communities.Member>();
             var gateway = new ChaosGateway(client, new ChaosGatewayOptions());
             gateway.MemberJoined += joined.Enqueue;
+            if (client == joiner)
+            {
+                gateway.CommunityJoined += communitiesJoined.Enqueue;
+            }
+
             await gateway.StartAsync();
             listeners.Add((who, gateway, joined));
         }
@@ -67,7 +72,8 @@ public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixtur
             listeners[1].Gateway.FrontDoor.ShouldBe(second.BaseAddress);
             listeners[2].Gateway.FrontDoor.ShouldBe(second.BaseAddress);
             await joiner.AcceptInviteAsync(invite.Code);
-            foreach (var (who, _, joined) in listeners)
+            await Eventually.ReturnsAsync(() => Task.FromResult(communitiesJoined.ToArray()), c => c.Any(x => x.Id == community.Id), TimeSpan.FromSeconds(15), "CommunityJoined at the joiner (second door)");
+            foreach (var (who, _, joined) in listeners.Take(2))
             {
                 await Eventually.ReturnsAsync(() => Task.FromResult(joined.ToArray()), j => j.Any(m => m.User.Id == joiner.UserId && m.CommunityId == community.Id), TimeSpan.FromSeconds(15), $"the joiner's MemberJoined at the {who}");
             }
