@@ -180,8 +180,19 @@ public sealed class PrivateChannelTests(ApiFixture fixture)
         var provider = cluster.GetStreamProvider(ChaosProviders.Streams);
         var removals = new ConcurrentQueue<GatewayEvent>();
         var adds = new ConcurrentQueue<GatewayEvent>();
-        var onChannel = await provider.GetStream<GatewayEvent>(StreamId.Create(ChaosProviders.ChannelNamespace, group)).SubscribeAsync((evt, _) =>
+        // A mark of the test's own (front doors ignore marks that are not theirs) on each stream shows its subscription
+        // is live before anything the test needs is published.
+        var probe = $"test-{Guid.NewGuid():N}";
+        var probed = new ConcurrentQueue<long>();
+        var channelStream = provider.GetStream<GatewayEvent>(StreamId.Create(ChaosProviders.ChannelNamespace, group));
+        var userStream = provider.GetStream<GatewayEvent>(StreamId.Create(ChaosProviders.UserNamespace, long.Parse(cat.Id, System.Globalization.CultureInfo.InvariantCulture)));
+        var onChannel = await channelStream.SubscribeAsync((evt, _) =>
         {
+            if (evt.Payload is DeliveryMark mark && mark.FrontDoorId == probe)
+            {
+                probed.Enqueue(mark.Token);
+            }
+
             if (evt.Payload is RecipientRemoved)
             {
                 removals.Enqueue(evt);
@@ -189,8 +200,13 @@ public sealed class PrivateChannelTests(ApiFixture fixture)
 
             return Task.CompletedTask;
         });
-        var onUser = await provider.GetStream<GatewayEvent>(StreamId.Create(ChaosProviders.UserNamespace, long.Parse(cat.Id, System.Globalization.CultureInfo.InvariantCulture))).SubscribeAsync((evt, _) =>
+        var onUser = await userStream.SubscribeAsync((evt, _) =>
         {
+            if (evt.Payload is DeliveryMark mark && mark.FrontDoorId == probe)
+            {
+                probed.Enqueue(mark.Token);
+            }
+
             if (evt.Payload is PrivateChannelAdded)
             {
                 adds.Enqueue(evt);
@@ -201,6 +217,10 @@ public sealed class PrivateChannelTests(ApiFixture fixture)
         var dispatcher = Server.Services.GetRequiredService<GatewayEventDispatcher>();
         try
         {
+            await channelStream.OnNextAsync(GatewayEvent.Control(new DeliveryMark(probe, 1)));
+            await userStream.OnNextAsync(GatewayEvent.Control(new DeliveryMark(probe, 2)));
+            await Eventually.ReturnsAsync(() => Task.FromResult(probed.Order().ToArray()), p => p.SequenceEqual([1L, 2L]), TimeSpan.FromSeconds(30), "the test's own marks on both streams");
+
             // Removed, then added again.
             (await owner.Http.DeleteAsync($"/api/v1/channels/{groupId}/recipients/{cat.Id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
             await catClient.WaitForAsync("ChannelDeleted", c => c.GetProperty("id").GetString() == groupId);
