@@ -7,8 +7,9 @@ namespace Chaos.Streaming;
 /// A pulling agent's cache of what it read from its queue, with the start rules CHAOS's gateway relies on: a cursor
 /// from a token starts at the first message at or after it (at the oldest cached when the token is older than
 /// everything; messages numbered below a token newer than everything are skipped), a cursor without one starts at the
-/// next message to arrive, a cursor never moves except by reading, and nothing ever throws or holds the queue back. Messages leave after <see cref="Keep"/> or beyond <see cref="MaxCached"/>, whether or not every cursor has
-/// passed them: a consumer stuck that long skips ahead instead of stopping the queue for every other stream
+/// next message to arrive, a cursor never moves except by reading, and nothing ever throws or holds the queue back.
+/// Messages leave after <see cref="Keep"/> or beyond <see cref="MaxCached"/>, whether or not every cursor has passed
+/// them: a consumer stuck that long skips ahead instead of stopping the queue for every other stream
 /// (docs/architecture.md#stream-queues).
 /// </summary>
 internal sealed class StreamQueueCache(TimeProvider clock) : IQueueCache

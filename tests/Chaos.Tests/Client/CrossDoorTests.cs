@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Chaos.Client;
+using Chaos.Client.Communities;
 using Chaos.Client.Gateway;
 using Chaos.Tests.Infrastructure;
 
@@ -50,11 +52,11 @@ public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixtur
         using var joiner = await SdkUsers.RegisterAsync(second.BaseAddress);
         var (community, _) = await SdkUsers.CommunityAsync(owner, early);
         var invite = await owner.CreateInviteAsync(community.Id, maxUses: 0);
-        var listeners = new List<(string Who, ChaosGateway Gateway, System.Collections.Concurrent.ConcurrentQueue<Chaos.Client.Communities.Member> Joined)>();
-        var communitiesJoined = new System.Collections.Concurrent.ConcurrentQueue<Chaos.Client.Communities.Community>();
+        var listeners = new List<(string Who, ChaosGateway Gateway, ConcurrentQueue<Member> Joined)>();
+        var communitiesJoined = new ConcurrentQueue<Community>();
         foreach (var (who, client) in new[] { ("owner (first door)", owner), ("early member (second door)", early), ("joiner (second door)", joiner) })
         {
-            var joined = new System.Collections.Concurrent.ConcurrentQueue<Chaos.Client.Communities.Member>();
+            var joined = new ConcurrentQueue<Member>();
             var gateway = new ChaosGateway(client, new ChaosGatewayOptions());
             gateway.MemberJoined += joined.Enqueue;
             if (client == joiner)
@@ -104,7 +106,7 @@ public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixtur
         using var listener = await SdkUsers.RegisterAsync(fixture.Server.BaseAddress);
         var (_, channelId) = await SdkUsers.CommunityAsync(sender, listener);
         var (gateway, recorded) = await SdkUsers.GatewayAsync(listener, GatewayProtocol.Json, second.BaseAddress, fixture.Server.BaseAddress);
-        var attempts = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var attempts = new ConcurrentQueue<string>();
         var started = DateTime.UtcNow;
         gateway.Disconnected += e => attempts.Enqueue($"{(DateTime.UtcNow - started).TotalSeconds:0.0}s disconnected: {e?.GetType().Name} {e?.Message}");
         gateway.ConnectFailed += (door, e) => attempts.Enqueue($"{(DateTime.UtcNow - started).TotalSeconds:0.0}s {door} failed: {e.GetType().Name} {e.Message}");

@@ -17,7 +17,6 @@ public static class PostgresServer
     private const string DirectoryPrefix = "chaos-pg-";
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static string? adminConnectionString;
-    private static string? dataDirectory;
     private static int databaseCounter;
 
     /// <summary>Creates an empty database with every CHAOS migration applied and returns its connection string.</summary>
@@ -79,7 +78,7 @@ public static class PostgresServer
         RemoveLeftoverServers();
         var root = Path.Combine(Path.GetTempPath(), $"{DirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}"[..32]);
         Directory.CreateDirectory(root);
-        dataDirectory = Path.Combine(root, "data");
+        var dataDirectory = Path.Combine(root, "data");
         var port = FreeTcpPort();
         var asRoot = Environment.UserName == "root";
         if (asRoot)

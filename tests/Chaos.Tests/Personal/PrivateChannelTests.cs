@@ -184,15 +184,19 @@ public sealed class PrivateChannelTests(ApiFixture fixture)
         // is live before anything the test needs is published.
         var probe = $"test-{Guid.NewGuid():N}";
         var probed = new ConcurrentQueue<long>();
-        var channelStream = provider.GetStream<GatewayEvent>(StreamId.Create(ChaosProviders.ChannelNamespace, group));
-        var userStream = provider.GetStream<GatewayEvent>(StreamId.Create(ChaosProviders.UserNamespace, long.Parse(cat.Id, System.Globalization.CultureInfo.InvariantCulture)));
-        var onChannel = await channelStream.SubscribeAsync((evt, _) =>
+        void Probed(GatewayEvent evt)
         {
             if (evt.Payload is DeliveryMark mark && mark.FrontDoorId == probe)
             {
                 probed.Enqueue(mark.Token);
             }
+        }
 
+        var channelStream = provider.GetStream<GatewayEvent>(StreamId.Create(ChaosProviders.ChannelNamespace, group));
+        var userStream = provider.GetStream<GatewayEvent>(StreamId.Create(ChaosProviders.UserNamespace, long.Parse(cat.Id, System.Globalization.CultureInfo.InvariantCulture)));
+        var onChannel = await channelStream.SubscribeAsync((evt, _) =>
+        {
+            Probed(evt);
             if (evt.Payload is RecipientRemoved)
             {
                 removals.Enqueue(evt);
@@ -202,11 +206,7 @@ public sealed class PrivateChannelTests(ApiFixture fixture)
         });
         var onUser = await userStream.SubscribeAsync((evt, _) =>
         {
-            if (evt.Payload is DeliveryMark mark && mark.FrontDoorId == probe)
-            {
-                probed.Enqueue(mark.Token);
-            }
-
+            Probed(evt);
             if (evt.Payload is PrivateChannelAdded)
             {
                 adds.Enqueue(evt);
