@@ -63,6 +63,19 @@ async function register(page, username, displayName) {
 
 const article = (page, logName, text) => page.getByRole('log', { name: logName }).getByRole('article').filter({ hasText: text });
 
+/** What a failure report needs from a page: where it is, the open log's messages and scroll position, any alert. */
+const screenState = (page) =>
+  page.evaluate(() => {
+    const log = document.querySelector('[role="log"]');
+    return JSON.stringify({
+      path: location.pathname,
+      log: log?.getAttribute('aria-label') ?? null,
+      articles: [...(log?.querySelectorAll('article') ?? [])].map((a) => (a.textContent ?? '').slice(0, 50)),
+      scroll: log ? { top: Math.round(log.scrollTop), height: log.scrollHeight, client: log.clientHeight } : null,
+      alerts: [...document.querySelectorAll('[role="alert"]')].map((a) => a.textContent),
+    });
+  });
+
 async function step(name, f) {
   log(name);
   await f();
@@ -268,6 +281,7 @@ try {
   failures.push(String(e?.stack ?? e));
   await shot(A, 'failure-alice').catch(() => undefined);
   await shot(B, 'failure-bob').catch(() => undefined);
+  for (const [who, page] of [['Alice', A], ['Bob', B]]) failures.push(`${who}'s screen: ${await screenState(page).catch((x) => String(x))}`);
 } finally {
   await browser.close();
   await server.kill();

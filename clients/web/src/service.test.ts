@@ -36,8 +36,11 @@ class FakeGateway implements GatewayLike {
   }
 }
 
-/** A server with one channel holding `history`; answers GET messages pages like the API (keyset, oldest first). */
-function fakeServer(history: Message[]) {
+/**
+ * A server with one channel holding `history`; answers GET messages pages like the API (keyset, oldest first). `hold`,
+ * when given, runs after a page is read and before it is answered (it may wait, or throw as an unreachable server does).
+ */
+function fakeServer(history: Message[], hold?: (call: string) => Promise<void>) {
   const calls: string[] = [];
   const fetcher = vi.fn(async (url: string | URL | Request, init?: RequestInit) => {
     const u = new URL(String(url));
@@ -50,6 +53,7 @@ function fakeServer(history: Message[]) {
       if (after) page = history.filter((m) => BigInt(m.id) > BigInt(after)).slice(0, limit);
       else if (before) page = history.filter((m) => BigInt(m.id) < BigInt(before)).slice(-limit);
       else page = history.slice(-limit);
+      await hold?.(calls[calls.length - 1]);
       return new Response(JSON.stringify(page), { status: 200 });
     }
     return new Response(null, { status: 204 });
@@ -57,11 +61,11 @@ function fakeServer(history: Message[]) {
   return { fetcher, calls };
 }
 
-function setup(history: Message[]) {
+function setup(history: Message[], hold?: (call: string) => Promise<void>) {
   const tokens = new TokenStore(null);
   tokens.set({ accessToken: 't', refreshToken: 'r', expiresAt: new Date(Date.now() + 3600_000).toISOString(), userId: ME });
   const gateway = new FakeGateway();
-  const server = fakeServer(history);
+  const server = fakeServer(history, hold);
   const service = new ChatService('http://chaos.test', tokens, () => gateway, server.fetcher as unknown as typeof fetch);
   service.isVisible = () => true;
   return { service, gateway, server };
@@ -98,6 +102,44 @@ describe('ChatService gap filling', () => {
     gateway.reconnected();
     await vi.waitFor(() => expect(service.state.messages['10'].items).toHaveLength(130));
     expect(server.calls.filter((c) => c.includes('after=')).length).toBe(2);
+  });
+
+  it('a fill asked for while one runs (a reconnect\'s Ready during its fill) runs once more when that one ends', async () => {
+    const history = Array.from({ length: 3 }, (_, i) => message(i + 1));
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let first = true;
+    const { service, gateway, server } = setup(history, async () => {
+      if (!first) return;
+      first = false;
+      await held;
+    });
+    await service.connect();
+    gateway.emit('Ready', ready);
+    service.store.setState({ messages: { '10': { items: history.slice(0, 2), hasMoreBefore: false, loadingOlder: false } } });
+    gateway.reconnected();
+    await vi.waitFor(() => expect(server.calls.filter((c) => c.includes('after=')).length).toBe(1));
+    // Two more are written after the first fill read; the new connection's Ready asks for a fill while it still runs.
+    history.push(message(4), message(5));
+    gateway.emit('Ready', ready);
+    release();
+    await vi.waitFor(() => expect(service.state.messages['10'].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]));
+    expect(server.calls.filter((c) => c.includes('after=')).length).toBe(2);
+  });
+
+  it('a fill that cannot reach the server tries again, so a gap seen while HTTP is down closes by itself', async () => {
+    const history = Array.from({ length: 5 }, (_, i) => message(i + 1));
+    let down = 2;
+    const { service, gateway, server } = setup(history, async () => {
+      if (down-- > 0) throw new TypeError('Failed to fetch');
+    });
+    await service.connect();
+    gateway.emit('Ready', ready);
+    service.store.setState({ messages: { '10': { items: history.slice(0, 2), hasMoreBefore: false, loadingOlder: false } } });
+    gateway.emit('MessageCreated', history[4]);
+    await vi.waitFor(() => expect(service.state.messages['10'].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]), { timeout: 5000 });
+    expect(server.calls.filter((c) => c.includes('after=')).length).toBe(3);
+    expect(service.state.messages['10'].filling).toBe(false);
   });
 
   it('opening a channel loads the newest page and acknowledges it through the gateway', async () => {

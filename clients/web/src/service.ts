@@ -2,7 +2,7 @@ import { HubConnection, HubConnectionBuilder, HubConnectionState, HttpTransportT
 import { Api } from './api/client';
 import { ApiError, TokenStore } from './api/http';
 import type { Channel, Community, Member, Message, Presence, ReadState, Ready, RelationshipKind } from './api/types';
-import { createChatStore, findChannel, reduce, type ChatState, type ChatStore } from './store';
+import { createChatStore, findChannel, findGaps, reduce, type ChatState, type ChatStore } from './store';
 import { E2eeClient, type EncryptedMessage, type MlsEvent } from './e2ee/client';
 import { isHidden, type ModerationQueued } from './ai/types';
 import type { SummarySubscriber } from './ai/summary';
@@ -42,6 +42,8 @@ export const signalRGateway: GatewayFactory = (url, token) =>
 /** The longest a `Reconnect` may make the client wait (a larger `retryAfterMs` is capped), and the jitter added to it. */
 export const MAX_RECONNECT_DELAY_MS = 30_000;
 export const RECONNECT_JITTER_MS = 500;
+/** The longest wait between tries of a gap fill that could not reach the server. */
+export const MAX_FILL_RETRY_MS = 15_000;
 
 const randomNonce = () => (crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`).replace(/-/g, '').slice(0, 32);
 
@@ -56,6 +58,10 @@ export class ChatService {
   private stopped = true;
   private lastTypingSent: Record<string, number> = {};
   private filling = new Set<string>();
+  /** Channels whose gap fill was asked for again while one ran: it runs once more when that one ends. */
+  private refill = new Set<string>();
+  /** Failed gap fills waiting to try again (channel id → attempts so far). */
+  private fillRetries = new Map<string, number>();
   private restarting = false;
   notify: (title: string, body: string, channelId: string) => void = () => {};
   /** End-to-end encryption (docs/architecture.md#end-to-end-encryption-in-the-web-client). */
@@ -407,11 +413,21 @@ export class ChatService {
     }
   }
 
-  /** Fetches every message after afterId (a gap in seq, or a reconnect) until caught up. */
+  /**
+   * Fetches every message after afterId (a gap in seq, or a reconnect) until caught up. A request made while a fill of
+   * the channel runs is not dropped: that fill may have read before the newest messages were there (a reconnect's
+   * `Ready` lands while the `onreconnected` fill is in flight), so one more runs when it ends. A fill that fails for
+   * want of a network (the socket can outlive HTTP: a laptop's Wi-Fi dropping) tries again with backoff, so a gap
+   * seen while HTTP is down closes without waiting for the next event.
+   */
   async fillGap(channelId: string, afterId: string) {
-    if (this.filling.has(channelId)) return;
+    if (this.filling.has(channelId)) {
+      this.refill.add(channelId);
+      return;
+    }
     this.filling.add(channelId);
     this.setFilling(channelId, true);
+    let retry = false;
     try {
       let after = afterId;
       for (;;) {
@@ -420,13 +436,33 @@ export class ChatService {
         if (page.length < 100) break;
         after = page[page.length - 1].id;
       }
+      this.fillRetries.delete(channelId);
       if (this.state.activeChannelId === channelId) void this.ack(channelId);
-    } catch {
-      // The next reconnect or event tries again.
+    } catch (e) {
+      // Refused (gone, no longer allowed): the next reconnect or event tries again. Unreachable: retry below.
+      retry = !(e instanceof ApiError && e.status < 500);
     } finally {
       this.filling.delete(channelId);
       this.setFilling(channelId, false);
     }
+    const again = this.refill.delete(channelId);
+    if (this.stopped || !this.state.messages[channelId]) return;
+    if (again) {
+      void this.fillGap(channelId, this.fillFrom(channelId) ?? afterId);
+    } else if (retry) {
+      const attempt = this.fillRetries.get(channelId) ?? 0;
+      this.fillRetries.set(channelId, attempt + 1);
+      setTimeout(() => {
+        if (!this.stopped && this.state.messages[channelId] && !this.filling.has(channelId)) void this.fillGap(channelId, this.fillFrom(channelId) ?? afterId);
+      }, Math.min(500 * 2 ** attempt, MAX_FILL_RETRY_MS));
+    }
+  }
+
+  /** Where a channel's next fill starts: before its first gap in seq, else after its newest loaded message. */
+  private fillFrom(channelId: string): string | undefined {
+    const items = this.state.messages[channelId]?.items ?? [];
+    const gap = findGaps(items)[0];
+    return gap ? items.find((m) => m.seq === gap.afterSeq)?.id : items[items.length - 1]?.id;
   }
 
   private setFilling(channelId: string, filling: boolean) {

@@ -10,7 +10,7 @@ namespace Chaos.Tests.Web;
 /// switched to hide, the flagged message hidden from the member and decided in the moderation queue, "Catch me up"
 /// streaming, and Stop cancelling a summary that would never end (the fake model sees the call go away).
 /// </summary>
-[StartsEarly(2)]
+[Collection(BrowserTests.Name)]
 public sealed class WebAiTests
 {
     /// <summary>A summary of a conversation holding this never finishes: the fake model streams a little, then hangs.</summary>

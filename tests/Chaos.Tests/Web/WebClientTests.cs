@@ -7,7 +7,7 @@ namespace Chaos.Tests.Web;
 /// The web client's own test suites, run by the README's test command: vitest component tests, the OpenAPI drift check,
 /// and the end-to-end run in headless Chromium against a real front door on PostgreSQL (e2e/run.mjs).
 /// </summary>
-[StartsEarly(9)]
+[Collection(BrowserTests.Name)]
 public sealed class WebClientTests
 {
     [Fact]

@@ -13,7 +13,7 @@ namespace Chaos.Tests.Web;
 /// that were sent (as text and as UTF-8 bytes): the server must hold none of them
 /// (docs/architecture.md#end-to-end-encryption-in-the-web-client).
 /// </summary>
-[StartsEarly(2)]
+[Collection(BrowserTests.Name)]
 public sealed class WebE2eeTests
 {
     [Fact]

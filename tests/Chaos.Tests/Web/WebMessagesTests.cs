@@ -7,7 +7,7 @@ namespace Chaos.Tests.Web;
 /// Attachments, reactions, pins, search, the mentions inbox and notification levels in the web client (e2e/messages.mjs):
 /// two headless Chromium browsers against a real front door on PostgreSQL, one person acting, the other seeing it.
 /// </summary>
-[StartsEarly(2)]
+[Collection(BrowserTests.Name)]
 public sealed class WebMessagesTests
 {
     [Fact]

@@ -9,7 +9,7 @@ namespace Chaos.Tests.Web;
 /// the console and gets the other routed, they chat both ways, the agent closes, the guest rates, and the manager's
 /// dashboard follows live; axe checks the widget, the console and the dashboard.
 /// </summary>
-[StartsEarly(3)]
+[Collection(BrowserTests.Name)]
 public sealed class WebSupportDeskTests
 {
     [Fact]

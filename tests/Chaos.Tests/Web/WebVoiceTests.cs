@@ -13,7 +13,7 @@ namespace Chaos.Tests.Web;
 /// voice room — frames both ways, sound not silence, mute, deafen, a dropped connection, moderation, voice messages —
 /// while a .NET SDK client in the same room decodes the browser's WebCodecs Opus frames with Concentus.
 /// </summary>
-[StartsEarly(2)]
+[Collection(BrowserTests.Name)]
 public sealed class WebVoiceTests
 {
     [Fact]

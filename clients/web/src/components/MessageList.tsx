@@ -44,6 +44,7 @@ export function MessageList(props: MessageListProps) {
   const items = channel?.items ?? [];
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
+  const lastScrollTop = useRef(0);
   const firstId = useRef<string | undefined>(undefined);
   const lastId = useRef<string | undefined>(undefined);
   const byId = useRef(new Map<string, Message>());
@@ -95,7 +96,12 @@ export function MessageList(props: MessageListProps) {
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
-    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    // Only the reader scrolling up lets go of the bottom. A scroll the list makes itself (following a burst of new
+    // rows, the virtualiser settling an estimated row height) can pass through a point short of the bottom; taking that
+    // as the reader's choice would leave the log stuck above the newest messages.
+    if (el.scrollHeight - el.scrollTop - el.clientHeight < 80) atBottom.current = true;
+    else if (el.scrollTop < lastScrollTop.current) atBottom.current = false;
+    lastScrollTop.current = el.scrollTop;
     if (el.scrollTop < 300 && channel?.hasMoreBefore && !channel.loadingOlder) props.onLoadOlder();
   };
 
