@@ -222,13 +222,16 @@ internal sealed partial class ModerationGrain(
                     continue;
                 }
 
-                classified++;
-                metrics.ModerationClassified(verdict.Flagged);
+                // Counted once queued: the status is read between this loop's awaits, and a count that ran ahead of
+                // the queue would promise an item a moderator cannot see yet.
                 if (verdict.Flagged)
                 {
-                    flagged++;
                     await QueueAsync(candidate, verdict, mode);
+                    flagged++;
                 }
+
+                classified++;
+                metrics.ModerationClassified(verdict.Flagged);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

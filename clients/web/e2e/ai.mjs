@@ -11,6 +11,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { FrontDoor } from './server.mjs';
+import { screenState } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const dll = process.env.CHAOS_API_DLL ?? path.resolve('../../api/bin/Debug/net10.0/Chaos.Api.dll');
@@ -258,6 +259,7 @@ try {
   failures.push(String(e?.stack ?? e));
   await shot(A, 'failure-alice').catch(() => undefined);
   await shot(B, 'failure-bob').catch(() => undefined);
+  for (const [who, page] of [['Alice', A], ['Bob', B]]) failures.push(`${who}'s screen: ${await screenState(page)}`);
 } finally {
   await browser.close();
   await server.kill();

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { FrontDoor, freePort } from './server.mjs';
-import { axe as runAxe, launchChromium, logIn, outputDir, restClient, screenshotter, timedLog, timeoutFromEnv, until, watchPage } from './lib.mjs';
+import { axe as runAxe, launchChromium, screenState, logIn, outputDir, restClient, screenshotter, timedLog, timeoutFromEnv, until, watchPage } from './lib.mjs';
 
 const dll = process.env.CHAOS_API_DLL ?? path.resolve('../../api/bin/Debug/net10.0/Chaos.Api.dll');
 const out = outputDir('desk');
@@ -206,6 +206,7 @@ try {
 } catch (e) {
   failures.push(String(e?.stack ?? e));
   for (const [name, page] of pages) await shot(page, `desk-failure-${name}`).catch(() => undefined);
+  for (const [name, page] of pages) failures.push(`${name}'s screen: ${await screenState(page)}`);
 } finally {
   await browser.close();
   site.close();

@@ -117,3 +117,30 @@ export async function axe(page, include) {
     .map((v) => `${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(' | ')}`);
   return { violations: result.violations.length, serious };
 }
+
+/**
+ * What a failure report needs from a page, as one line: where it is, the open log's messages and scroll position, the
+ * status lines, alerts and side panels it shows.
+ */
+export const screenState = (page) =>
+  Promise.race([
+    new Promise((resolve) => setTimeout(() => resolve('(unavailable: the page did not answer in 5 s)'), 5000).unref()),
+    screenStateOf(page),
+  ]);
+
+const screenStateOf = (page) =>
+  page
+    .evaluate(() => {
+      const text = (e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 120);
+      const log = document.querySelector('[role="log"]');
+      return JSON.stringify({
+        path: location.pathname,
+        log: log?.getAttribute('aria-label') ?? null,
+        articles: [...(log?.querySelectorAll('article') ?? [])].map((a) => text(a).slice(0, 50)),
+        scroll: log ? { top: Math.round(log.scrollTop), height: log.scrollHeight, client: log.clientHeight } : null,
+        statuses: [...document.querySelectorAll('[role="status"]')].map(text),
+        alerts: [...document.querySelectorAll('[role="alert"]')].map(text),
+        panels: [...document.querySelectorAll('section[aria-label]')].map((s) => `${s.getAttribute('aria-label')}: ${text(s)}`),
+      });
+    })
+    .catch((e) => `(unavailable: ${e?.message ?? e})`);

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { FrontDoor } from './server.mjs';
-import { launchChromium, logIn, outputDir, restClient, screenshotter, timedLog, timeoutFromEnv, until as untilMet, watchPage } from './lib.mjs';
+import { launchChromium, screenState, logIn, outputDir, restClient, screenshotter, timedLog, timeoutFromEnv, until as untilMet, watchPage } from './lib.mjs';
 
 const dll = process.env.CHAOS_API_DLL ?? path.resolve('../../api/bin/Debug/net10.0/Chaos.Api.dll');
 const out = outputDir('messages');
@@ -237,6 +237,7 @@ try {
   failures.push(String(e?.stack ?? e));
   await shot(A, 'failure-alice').catch(() => undefined);
   await shot(B, 'failure-bob').catch(() => undefined);
+  for (const [who, page] of [['Alice', A], ['Bob', B]]) failures.push(`${who}'s screen: ${await screenState(page)}`);
 } finally {
   await browser.close();
   await server.kill();

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { FrontDoor } from './server.mjs';
+import { screenState } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const dll = process.env.CHAOS_API_DLL ?? path.resolve('../../api/bin/Debug/net10.0/Chaos.Api.dll');
@@ -62,19 +63,6 @@ async function register(page, username, displayName) {
 }
 
 const article = (page, logName, text) => page.getByRole('log', { name: logName }).getByRole('article').filter({ hasText: text });
-
-/** What a failure report needs from a page: where it is, the open log's messages and scroll position, any alert. */
-const screenState = (page) =>
-  page.evaluate(() => {
-    const log = document.querySelector('[role="log"]');
-    return JSON.stringify({
-      path: location.pathname,
-      log: log?.getAttribute('aria-label') ?? null,
-      articles: [...(log?.querySelectorAll('article') ?? [])].map((a) => (a.textContent ?? '').slice(0, 50)),
-      scroll: log ? { top: Math.round(log.scrollTop), height: log.scrollHeight, client: log.clientHeight } : null,
-      alerts: [...document.querySelectorAll('[role="alert"]')].map((a) => a.textContent),
-    });
-  });
 
 async function step(name, f) {
   log(name);
@@ -281,7 +269,7 @@ try {
   failures.push(String(e?.stack ?? e));
   await shot(A, 'failure-alice').catch(() => undefined);
   await shot(B, 'failure-bob').catch(() => undefined);
-  for (const [who, page] of [['Alice', A], ['Bob', B]]) failures.push(`${who}'s screen: ${await screenState(page).catch((x) => String(x))}`);
+  for (const [who, page] of [['Alice', A], ['Bob', B]]) failures.push(`${who}'s screen: ${await screenState(page)}`);
 } finally {
   await browser.close();
   await server.kill();

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { FrontDoor } from './server.mjs';
-import { MEDIA_ARGS, axe as runAxe, launchChromium, logIn, outputDir, restClient, screenshotter, timedLog, timeoutFromEnv, until as untilMet, watchPage } from './lib.mjs';
+import { MEDIA_ARGS, axe as runAxe, launchChromium, screenState, logIn, outputDir, restClient, screenshotter, timedLog, timeoutFromEnv, until as untilMet, watchPage } from './lib.mjs';
 
 const out = outputDir('voice');
 const T = timeoutFromEnv(45_000);
@@ -350,6 +350,7 @@ try {
   failures.push(String(e?.stack ?? e));
   if (A) await shot(A.page, 'voice-failure-alice').catch(() => undefined);
   if (B) await shot(B.page, 'voice-failure-bob').catch(() => undefined);
+  for (const [who, p] of [['Alice', A], ['Bob', B]]) if (p) failures.push(`${who}'s screen: ${await screenState(p.page)}`);
 } finally {
   for (const b of browsers) await b.close().catch(() => undefined);
   await server?.kill();

@@ -44,6 +44,8 @@ export const MAX_RECONNECT_DELAY_MS = 30_000;
 export const RECONNECT_JITTER_MS = 500;
 /** The longest wait between tries of a gap fill that could not reach the server. */
 export const MAX_FILL_RETRY_MS = 15_000;
+/** How long "Catch me up" waits for a connection that is still being made before it says it is offline. */
+export const SUMMARY_CONNECT_WAIT_MS = 20_000;
 
 const randomNonce = () => (crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`).replace(/-/g, '').slice(0, 32);
 
@@ -503,12 +505,31 @@ export class ChatService {
   /** Streams the hub's `Summarize` into the subscriber; the returned function stops the stream and the model call. */
   streamSummary(channelId: string, sinceMessageId: string | null, subscriber: SummarySubscriber): () => void {
     const hub = this.gateway;
-    if (!hub?.stream || hub.state !== HubConnectionState.Connected) {
+    if (hub?.stream && hub.state === HubConnectionState.Connected) {
+      const subscription = hub.stream<string>('Summarize', channelId, sinceMessageId).subscribe(subscriber);
+      return () => subscription.dispose();
+    }
+    const connecting = hub?.state === HubConnectionState.Connecting || hub?.state === HubConnectionState.Reconnecting;
+    if (!hub?.stream || this.stopped || !connecting) {
       subscriber.error(new Error('You are offline; try again when the connection is back.'));
       return () => {};
     }
-    const subscription = hub.stream<string>('Summarize', channelId, sinceMessageId).subscribe(subscriber);
-    return () => subscription.dispose();
+    // Connecting (a page just loaded) or reconnecting: start once the connection is up, within a bound.
+    let stopStream: (() => void) | null = null;
+    const deadline = Date.now() + SUMMARY_CONNECT_WAIT_MS;
+    const timer = setInterval(() => {
+      if (hub.state === HubConnectionState.Connected && this.gateway === hub) {
+        clearInterval(timer);
+        stopStream = this.streamSummary(channelId, sinceMessageId, subscriber);
+      } else if (Date.now() > deadline || this.stopped || this.gateway !== hub) {
+        clearInterval(timer);
+        subscriber.error(new Error('You are offline; try again when the connection is back.'));
+      }
+    }, 100);
+    return () => {
+      clearInterval(timer);
+      stopStream?.();
+    };
   }
 
   // ---- channels and messages -----------------------------------------------------------------------------------

@@ -216,6 +216,8 @@ public sealed class VoiceRoomTests(TwoFrontDoorsFixture fixture, ITestOutputHelp
         // Unmuted: the talker is heard again.
         (await room.ModerateAsync(room.Owner, talker.User, new { mute = false })).StatusCode.ShouldBe(HttpStatusCode.OK);
         await RoundAsync(201);
+        // Heard frames are awaited, not assumed: the talker's last frames may land just after the owner's last one.
+        await Eventually.ReturnsAsync(() => Task.FromResult(listener.SequencesFrom(talker.User.Id).Count), n => n >= 20, Deadline, "the listener to hear the unmuted talker");
         listener.SequencesFrom(talker.User.Id).ShouldBe(Enumerable.Range(201, 20).Select(i => (uint)i));
 
         // A deafened listener gets nothing, while others on the same front door still hear.

@@ -178,6 +178,18 @@ describe('CatchMeUp', () => {
     expect(await screen.findByText(/the model tiny/)).toBeInTheDocument();
     expect(gateway.streams).toHaveLength(0);
   });
+
+  it('while the connection is being made (a page just loaded): starts once it is up', async () => {
+    const c = community({ ai: { moderation: 'off', summaries: true } });
+    const { gateway, wrap } = await setup(() => ({ enabled: true, reachable: true, chatModel: 'tiny', moderationModel: 'tiny' }), { communities: { [c.id]: c }, communityOrder: [c.id] });
+    gateway.state = HubConnectionState.Connecting;
+    wrap(<CatchMeUp channel={c.channels[0]} markerAtOpen={null} onClose={() => {}} />);
+    expect(screen.getByRole('status')).toHaveTextContent('Summarizing…');
+    expect(gateway.streams).toHaveLength(0);
+    gateway.state = HubConnectionState.Connected;
+    await waitFor(() => expect(gateway.streams).toHaveLength(1));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
 });
 
 describe('hidden by moderation', () => {
