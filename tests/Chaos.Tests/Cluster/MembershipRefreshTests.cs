@@ -33,7 +33,7 @@ public sealed class MembershipRefreshTests
 
             await cluster.StopSiloAsync(leaver);
 
-            // Orleans' own table refresh (60 s) would miss this deadline; CHAOS reads the table every 10 s.
+            // Orleans' own table refresh (60 s) would miss this deadline; CHAOS reads the table every 5 s.
             await Eventually.ReturnsAsync(
                 () => Task.FromResult(survivor.CurrentSnapshot.GetSiloStatus(leaver.SiloAddress)), s => s == SiloStatus.Dead, TimeSpan.FromSeconds(25), "the survivor to see the leaver dead");
         }
