@@ -196,7 +196,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
 
             var filled = gateways.Sum(g => g.FilledFromHistory);
             output.WriteLine($"{acknowledged.Count} acknowledged sends by {Members} members over 3 doors; {filled} deliveries filled from history");
-            foreach (var (label, longest) in stalls.OrderBy(s => s.Key, StringComparer.Ordinal))
+            foreach (var (label, longest) in stalls.ToArray().OrderBy(s => s.Key, StringComparer.Ordinal))
             {
                 output.WriteLine($"longest send stall ({label}): {longest.TotalSeconds:0.00} s");
             }

@@ -51,7 +51,7 @@ internal sealed class AuthenticationOutcomes : IDisposable
     public int Count(string scheme, string result) => counts.GetValueOrDefault((scheme, result));
 
     /// <summary>Everything counted, for messages.</summary>
-    public string Describe() => string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Key.Scheme}/{c.Key.Result}={c.Value}"));
+    public string Describe() => string.Join(", ", counts.ToArray().OrderBy(c => c.Key).Select(c => $"{c.Key.Scheme}/{c.Key.Result}={c.Value}"));
 
     public void Reset() => counts.Clear();
 

@@ -39,8 +39,15 @@ public sealed class VoiceDropCounter : IDisposable
 
     public long this[string reason] => counts.GetValueOrDefault(reason);
 
-    public override string ToString() =>
-        counts.IsEmpty ? "no frames dropped" : "dropped: " + string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={c.Value}"));
+    /// <remarks>
+    /// Reads a snapshot (<c>ToArray</c> takes every lock): LINQ over the live dictionary copies it through
+    /// <c>ICollection.CopyTo</c>, which throws when a frame is counted meanwhile (a full run failed on it).
+    /// </remarks>
+    public override string ToString()
+    {
+        var snapshot = counts.ToArray();
+        return snapshot.Length == 0 ? "no frames dropped" : "dropped: " + string.Join(", ", snapshot.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={c.Value}"));
+    }
 
     public void Dispose() => listener.Dispose();
 }
