@@ -11,8 +11,12 @@ public sealed class ChaosGatewayOptions
     /// <summary>Waits between reconnect attempts; the last one repeats until <see cref="ChaosGateway.StopAsync"/>.</summary>
     public IList<TimeSpan> ReconnectDelays { get; } = [TimeSpan.Zero, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
 
-    /// <summary>How long a send keeps retrying (with the same nonce) across disconnects before it gives up.</summary>
-    public TimeSpan SendRetryTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a send keeps retrying (with the same nonce) across disconnects before it gives up. Longer than one
+    /// <see cref="ConnectTimeout"/>: while a cluster fails over, one connect can wait out the server's 30 s call timeout
+    /// (a silo that just died) and the next one succeeds; a send made meanwhile must outlast that.
+    /// </summary>
+    public TimeSpan SendRetryTimeout { get; set; } = TimeSpan.FromSeconds(75);
 
     /// <summary>How long <see cref="ChaosGateway.StartAsync"/> waits for <c>Ready</c>.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
