@@ -244,6 +244,8 @@ try {
     page.setDefaultTimeout(T);
     await page.goto(B.url());
     await page.getByRole('textbox', { name: 'Message #general' }).waitFor();
+    // The screenshot shows the conversation, not the moment before its history loaded.
+    await article(page, 'Messages in #general', 'after the restart').waitFor();
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     if (width > 360) throw new Error(`horizontal scroll at 360 px: ${width}`);
     await shot(page, '10-phone');
