@@ -26,6 +26,9 @@ public static class ChaosTelemetryExtensions
     /// </summary>
     public static readonly string[] Meters = [ChaosTelemetry.Name, "Microsoft.Orleans", "Npgsql", "System.Runtime"];
 
+    /// <summary>ASP.NET Core's request metrics: one point per route, method and status, so OpenTelemetry's own limit.</summary>
+    private const string RequestMeter = "Microsoft.AspNetCore.Hosting";
+
     /// <summary>Activity sources traced when an OTLP endpoint is configured.</summary>
     public static readonly string[] Sources =
         [ChaosTelemetry.Name, "Microsoft.AspNetCore.SignalR.Server", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", "Npgsql"];
@@ -34,11 +37,13 @@ public static class ChaosTelemetryExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var otlp = ChaosTelemetry.OtlpEndpoint(builder.Configuration);
+        var cardinality = ChaosConfiguration.Read<ChaosTelemetryOptions>(builder.Configuration, ChaosTelemetryOptions.Section).CardinalityLimit;
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName))
             .WithMetrics(metrics =>
             {
-                metrics.AddAspNetCoreInstrumentation().AddMeter(Meters).AddPrometheusExporter();
+                metrics.AddAspNetCoreInstrumentation().AddMeter(Meters).AddPrometheusExporter()
+                    .AddView(instrument => instrument.Meter.Name == RequestMeter ? null : new MetricStreamConfiguration { CardinalityLimit = cardinality });
                 if (otlp is not null)
                 {
                     metrics.AddOtlpExporter(o => o.Endpoint = otlp);
