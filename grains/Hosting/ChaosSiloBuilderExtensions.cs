@@ -101,11 +101,12 @@ public static class ChaosSiloBuilderExtensions
         // (Orleans:Membership) still wins.
         silo.Services.Configure<ClusterMembershipOptions>(o => o.TableRefreshTimeout = TimeSpan.FromSeconds(5));
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
-        // Orleans sizes each of its two grain-location caches for 1,000,000 entries up front (9.3 MB apiece on the large
-        // object heap of every silo, idle or not); 100,000 remote grain locations per silo is plenty where fan-out makes
-        // no per-user call (docs/benchmarks.md, "Where an idle front door's memory goes"). Orleans:GrainDirectory wins.
+        // Orleans sizes each of its two grain-location caches for 1,000,000 entries up front (9.3 MB apiece, touched page
+        // by page as grains are located); 100,000 remote grain locations per silo is plenty where fan-out makes no
+        // per-user call (docs/operations.md#memory-and-gc). Orleans:DirectoryCache wins (Orleans:GrainDirectory itself is
+        // Orleans' section for directory providers).
         silo.Services.Configure<GrainDirectoryOptions>(o => o.CacheSize = 100_000);
-        silo.Services.Configure<GrainDirectoryOptions>(configuration.GetSection("Orleans:GrainDirectory"));
+        silo.Services.Configure<GrainDirectoryOptions>(configuration.GetSection("Orleans:DirectoryCache"));
         silo.AddChaosSiloTelemetry(configuration);
         // After the telemetry filter, so the send metrics count a storage failure as `unavailable`.
         silo.Services.AddSingleton<IIncomingGrainCallFilter, StorageFailureCallFilter>();

@@ -18,6 +18,7 @@ public sealed class ConfigurationValidationTests
     [InlineData("Chaos:Streams:Queues", "0")]
     [InlineData("Chaos:Streams:PullPeriodMilliseconds", "0")]
     [InlineData("Chaos:Streams:ChannelEvents", "carrier-pigeon")]
+    [InlineData("Chaos:Telemetry:CardinalityLimit", "0")]
     public async Task InvalidValueReadWhileWiring_FailsCreation_NamingTheKey(string key, string value)
     {
         var failure = await Should.ThrowAsync<OptionsValidationException>(() => ChaosApplication.CreateAsync(Args(key, value)));

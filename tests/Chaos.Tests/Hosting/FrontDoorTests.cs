@@ -1,7 +1,10 @@
 using Chaos.Tests.Accounts;
+using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Chaos.Telemetry;
 using Chaos.Tests.Infrastructure;
 
 namespace Chaos.Tests.Hosting;
@@ -49,6 +52,27 @@ public sealed class FrontDoorTests(ApiFixture fixture)
         var text = await Eventually.ReturnsAsync(
             () => fixture.Server.Http.GetStringAsync("/metrics"), t => t.Contains("http_server_request_duration", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "request metrics");
         text.ShouldContain("# TYPE");
+    }
+
+    [Fact]
+    public async Task Metrics_KeepTwoHundredTagCombinationsPerInstrument_AndFoldTheRestIntoOverflow()
+    {
+        // A meter named like CHAOS's own is exported by every front door in this process, this fixture's included.
+        using var meter = new Meter(ChaosTelemetry.Name);
+        var name = $"chaos_test_cardinality_{Guid.NewGuid():N}";
+        var counter = meter.CreateCounter<long>(name);
+        for (var i = 0; i < 250; i++)
+        {
+            counter.Add(1, new KeyValuePair<string, object?>("value", i.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        var text = await Eventually.ReturnsAsync(
+            () => fixture.Server.Http.GetStringAsync("/metrics"), t => t.Contains(name + "_total{", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the test counter");
+        var series = text.Split('\n').Where(l => l.StartsWith(name + "_total{", StringComparison.Ordinal)).ToList();
+        var overflow = series.Where(l => l.Contains("otel_metric_overflow=\"true\"", StringComparison.Ordinal)).ToList();
+        (series.Count - overflow.Count).ShouldBe(200, string.Join('\n', series.Take(5)));
+        overflow.Count.ShouldBe(1);
+        overflow[0][(overflow[0].LastIndexOf('}') + 2)..].Split(' ')[0].ShouldBe("50", overflow[0]);
     }
 
     [Fact]
