@@ -10,6 +10,7 @@ public static class ChaosApplication
 {
     public static async Task<WebApplication> CreateAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        ChaosConfiguration.PollConfigurationFiles();
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
         var options = ChaosConfiguration.Read<ChaosOptions>(builder.Configuration, ChaosOptions.Section);

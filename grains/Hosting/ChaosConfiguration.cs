@@ -41,6 +41,23 @@ public static class ChaosConfiguration
     }
 
     /// <summary>
+    /// Called before a host builder is created. A host watches its configuration files (<c>appsettings*.json</c>) for
+    /// changes under its content root, which is the current directory; on Linux that watcher covers the whole tree below
+    /// it, one inotify watch per directory (29,327 for a front door started from <c>/</c>, every folder of
+    /// <c>node_modules</c> when started from the repository) and a wake-up of the process for every change anywhere in
+    /// it. Polling looks at the configuration files alone, every 4 s, and still reloads them
+    /// (docs/operations.md#configuration). An explicit <c>DOTNET_USE_POLLING_FILE_WATCHER</c> wins.
+    /// </summary>
+    public static void PollConfigurationFiles()
+    {
+        const string Variable = "DOTNET_USE_POLLING_FILE_WATCHER";
+        if (Environment.GetEnvironmentVariable(Variable) is null)
+        {
+            Environment.SetEnvironmentVariable(Variable, "true");
+        }
+    }
+
+    /// <summary>
     /// The sections every CHAOS process reads, silo or front door (<c>Chaos:Messages</c> is registered with the message
     /// storage it configures; the front door adds its own sections).
     /// </summary>

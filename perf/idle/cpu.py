@@ -71,4 +71,5 @@ def main():
             print(f'   {ms:6.0f} ms  {key}')
 
 
-main()
+if __name__ == '__main__':
+    main()

@@ -11,6 +11,7 @@ public static partial class SiloApplication
 {
     public static async Task<WebApplication> CreateAsync(string[] args)
     {
+        ChaosConfiguration.PollConfigurationFiles();
         var builder = WebApplication.CreateBuilder(args);
         var options = ChaosConfiguration.Read<ChaosOptions>(builder.Configuration, ChaosOptions.Section);
         var storage = ChaosStorage.From(builder.Configuration);
