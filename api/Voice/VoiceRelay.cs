@@ -33,6 +33,9 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
     private Task? refreshing;
     private Task? flushing;
 
+    /// <summary>Wakes the flush loop when the first sequencer appears; without any it has no timer (an idle front door).</summary>
+    private readonly SemaphoreSlim sequencerAdded = new(0, 1);
+
     /// <summary>Identifies this front door's relay to rooms; new per process, so a restarted front door is a new relay.</summary>
     public string FrontDoorId { get; } = Guid.NewGuid().ToString("N");
 
@@ -147,7 +150,12 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
             return Task.CompletedTask;
         }
 
-        var sequencer = sequencers.GetOrAdd((channelId, packet.UserId), static _ => new FrameSequencer<VoicePacket>());
+        if (!sequencers.TryGetValue((channelId, packet.UserId), out var sequencer))
+        {
+            sequencer = sequencers.GetOrAdd((channelId, packet.UserId), static _ => new FrameSequencer<VoicePacket>());
+            WakeFlushLoop();
+        }
+
         int lost;
         lock (sequencer)
         {
@@ -288,7 +296,11 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
         await (flushing ?? Task.CompletedTask).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    public void Dispose() => stopping?.Dispose();
+    public void Dispose()
+    {
+        stopping?.Dispose();
+        sequencerAdded.Dispose();
+    }
 
     /// <summary>Re-registers with every room that has local participants (observer lists live in grain memory).</summary>
     private async Task RefreshLoopAsync(CancellationToken cancellationToken)
@@ -322,22 +334,59 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
         }
     }
 
-    /// <summary>Releases frames stuck behind a lost one (a failing silo); reordering itself needs no timer.</summary>
+    /// <summary>
+    /// Releases frames stuck behind a lost one (a failing silo); reordering itself needs no timer. It ticks every 100 ms
+    /// only while some room has frames in sequence here: an idle front door is not woken ten times a second for nothing
+    /// (docs/benchmarks.md, "An idle silo once tiered compilation has settled").
+    /// </summary>
     private async Task FlushLoopAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
-        while (await NextTickAsync(timer, cancellationToken))
+        while (await SequencersExistAsync(cancellationToken))
         {
-            foreach (var ((channelId, _), sequencer) in sequencers)
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+            while (!sequencers.IsEmpty && await NextTickAsync(timer, cancellationToken))
             {
-                int lost;
-                lock (sequencer)
+                foreach (var ((channelId, _), sequencer) in sequencers)
                 {
-                    lost = sequencer.FlushStale(VoiceRules.StaleGapMilliseconds, (this, channelId), static (s, p) => s.Item1.Deliver(s.channelId, p));
-                }
+                    int lost;
+                    lock (sequencer)
+                    {
+                        lost = sequencer.FlushStale(VoiceRules.StaleGapMilliseconds, (this, channelId), static (s, p) => s.Item1.Deliver(s.channelId, p));
+                    }
 
-                metrics.Dropped(VoiceMetrics.RelayGap, lost);
+                    metrics.Dropped(VoiceMetrics.RelayGap, lost);
+                }
             }
+        }
+    }
+
+    /// <summary>True once a sequencer exists (at once if one does); false when the relay stops.</summary>
+    private async Task<bool> SequencersExistAsync(CancellationToken cancellationToken)
+    {
+        while (sequencers.IsEmpty)
+        {
+            try
+            {
+                await sequencerAdded.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        return !cancellationToken.IsCancellationRequested;
+    }
+
+    private void WakeFlushLoop()
+    {
+        try
+        {
+            sequencerAdded.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled.
         }
     }
 
