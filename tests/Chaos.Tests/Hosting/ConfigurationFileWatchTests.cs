@@ -25,14 +25,7 @@ public sealed class ConfigurationFileWatchTests : IDisposable
         await File.WriteAllTextAsync(settings, """{ "Probe": { "Value": "first" } }""");
         var before = InotifyWatches();
 
-        await using var app = await ChaosApplication.CreateAsync(
-        [
-            $"--contentRoot={root}",
-            "--urls=http://127.0.0.1:0",
-            $"--Chaos:SiloPort={PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture)}",
-            $"--Chaos:GatewayPort={PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture)}",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
+        await using var app = await ChaosApplication.CreateAsync(StandaloneArgs.With($"--contentRoot={root}"));
 
         app.Environment.ContentRootPath.TrimEnd('/').ShouldBe(root.TrimEnd('/'));
         app.Configuration["Probe:Value"].ShouldBe("first");

@@ -1,6 +1,4 @@
-using System.Globalization;
 using Chaos.Api.Hosting;
-using Chaos.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace Chaos.Tests.Hosting;
@@ -44,12 +42,5 @@ public sealed class ConfigurationValidationTests
         failure.Message.ShouldContain("Chaos:Jwt:SigningKey: must be at least 32 bytes for HMAC-SHA256; the configured key has 10.");
     }
 
-    private static string[] Args(string key, string value) =>
-    [
-        "--urls=http://127.0.0.1:0",
-        $"--Chaos:SiloPort={PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture)}",
-        $"--Chaos:GatewayPort={PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture)}",
-        "--Logging:LogLevel:Default=Warning",
-        $"--{key}={value}",
-    ];
+    private static string[] Args(string key, string value) => StandaloneArgs.With($"--{key}={value}");
 }

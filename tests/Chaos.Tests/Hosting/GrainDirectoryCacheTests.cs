@@ -1,6 +1,4 @@
-using System.Globalization;
 using Chaos.Api.Hosting;
-using Chaos.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -18,19 +16,8 @@ public sealed class GrainDirectoryCacheTests
     [InlineData("5000", 5_000)]
     public async Task TheCacheSize_Is100000_UnlessSet(string? configured, int expected)
     {
-        List<string> args =
-        [
-            "--urls=http://127.0.0.1:0",
-            $"--Chaos:SiloPort={PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture)}",
-            $"--Chaos:GatewayPort={PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture)}",
-            "--Logging:LogLevel:Default=Warning",
-        ];
-        if (configured is not null)
-        {
-            args.Add($"--Orleans:DirectoryCache:CacheSize={configured}");
-        }
-
-        await using var app = await ChaosApplication.CreateAsync([.. args]);
+        string[] extra = configured is null ? [] : [$"--Orleans:DirectoryCache:CacheSize={configured}"];
+        await using var app = await ChaosApplication.CreateAsync(StandaloneArgs.With(extra));
 
         app.Services.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value.CacheSize.ShouldBe(expected);
     }

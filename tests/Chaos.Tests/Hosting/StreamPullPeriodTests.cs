@@ -1,7 +1,5 @@
-using System.Globalization;
 using Chaos.Api.Hosting;
 using Chaos.Hosting;
-using Chaos.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -22,24 +20,18 @@ public sealed class StreamPullPeriodTests
     [InlineData("stream", "200", 200)]
     public async Task ThePullingAgentsPeriod_FollowsTheChannelEventPath_UnlessSet(string? channelEvents, string? pullPeriod, int expectedMilliseconds)
     {
-        List<string> args =
-        [
-            "--urls=http://127.0.0.1:0",
-            $"--Chaos:SiloPort={PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture)}",
-            $"--Chaos:GatewayPort={PostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture)}",
-            "--Logging:LogLevel:Default=Warning",
-        ];
+        List<string> extra = [];
         if (channelEvents is not null)
         {
-            args.Add($"--Chaos:Streams:ChannelEvents={channelEvents}");
+            extra.Add($"--Chaos:Streams:ChannelEvents={channelEvents}");
         }
 
         if (pullPeriod is not null)
         {
-            args.Add($"--Chaos:Streams:PullPeriodMilliseconds={pullPeriod}");
+            extra.Add($"--Chaos:Streams:PullPeriodMilliseconds={pullPeriod}");
         }
 
-        await using var app = await ChaosApplication.CreateAsync([.. args]);
+        await using var app = await ChaosApplication.CreateAsync(StandaloneArgs.With([.. extra]));
 
         var agent = app.Services.GetRequiredService<IOptionsMonitor<StreamPullingAgentOptions>>().Get(ChaosProviders.Streams);
         agent.GetQueueMsgsTimerPeriod.ShouldBe(TimeSpan.FromMilliseconds(expectedMilliseconds));
