@@ -17,7 +17,8 @@ public sealed class ChaosTelemetryOptions
     /// <summary>
     /// Distinct tag combinations kept per instrument; measurements with further combinations are aggregated into one
     /// overflow point (<c>otel.metric.overflow</c>). OpenTelemetry's default, 2,000, pre-allocates 140 KB for every
-    /// instrument — 29 MB for the ~170 instruments a front door exports, idle or not; none of the rest comes near 200. ASP.NET Core's request metrics (a point per route, method and status) keep OpenTelemetry's default.
+    /// instrument: 29 MB for the ~170 instruments a front door exports, idle or not. ASP.NET Core's request and routing
+    /// metrics (a point per route) keep that default; none of the rest comes near 200 (docs/operations.md#memory-and-gc).
     /// </summary>
     [Range(1, 100_000)]
     public int CardinalityLimit { get; set; } = 200;

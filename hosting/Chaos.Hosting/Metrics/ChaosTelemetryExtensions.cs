@@ -26,8 +26,8 @@ public static class ChaosTelemetryExtensions
     /// </summary>
     public static readonly string[] Meters = [ChaosTelemetry.Name, "Microsoft.Orleans", "Npgsql", "System.Runtime"];
 
-    /// <summary>ASP.NET Core's request metrics: one point per route, method and status, so OpenTelemetry's own limit.</summary>
-    private const string RequestMeter = "Microsoft.AspNetCore.Hosting";
+    /// <summary>ASP.NET Core's request and routing metrics: a point per route (and method and status), so OpenTelemetry's own limit.</summary>
+    private static readonly string[] PerRouteMeters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Routing"];
 
     /// <summary>Activity sources traced when an OTLP endpoint is configured.</summary>
     public static readonly string[] Sources =
@@ -43,7 +43,7 @@ public static class ChaosTelemetryExtensions
             .WithMetrics(metrics =>
             {
                 metrics.AddAspNetCoreInstrumentation().AddMeter(Meters).AddPrometheusExporter()
-                    .AddView(instrument => instrument.Meter.Name == RequestMeter ? null : new MetricStreamConfiguration { CardinalityLimit = cardinality });
+                    .AddView(instrument => PerRouteMeters.Contains(instrument.Meter.Name) ? null : new MetricStreamConfiguration { CardinalityLimit = cardinality });
                 if (otlp is not null)
                 {
                     metrics.AddOtlpExporter(o => o.Endpoint = otlp);
