@@ -76,12 +76,21 @@ public static class ChaosStorageExtensions
         else
         {
             silo.UseInMemoryReminderService();
-            silo.AddMemoryGrainStorage(ChaosProviders.GrainStorage);
-            silo.AddMemoryGrainStorage(ChaosProviders.PubSubStorage);
+            AddMemoryGrainStorage(silo, ChaosProviders.GrainStorage);
+            AddMemoryGrainStorage(silo, ChaosProviders.PubSubStorage);
         }
 
         return silo;
     }
+
+    /// <summary>
+    /// In memory, grain state goes through the same serializer as in PostgreSQL: a state type that would not round-trip
+    /// there fails in standalone mode too, and the default Newtonsoft JSON serializer is never loaded (its code was a
+    /// thousand JIT-compiled methods of a flat-out standalone door: docs/benchmarks.md, "Where a flat-out door's memory is").
+    /// </summary>
+    private static void AddMemoryGrainStorage(ISiloBuilder silo, string name) =>
+        silo.AddMemoryGrainStorage(name, optionsBuilder => optionsBuilder.Configure<Serializer>((o, serializer) =>
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
 
     /// <summary>
     /// Grain state is written with the Orleans serializer, not the default Newtonsoft JSON: it is version tolerant by

@@ -3,7 +3,11 @@ using Chaos.Hosting;
 using Chaos.Messages;
 using Chaos.PrivateChannels;
 using Chaos.Relationships;
+using Chaos.Api.Hosting;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Configuration;
+using Orleans.Storage;
 
 namespace Chaos.Tests.Hosting;
 
@@ -49,5 +53,19 @@ public sealed class StorageRegistrationTests
         await readStates.SetAsync(7, channel.Id, channel.IdFor(1), 1);
 
         (await readStates.GetAsync(7, channel.Id)).ShouldNotBeNull().UnreadCount.ShouldBe(2);
+    }
+
+    /// <summary>
+    /// In memory, grain state is written with the Orleans serializer as on PostgreSQL (not Orleans' default Newtonsoft
+    /// JSON): a state type behaves the same in both modes, and the JSON serializer's code is never loaded.
+    /// </summary>
+    [Fact]
+    public async Task InMemoryGrainState_UsesTheOrleansSerializer_AsOnPostgres()
+    {
+        await using var app = await ChaosApplication.CreateAsync(StandaloneArgs.With());
+        var options = app.Services.GetRequiredService<IOptionsMonitor<MemoryGrainStorageOptions>>();
+
+        options.Get(ChaosProviders.GrainStorage).GrainStorageSerializer.ShouldBeOfType<OrleansGrainStorageSerializer>();
+        options.Get(ChaosProviders.PubSubStorage).GrainStorageSerializer.ShouldBeOfType<OrleansGrainStorageSerializer>();
     }
 }
