@@ -27,7 +27,6 @@ public static partial class FrontDoorEndpointExtensions
         app.UseAuthentication();
         GatewayConnectLimit.UseChaosGatewayConnectLimitPerUser(app);
         app.UseAuthorization();
-        app.UseRateLimiter();
         return app;
     }
 

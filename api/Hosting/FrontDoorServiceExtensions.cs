@@ -127,7 +127,6 @@ public static class FrontDoorServiceExtensions
         services.AddAuthorization();
         services.AddChaosSupportFrontDoor();
         services.AddChaosAdmin(configuration);
-        services.AddRateLimiter(_ => { });
 
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {

@@ -107,6 +107,11 @@ public static class ChaosSiloBuilderExtensions
         // Orleans' section for directory providers).
         silo.Services.Configure<GrainDirectoryOptions>(o => o.CacheSize = 100_000);
         silo.Services.Configure<GrainDirectoryOptions>(configuration.GetSection("Orleans:DirectoryCache"));
+        // A stateless worker's idle extra activations are looked for every 5 s, not every 0.5 s: the inspection is a timer
+        // per worker type that woke an idle silo twice a second (the management grain answers every readiness probe), and
+        // the extras hold nothing (docs/benchmarks.md, "The timers of an idle silo"). Orleans:StatelessWorker wins.
+        silo.Services.Configure<StatelessWorkerOptions>(o => o.IdleWorkersInspectionPeriod = TimeSpan.FromSeconds(5));
+        silo.Services.Configure<StatelessWorkerOptions>(configuration.GetSection("Orleans:StatelessWorker"));
         silo.AddChaosSiloTelemetry(configuration);
         // After the telemetry filter, so the send metrics count a storage failure as `unavailable`.
         silo.Services.AddSingleton<IIncomingGrainCallFilter, StorageFailureCallFilter>();
