@@ -86,7 +86,7 @@ public static class ChaosStorageExtensions
     /// <summary>
     /// In memory, grain state goes through the same serializer as in PostgreSQL: a state type that would not round-trip
     /// there fails in standalone mode too, and the default Newtonsoft JSON serializer is never loaded (its code was a
-    /// thousand JIT-compiled methods of a flat-out standalone door: docs/benchmarks.md, "Where a flat-out door's memory is").
+    /// thousand JIT-compiled methods of a flat-out standalone door: docs/benchmarks.md, "Where a flat-out front door's memory is").
     /// </summary>
     private static void AddMemoryGrainStorage(ISiloBuilder silo, string name) =>
         silo.AddMemoryGrainStorage(name, optionsBuilder => optionsBuilder.Configure<Serializer>((o, serializer) =>
