@@ -85,8 +85,9 @@ public static class ChaosStorageExtensions
 
     /// <summary>
     /// In memory, grain state goes through the same serializer as in PostgreSQL: a state type that would not round-trip
-    /// there fails in standalone mode too, and the default Newtonsoft JSON serializer is never loaded (its code was a
-    /// thousand JIT-compiled methods of a flat-out standalone door: docs/benchmarks.md, "Where a flat-out front door's memory is").
+    /// there fails in standalone mode too, and Orleans' default Newtonsoft JSON serializer no longer runs on every write (a
+    /// thousand of its methods were JIT-compiled in a flat-out standalone door: docs/benchmarks.md, "Where a flat-out front
+    /// door's memory is").
     /// </summary>
     private static void AddMemoryGrainStorage(ISiloBuilder silo, string name) =>
         silo.AddMemoryGrainStorage(name, optionsBuilder => optionsBuilder.Configure<Serializer>((o, serializer) =>

@@ -1,9 +1,9 @@
+using Chaos.Api.Hosting;
 using Chaos.Communities;
 using Chaos.Hosting;
 using Chaos.Messages;
 using Chaos.PrivateChannels;
 using Chaos.Relationships;
-using Chaos.Api.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
@@ -57,7 +57,7 @@ public sealed class StorageRegistrationTests
 
     /// <summary>
     /// In memory, grain state is written with the Orleans serializer as on PostgreSQL (not Orleans' default Newtonsoft
-    /// JSON): a state type behaves the same in both modes, and the JSON serializer's code is never loaded.
+    /// JSON): a state type behaves the same in both modes, and the JSON serializer does not run on every write.
     /// </summary>
     [Fact]
     public async Task InMemoryGrainState_UsesTheOrleansSerializer_AsOnPostgres()
