@@ -380,13 +380,18 @@ public sealed partial class VoiceRelay(IGrainFactory grains, VoiceMetrics metric
 
     private void WakeFlushLoop()
     {
+        if (sequencerAdded.CurrentCount > 0)
+        {
+            return; // Already signalled: the common case once the loop runs, so no exception is thrown for it.
+        }
+
         try
         {
             sequencerAdded.Release();
         }
         catch (SemaphoreFullException)
         {
-            // Already signalled.
+            // Signalled by another frame in between.
         }
     }
 
