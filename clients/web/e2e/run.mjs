@@ -127,6 +127,17 @@ try {
     await B.getByRole('textbox', { name: `Message ${alice.name}` }).press('Enter');
     await article(A, `Messages with ${bob.name}`, 'hi alice').waitFor();
     await shot(A, '03-dm');
+    // Layout: without a member list the chat reaches the window's right edge, and the attach button sits level with the
+    // text box (its vertical centre within 3 px of the box's).
+    const layout = await A.evaluate(() => {
+      const centre = (r) => r.top + r.height / 2;
+      const chat = document.querySelector('.chat').getBoundingClientRect();
+      const button = document.querySelector('.attach-button').getBoundingClientRect();
+      const box = document.querySelector('.composer textarea').getBoundingClientRect();
+      return { gap: window.innerWidth - chat.right, offset: Math.abs(centre(button) - centre(box)) };
+    });
+    if (layout.gap > 1) throw new Error(`a chat without a member list leaves ${layout.gap}px empty on its right`);
+    if (layout.offset > 3) throw new Error(`the attach button is ${layout.offset}px off the text box's centre`);
   });
 
   let inviteLink;
