@@ -259,6 +259,12 @@ try {
     await article(page, 'Messages in #general', 'after the restart').waitFor();
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     if (width > 360) throw new Error(`horizontal scroll at 360 px: ${width}`);
+    // Only the message last tapped shows its action row; the others keep theirs for screen readers only.
+    const tapped = article(page, 'Messages in #general', 'after the restart');
+    if ((await tapped.getByRole('button', { name: /^Reply to / }).count()) !== 1) throw new Error('the reply action is not in the accessibility tree');
+    if ((await tapped.locator('.message-actions').boundingBox()).width > 2) throw new Error('a message shows its actions before it is tapped');
+    await tapped.locator('.content').click();
+    await page.waitForFunction(() => (document.querySelector('.message.selected .message-actions')?.getBoundingClientRect().width ?? 0) > 100);
     await shot(page, '10-phone');
     // The header's tools fold behind one button on a phone; every one of them is there once it is open.
     const pins = page.getByRole('button', { name: 'Pinned messages', exact: true });

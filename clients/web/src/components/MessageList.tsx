@@ -49,6 +49,8 @@ export function MessageList(props: MessageListProps) {
   const lastId = useRef<string | undefined>(undefined);
   const byId = useRef(new Map<string, Message>());
   byId.current = new Map(items.map((m) => [m.id, m]));
+  // The message last tapped: on a phone only its action row shows (styles.css; a mouse shows it on hover).
+  const [selectedId, setSelectedId] = useState<string | undefined>(undefined);
 
   const virtualizer = useVirtualizer({
     count: items.length,
@@ -137,7 +139,13 @@ export function MessageList(props: MessageListProps) {
                   <span>New</span>
                 </div>
               )}
-              <MessageItem {...props} message={m} replyTo={m.replyToId ? byId.current.get(m.replyToId) : undefined} />
+              <MessageItem
+                {...props}
+                message={m}
+                replyTo={m.replyToId ? byId.current.get(m.replyToId) : undefined}
+                selected={selectedId === m.id}
+                onSelect={() => setSelectedId(m.id)}
+              />
             </div>
           );
         })}
@@ -151,7 +159,7 @@ export function MessageList(props: MessageListProps) {
   );
 }
 
-function MessageItem(props: MessageListProps & { message: Message; replyTo?: Message }) {
+function MessageItem(props: MessageListProps & { message: Message; replyTo?: Message; selected: boolean; onSelect: () => void }) {
   const { message: m, users, meId } = props;
   const deleted = isDeleted(m);
   const mine = m.author.id === meId;
@@ -164,8 +172,9 @@ function MessageItem(props: MessageListProps & { message: Message; replyTo?: Mes
   const [picking, setPicking] = useState(false);
   return (
     <article
-      className={`message${mentionsMe ? ' mentions-me' : ''}${props.highlightId === m.id ? ' highlighted' : ''}${hidden ? ' hidden-by-moderation' : ''}`}
+      className={`message${mentionsMe ? ' mentions-me' : ''}${props.highlightId === m.id ? ' highlighted' : ''}${hidden ? ' hidden-by-moderation' : ''}${props.selected ? ' selected' : ''}`}
       aria-label={`${m.author.displayName}: ${spoken}`}
+      onClick={props.onSelect}
     >
       {m.replyToId && (
         <p className="reply-to">
