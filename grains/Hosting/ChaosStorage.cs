@@ -25,9 +25,10 @@ public sealed record ChaosStorage(string? ConnectionString)
     /// <summary>The connection string with <see cref="DefaultMaxPoolSize"/> unless it names a pool size of its own.</summary>
     public static string WithPoolDefault(string connectionString)
     {
-        // Npgsql's builder answers ContainsKey for every keyword it knows; the generic one holds only what was written.
+        // Npgsql's builder answers ContainsKey for every keyword it knows; the generic one (case-insensitive) holds only
+        // what was written, under either spelling Npgsql accepts.
         var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (written.Keys.Cast<string>().Any(k => k.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant() is "MAXIMUMPOOLSIZE" or "MAXPOOLSIZE"))
+        if (written.ContainsKey("Maximum Pool Size") || written.ContainsKey("MaxPoolSize"))
         {
             return connectionString;
         }

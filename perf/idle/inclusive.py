@@ -4,6 +4,7 @@
   python3 perf/idle/inclusive.py <speedscope.json> [regex on method names] [rows=60]
 """
 import collections
+import json
 import re
 import sys
 
@@ -11,7 +12,6 @@ from cpu import stacks_of   # the same stack reconstruction as the category tabl
 
 
 def main():
-    import json
     doc = json.load(open(sys.argv[1]))
     pattern = re.compile(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2] else None
     rows = int(sys.argv[3]) if len(sys.argv) > 3 else 60
