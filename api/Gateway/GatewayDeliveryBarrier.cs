@@ -16,11 +16,9 @@ public sealed partial class GatewayDeliveryBarrier(
     IClusterClient cluster,
     GatewayStreamSubscriptions subscriptions,
     GatewayAccess access,
+    FrontDoorIdentity identity,
     ILogger<GatewayDeliveryBarrier> logger) : IFrontDoorObserver, IHostedService, IDisposable
 {
-    /// <summary>How often this front door renews its entry in the directory; the lease is three times as long.</summary>
-    public static readonly TimeSpan Renewal = TimeSpan.FromSeconds(5);
-
     /// <summary>How long a route waits for one front door before it answers anyway (a front door that is dying).</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
@@ -31,8 +29,8 @@ public sealed partial class GatewayDeliveryBarrier(
     private CancellationTokenSource? stopping;
     private Task? renewing;
 
-    /// <summary>Identifies this front door in the directory and on its marks; new per process.</summary>
-    public string FrontDoorId { get; } = Guid.NewGuid().ToString("N");
+    /// <summary>Identifies this front door in the directory, on its marks and in Presence grains; new per process.</summary>
+    public string FrontDoorId => identity.Id;
 
     private IFrontDoorObserver Reference
     {
@@ -175,12 +173,12 @@ public sealed partial class GatewayDeliveryBarrier(
 
     private async Task RenewLoopAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Renewal);
+        using var timer = new PeriodicTimer(FrontDoorLease.Renewal);
         do
         {
             try
             {
-                await cluster.GetGrain<IFrontDoorDirectoryGrain>(0).RegisterAsync(FrontDoorId, Reference, (int)(Renewal.TotalSeconds * 3));
+                await cluster.GetGrain<IFrontDoorDirectoryGrain>(0).RegisterAsync(FrontDoorId, Reference, (int)FrontDoorLease.Duration.TotalSeconds);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {

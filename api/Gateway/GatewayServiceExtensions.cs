@@ -2,6 +2,7 @@ using Chaos.Api.Errors;
 using Chaos.Api.Hosting;
 using Chaos.Errors;
 using Chaos.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MessagePack;
 using MessagePack.Resolvers;
@@ -31,6 +32,7 @@ public static class GatewayServiceExtensions
         services.AddSingleton<GatewayExtraStreams>();
         services.AddSingleton<GatewayAccessLog>();
         services.AddSingleton<GatewayAccess>();
+        services.TryAddSingleton<FrontDoorIdentity>();
         services.AddSingleton<GatewayDeliveryBarrier>();
         services.AddHostedService(sp => sp.GetRequiredService<GatewayDeliveryBarrier>());
         // Closed generic: preferred over SignalR's open DefaultHubLifetimeManager<> registration (docs/architecture.md#slow-consumers).

@@ -89,6 +89,15 @@ public sealed partial class GatewayStreamSubscriptions(IClusterClient cluster, G
         }
     }
 
+    /// <summary>The keys of the streams of one namespace this front door is subscribed to, as a snapshot.</summary>
+    public List<long> Keys(string ns)
+    {
+        lock (gate)
+        {
+            return [.. subscriptions.Keys.Where(k => k.Namespace == ns).Select(k => k.Key)];
+        }
+    }
+
     /// <summary>Streams this front door is subscribed to (a metric, and tests that check nothing leaks).</summary>
     public int Count
     {

@@ -3,6 +3,7 @@ using Chaos.Api.Presence;
 using Chaos.Api.PrivateChannels;
 using Chaos.Api.Relationships;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Chaos.Api.Hosting;
 
@@ -11,6 +12,7 @@ public static class PersonalServiceExtensions
 {
     public static IServiceCollection AddChaosPersonal(this IServiceCollection services)
     {
+        services.TryAddSingleton<FrontDoorIdentity>();
         services.AddSingleton<PresenceTracker>();
         services.AddHostedService(sp => sp.GetRequiredService<PresenceTracker>());
         services.AddSingleton<IGatewayConnectionObserver>(sp => sp.GetRequiredService<PresenceTracker>());

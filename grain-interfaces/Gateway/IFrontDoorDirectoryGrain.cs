@@ -14,4 +14,7 @@ public interface IFrontDoorDirectoryGrain : IGrainWithIntegerKey
 
     /// <summary>The front doors whose lease is current, by id.</summary>
     Task<Dictionary<string, IFrontDoorObserver>> GetAsync();
+
+    /// <summary>The ids of the front doors whose lease is current, and this directory's age (silos find dead front doors with it).</summary>
+    Task<FrontDoorLiveness> GetLivenessAsync();
 }

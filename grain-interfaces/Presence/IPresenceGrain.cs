@@ -4,7 +4,8 @@ namespace Chaos.Presence;
 
 /// <summary>
 /// One user's live presence, keyed by user id. Not persisted: it is derived from the connections front doors hold
-/// (each front door's set under a lease it renews) plus the status the user chose. Publishes <c>PresenceUpdated</c> on
+/// (each front door's set counts while the front door is alive in the front-door directory) plus the status the user
+/// chose. An idle connection costs it no call (docs/architecture.md#presence). Publishes <c>PresenceUpdated</c> on
 /// the <c>presence</c> stream only on real changes of what others see, debounced.
 /// </summary>
 public interface IPresenceGrain : IGrainWithIntegerKey
@@ -19,11 +20,17 @@ public interface IPresenceGrain : IGrainWithIntegerKey
 
     Task DisconnectAsync(string frontDoorId, string connectionId);
 
-    /// <summary>The lease: the whole set of this user's connections on one front door and its latest activity; true while idle.</summary>
-    Task<bool> RenewAsync(string frontDoorId, IReadOnlyList<string> connectionIds, DateTimeOffset lastActivity);
+    /// <summary>
+    /// Replaces what this grain knows of one front door with the whole set of the user's connections there and their
+    /// latest activity: the front door's repair after a silo left (this grain may be a fresh activation that lost it).
+    /// </summary>
+    Task RestoreAsync(string frontDoorId, IReadOnlyList<string> connectionIds, DateTimeOffset lastActivity);
 
-    /// <summary>The user did something: an idle <c>away</c> ends.</summary>
-    Task ActivityAsync();
+    /// <summary>The user did something at <paramref name="at"/>: moves the moment of an idle <c>away</c>, or ends one.</summary>
+    Task ActivityAsync(DateTimeOffset at);
+
+    /// <summary>The front door stopped renewing its entry in the front-door directory: its connections stop counting.</summary>
+    Task FrontDoorGoneAsync(string frontDoorId);
 
     /// <summary>Sets the chosen status (not <c>offline</c>) and optionally the status message; returns the user's own view.</summary>
     Task<UserPresence> SetAsync(PresenceStatus status, string? statusMessage);
@@ -34,8 +41,4 @@ public interface IPresenceGrain : IGrainWithIntegerKey
     /// <summary>What everyone else sees.</summary>
     [AlwaysInterleave]
     Task<UserPresence> GetAsync();
-
-    /// <summary>Whether an idle <c>away</c> is in force (front doors then report the next activity at once).</summary>
-    [AlwaysInterleave]
-    Task<bool> IsIdleAsync();
 }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Chaos.Presence;
 
-/// <summary><c>Chaos:Presence</c>: idle time, debouncing, the front-door lease and the small-community bound.</summary>
+/// <summary><c>Chaos:Presence</c>: idle time, debouncing, the front doors' activity sweep and the small-community bound.</summary>
 public sealed class PresenceOptions
 {
     public const string Section = "Chaos:Presence";
@@ -15,9 +15,13 @@ public sealed class PresenceOptions
     [Range(0, 3_600_000)]
     public double DebounceMilliseconds { get; set; } = 1000;
 
-    /// <summary>Front doors re-register their connections this often; a front door silent for 3 leases is presumed dead.</summary>
+    /// <summary>
+    /// How often a front door passes on activity a Presence grain has not heard of yet — only for users whose idle
+    /// <c>away</c> is less than three sweeps off, so an idle connection costs no call — and how often a front door
+    /// without a membership view (split mode) re-sends its connections (docs/architecture.md#presence).
+    /// </summary>
     [Range(0.001, 3_600)]
-    public double LeaseSeconds { get; set; } = 10;
+    public double ActivitySweepSeconds { get; set; } = 10;
 
     /// <summary>Communities with at most this many members share presence among all members; bigger ones only with viewers of the member list.</summary>
     [Range(0, 100_000)]

@@ -6,6 +6,7 @@ internal sealed class FrontDoorDirectoryGrain(TimeProvider time) : Grain, IFront
     private const int MaxFrontDoors = 1000;
 
     private readonly Dictionary<string, (IFrontDoorObserver Observer, DateTimeOffset ExpiresAt)> frontDoors = [];
+    private readonly DateTimeOffset activatedAt = time.GetUtcNow();
 
     public Task RegisterAsync(string frontDoorId, IFrontDoorObserver observer, int leaseSeconds)
     {
@@ -29,6 +30,13 @@ internal sealed class FrontDoorDirectoryGrain(TimeProvider time) : Grain, IFront
     {
         Expire(time.GetUtcNow());
         return Task.FromResult(frontDoors.ToDictionary(f => f.Key, f => f.Value.Observer));
+    }
+
+    public Task<FrontDoorLiveness> GetLivenessAsync()
+    {
+        var now = time.GetUtcNow();
+        Expire(now);
+        return Task.FromResult(new FrontDoorLiveness([.. frontDoors.Keys], now - activatedAt));
     }
 
     private void Expire(DateTimeOffset now)

@@ -122,6 +122,9 @@ public static class ChaosSiloBuilderExtensions
         }
 
         AddStreams(silo, configuration);
+        // Finds dead front doors for this silo's Presence grains (docs/architecture.md#presence).
+        silo.Services.AddSingleton<FrontDoorWatch>();
+        silo.Services.AddHostedService(sp => sp.GetRequiredService<FrontDoorWatch>());
         silo.Services.Configure<GrainCollectionOptions>(configuration.GetSection("Orleans:GrainCollection"));
         if (storage.ConnectionString is { } connectionString)
         {

@@ -8,9 +8,12 @@ using Orleans.Streams;
 namespace Chaos.Presence;
 
 /// <summary>
-/// Live presence of one user, never persisted: connections per front door (each set held under a lease the front door
-/// renews every <see cref="PresenceOptions.LeaseSeconds"/>; a front door silent for three leases is presumed dead and its
-/// connections stop counting), the chosen status and message, and the latest activity (idle → <c>away</c>).
+/// Live presence of one user, never persisted: connections per front door (a front door's set counts until the silo's
+/// <see cref="FrontDoorWatch"/> finds that front door gone from the front-door directory), the chosen status and
+/// message, and the latest activity (idle → <c>away</c>). An idle connection costs this grain no call: front doors
+/// report activity only where an <c>away</c> is near, and repair this grain only after a silo left
+/// (docs/architecture.md#presence). While the user is connected the grain is never collected, so nothing it holds is
+/// lost to idleness.
 /// <para>
 /// Storm control: what others see is published only when it really changed, and at most once per debounce window —
 /// the first change of a quiet period goes out at once, a burst is collapsed into its final state at the window's end
@@ -18,14 +21,14 @@ namespace Chaos.Presence;
 /// two publishes, whatever N is.
 /// </para>
 /// </summary>
-internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceMetrics metrics, TimeProvider time) : Grain, IPresenceGrain
+internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceMetrics metrics, FrontDoorWatch watch, TimeProvider time) : Grain, IPresenceGrain
 {
     /// <summary>Bound on one user's simultaneous connections per front door; beyond it more are not tracked.</summary>
     private const int MaxConnectionsPerFrontDoor = 100;
 
     private const int MaxFrontDoors = 100;
 
-    private readonly Dictionary<string, Lease> frontDoors = [];
+    private readonly Dictionary<string, HashSet<string>> frontDoors = [];
     private PresenceStatus chosen = PresenceStatus.Online;
     private string message = string.Empty;
     private DateTimeOffset lastActivity;
@@ -35,6 +38,7 @@ internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceM
     // does, so invisible and offline cannot be told apart (docs/api.md#presence).
     private DateTimeOffset? lastSeenVisible;
     private bool shownOnline;
+    private bool keptAlive;
     private UserPresence? published;
     private DateTimeOffset lastPublishAt = DateTimeOffset.MinValue;
     private IGrainTimer? debounce;
@@ -58,33 +62,31 @@ internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceM
         await base.OnActivateAsync(cancellationToken);
     }
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        foreach (var frontDoorId in frontDoors.Keys)
+        {
+            watch.Unwatch(frontDoorId, UserId);
+        }
+
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
     public async Task ConnectAsync(string frontDoorId, string connectionId)
     {
-        if (!frontDoors.TryGetValue(frontDoorId, out var lease))
+        if (Door(frontDoorId) is { } connections && connections.Count < MaxConnectionsPerFrontDoor)
         {
-            if (frontDoors.Count >= MaxFrontDoors)
-            {
-                return;
-            }
-
-            frontDoors[frontDoorId] = lease = new Lease();
+            connections.Add(connectionId);
         }
 
-        if (lease.Connections.Count < MaxConnectionsPerFrontDoor)
-        {
-            lease.Connections.Add(connectionId);
-        }
-
-        lease.ExpiresAt = time.GetUtcNow() + LeaseTimeout;
         lastActivity = time.GetUtcNow();
         await ChangedAsync();
     }
 
     public async Task<bool> TryConnectAsync(string frontDoorId, string connectionId, int maxConnections)
     {
-        var now = time.GetUtcNow();
-        var known = frontDoors.TryGetValue(frontDoorId, out var lease) && lease.Connections.Contains(connectionId);
-        if (!known && frontDoors.Values.Where(l => l.ExpiresAt > now).Sum(l => l.Connections.Count) >= maxConnections)
+        var known = frontDoors.TryGetValue(frontDoorId, out var connections) && connections.Contains(connectionId);
+        if (!known && frontDoors.Values.Sum(c => c.Count) >= maxConnections)
         {
             return false;
         }
@@ -95,37 +97,42 @@ internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceM
 
     public async Task DisconnectAsync(string frontDoorId, string connectionId)
     {
-        if (frontDoors.TryGetValue(frontDoorId, out var lease) && lease.Connections.Remove(connectionId) && lease.Connections.Count == 0)
+        if (frontDoors.TryGetValue(frontDoorId, out var connections) && connections.Remove(connectionId) && connections.Count == 0)
         {
-            frontDoors.Remove(frontDoorId);
+            Drop(frontDoorId);
         }
 
         await ChangedAsync();
     }
 
-    public async Task<bool> RenewAsync(string frontDoorId, IReadOnlyList<string> connectionIds, DateTimeOffset lastActivity)
+    public async Task RestoreAsync(string frontDoorId, IReadOnlyList<string> connectionIds, DateTimeOffset lastActivity)
     {
         if (connectionIds.Count == 0)
         {
-            frontDoors.Remove(frontDoorId);
+            Drop(frontDoorId);
         }
-        else if (frontDoors.Count < MaxFrontDoors || frontDoors.ContainsKey(frontDoorId))
+        else if (Door(frontDoorId) is { } connections)
         {
-            frontDoors[frontDoorId] = new Lease { Connections = [.. connectionIds.Take(MaxConnectionsPerFrontDoor)], ExpiresAt = time.GetUtcNow() + LeaseTimeout };
+            connections.Clear();
+            connections.UnionWith(connectionIds.Take(MaxConnectionsPerFrontDoor));
         }
 
-        if (lastActivity > this.lastActivity)
+        await ActivityAsync(lastActivity);
+    }
+
+    public async Task ActivityAsync(DateTimeOffset at)
+    {
+        if (at > lastActivity)
         {
-            this.lastActivity = lastActivity;
+            lastActivity = at;
         }
 
         await ChangedAsync();
-        return Idle;
     }
 
-    public async Task ActivityAsync()
+    public async Task FrontDoorGoneAsync(string frontDoorId)
     {
-        lastActivity = time.GetUtcNow();
+        Drop(frontDoorId);
         await ChangedAsync();
     }
 
@@ -162,9 +169,31 @@ internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceM
 
     public Task<UserPresence> GetAsync() => Task.FromResult(Public());
 
-    public Task<bool> IsIdleAsync() => Task.FromResult(Idle);
+    /// <summary>This front door's connection set, created (and watched by the silo) on first use; null past the bound.</summary>
+    private HashSet<string>? Door(string frontDoorId)
+    {
+        if (frontDoors.TryGetValue(frontDoorId, out var connections))
+        {
+            return connections;
+        }
 
-    private TimeSpan LeaseTimeout => TimeSpan.FromSeconds(Options.LeaseSeconds * 3);
+        if (frontDoors.Count >= MaxFrontDoors)
+        {
+            return null;
+        }
+
+        frontDoors[frontDoorId] = connections = [];
+        watch.Watch(frontDoorId, UserId);
+        return connections;
+    }
+
+    private void Drop(string frontDoorId)
+    {
+        if (frontDoors.Remove(frontDoorId))
+        {
+            watch.Unwatch(frontDoorId, UserId);
+        }
+    }
 
     private UserPresence Own()
     {
@@ -183,6 +212,13 @@ internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceM
     private async Task ChangedAsync()
     {
         Schedule();
+        if (keptAlive != Connected)
+        {
+            // Connected: never collected (front doors do not call an idle user's grain). Offline: collected as usual.
+            keptAlive = Connected;
+            DelayDeactivation(keptAlive ? TimeSpan.MaxValue : TimeSpan.Zero);
+        }
+
         var now = time.GetUtcNow();
         lastSeen = Connected ? null : lastSeen ?? now;
         var visible = Connected && chosen != PresenceStatus.Invisible;
@@ -230,32 +266,22 @@ internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceM
     private static bool Same(UserPresence a, UserPresence? b) => b is not null && a.Status == b.Status && a.StatusMessage == b.StatusMessage;
 
     /// <summary>
-    /// Arms the one timer of this grain for the next moment something can change without a call: the earliest lease
-    /// expiry (a front door that stopped renewing) or the moment the user turns idle. A healthy front door renews
-    /// before its lease ends, so the timer keeps moving forward and fires only when a lease really ends or the user
-    /// turns <c>away</c> (docs/architecture.md#presence). Called on every change, so it always reflects the latest state.
+    /// Arms the one timer of this grain for the moment the user turns idle, if that can happen without a call (a
+    /// connected user who chose <c>online</c> and is not idle yet). Called on every change, so it always reflects the
+    /// latest activity; front doors report activity before this moment comes (docs/architecture.md#presence).
     /// </summary>
     private void Schedule()
     {
-        if (!Connected)
+        if (!Connected || chosen != PresenceStatus.Online || Idle)
         {
             ticker?.Dispose();
             ticker = null;
             return;
         }
 
+        var idleAt = lastActivity + TimeSpan.FromSeconds(Options.IdleSeconds);
         var now = time.GetUtcNow();
-        var due = frontDoors.Values.Min(l => l.ExpiresAt);
-        if (chosen == PresenceStatus.Online && !Idle)
-        {
-            var idleAt = lastActivity + TimeSpan.FromSeconds(Options.IdleSeconds);
-            if (idleAt < due)
-            {
-                due = idleAt;
-            }
-        }
-
-        var wait = due > now ? due - now : TimeSpan.Zero;
+        var wait = idleAt > now ? idleAt - now : TimeSpan.Zero;
         if (ticker is null)
         {
             ticker = this.RegisterGrainTimer(_ => TickAsync(), wait, Timeout.InfiniteTimeSpan);
@@ -266,24 +292,11 @@ internal sealed class PresenceGrain(IOptions<PresenceOptions> options, PresenceM
         }
     }
 
-    /// <summary>Expires dead front doors' leases and notices idleness; <see cref="ChangedAsync"/> arms a fresh timer for the next tick.</summary>
+    /// <summary>The user turned idle; <see cref="ChangedAsync"/> publishes <c>away</c>.</summary>
     private async Task TickAsync()
     {
         ticker?.Dispose();
         ticker = null;
-        var now = time.GetUtcNow();
-        foreach (var dead in frontDoors.Where(f => f.Value.ExpiresAt <= now).Select(f => f.Key).ToList())
-        {
-            frontDoors.Remove(dead);
-        }
-
         await ChangedAsync();
-    }
-
-    private sealed class Lease
-    {
-        public HashSet<string> Connections { get; init; } = [];
-
-        public DateTimeOffset ExpiresAt { get; set; }
     }
 }

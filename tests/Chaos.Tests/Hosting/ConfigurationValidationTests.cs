@@ -26,7 +26,7 @@ public sealed class ConfigurationValidationTests
     [Theory]
     [InlineData("Chaos:Messages:BatchSize", "0")]
     [InlineData("Chaos:RateLimits:MessagesLimit", "-3")]
-    [InlineData("Chaos:Presence:LeaseSeconds", "0")]
+    [InlineData("Chaos:Presence:ActivitySweepSeconds", "0")]
     [InlineData("Chaos:Passwords:Parallelism", "0")]
     public async Task InvalidValueOfAServiceSection_FailsStartUp_NamingTheKey(string key, string value)
     {

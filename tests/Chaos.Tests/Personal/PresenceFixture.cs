@@ -2,7 +2,7 @@ using Chaos.Tests.Infrastructure;
 
 namespace Chaos.Tests.Personal;
 
-/// <summary>A front door with a short presence lease and debounce window, so lease expiry and debouncing are quick to see.</summary>
+/// <summary>A front door with a short activity sweep and debounce window, so debouncing is quick to see.</summary>
 public class PresenceFixture : IAsyncLifetime
 {
     private ChaosServer? server;
@@ -11,7 +11,7 @@ public class PresenceFixture : IAsyncLifetime
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["Chaos:Presence:LeaseSeconds"] = "1",
+        ["Chaos:Presence:ActivitySweepSeconds"] = "1",
         ["Chaos:Presence:DebounceMilliseconds"] = "300",
         ["Chaos:Presence:SmallCommunityMaxMembers"] = "5",
 

@@ -1,7 +1,7 @@
 namespace Chaos.Tests.Personal;
 
 /// <summary>
-/// One front door with short presence leases (<see cref="PresenceFixture"/>) shared by the presence tests: each test
+/// One front door with a short activity sweep (<see cref="PresenceFixture"/>) shared by the presence tests: each test
 /// registers its own users.
 /// </summary>
 [CollectionDefinition(Name)]
