@@ -19,11 +19,9 @@ public sealed class IdlePresenceTests(IdlePresenceFixture fixture) : IClassFixtu
     [Fact]
     public async Task IdleUser_GoesAway_AndComesBackOnActivity_ButAChosenStatusStays()
     {
-        var ada = await Server.RegisterAsync();
-        var bob = await Server.RegisterAsync();
-        await BefriendAsync(ada, bob);
-        await using var bobClient = await GatewayClient.ConnectAsync(Server.BaseAddress, bob.AccessToken);
-        await using var adaClient = await GatewayClient.ConnectAsync(Server.BaseAddress, ada.AccessToken);
+        var (ada, bob, bobClient, adaClient) = await FriendsConnectedAsync();
+        await using var bobConnection = bobClient;
+        await using var adaConnection = adaClient;
 
         await WaitForStatusAsync(bobClient, ada, "online");
         await WaitForStatusAsync(bobClient, ada, "away");
@@ -52,11 +50,9 @@ public sealed class IdlePresenceTests(IdlePresenceFixture fixture) : IClassFixtu
     [Fact]
     public async Task IdleConnections_CostTheirPresenceGrainsNoCall()
     {
-        var ada = await Server.RegisterAsync();
-        var bob = await Server.RegisterAsync();
-        await BefriendAsync(ada, bob);
-        await using var bobClient = await GatewayClient.ConnectAsync(Server.BaseAddress, bob.AccessToken);
-        await using var adaClient = await GatewayClient.ConnectAsync(Server.BaseAddress, ada.AccessToken);
+        var (ada, bob, bobClient, adaClient) = await FriendsConnectedAsync();
+        await using var bobConnection = bobClient;
+        await using var adaConnection = adaClient;
         await WaitForStatusAsync(bobClient, ada, "away", TimeSpan.FromSeconds(30));
         var metrics = Server.Services.GetRequiredService<PresenceMetrics>();
         var tracker = Server.Services.GetRequiredService<PresenceTracker>();
@@ -73,11 +69,9 @@ public sealed class IdlePresenceTests(IdlePresenceFixture fixture) : IClassFixtu
     [Fact]
     public async Task SteadilyActiveUser_NeverTurnsAway_AndCostsFarFewerCallsThanActions()
     {
-        var ada = await Server.RegisterAsync();
-        var bob = await Server.RegisterAsync();
-        await BefriendAsync(ada, bob);
-        await using var bobClient = await GatewayClient.ConnectAsync(Server.BaseAddress, bob.AccessToken);
-        await using var adaClient = await GatewayClient.ConnectAsync(Server.BaseAddress, ada.AccessToken);
+        var (ada, bob, bobClient, adaClient) = await FriendsConnectedAsync();
+        await using var bobConnection = bobClient;
+        await using var adaConnection = adaClient;
         await WaitForStatusAsync(bobClient, ada, "online");
         var metrics = Server.Services.GetRequiredService<PresenceMetrics>();
         var calls = metrics.FrontDoorCalls;
@@ -98,5 +92,15 @@ public sealed class IdlePresenceTests(IdlePresenceFixture fixture) : IClassFixtu
         var made = metrics.FrontDoorCalls - calls;
         made.ShouldBeGreaterThan(0, "activity is passed on before the away");
         made.ShouldBeLessThan(actions / 2, $"{actions} hub calls");
+    }
+
+    /// <summary>ada and her friend bob, bob connected first (he watches ada's presence), then ada.</summary>
+    private async Task<(TestUser Ada, TestUser Bob, GatewayClient BobClient, GatewayClient AdaClient)> FriendsConnectedAsync()
+    {
+        var ada = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        await BefriendAsync(ada, bob);
+        var bobClient = await GatewayClient.ConnectAsync(Server.BaseAddress, bob.AccessToken);
+        return (ada, bob, bobClient, await GatewayClient.ConnectAsync(Server.BaseAddress, ada.AccessToken));
     }
 }
