@@ -10,15 +10,16 @@ namespace Chaos.Tests.Cluster;
 /// silos on PostgreSQL. Idle connections cost Presence grains no call, so nothing renews them: the surviving front door
 /// must restore what a lost grain knew, and the surviving silo must find the dead front door's connections.
 /// <list type="bullet">
-/// <item>ada is connected to A, her Presence grain lives on B. After B dies, a fresh grain on A would know no
-/// connection: she must still look online to a friend who connects afterwards (A's restore after the membership
+/// <item>Four users connected to A ("adas"). Those whose Presence grain lived on B get a fresh grain that knows no
+/// connection: they must still look online to a friend who connects afterwards (A's restore after the membership
 /// change).</item>
-/// <item>carl is connected to B. After B dies he must go offline for his friend on A: if his grain lives on A, A's silo
-/// finds B's front door gone from the directory; if it died with B, A re-reads the presence its connections watch.
-/// Placement decides which; the test prints which path ran.</item>
+/// <item>Four users connected to B ("carls"). After B dies they must go offline for their friend on A: where a grain
+/// lives on A, A's silo finds B's front door gone from the directory; where it died with B, A re-reads the presence its
+/// connections watch. The test prints which path ran (A's log).</item>
 /// </list>
-/// Placement is not under the test's control (the grains activate wherever the first call lands), so ada's grain may
-/// also have lived on A; then the restore is not what kept her online, and the test says so in its output.
+/// Placement is not under the test's control (Orleans' default placement weighs the silos' load). In the runs so far
+/// it put all four carls' grains on B, so the re-read ran for all of them; the directory path with a grain that
+/// survives is also tested in one process (<c>PresenceTests.DeadFrontDoor_…</c>).
 /// </summary>
 [StartsEarly(2)]
 public sealed class PresenceFailoverTests(ITestOutputHelper output)
@@ -34,30 +35,49 @@ public sealed class PresenceFailoverTests(ITestOutputHelper output)
         {
             a = await ChaosProcess.StartAsync("api", connectionString, ChaosProcessPorts.Free());
             b = await ChaosProcess.StartAsync("api", connectionString, ChaosProcessPorts.Free());
-            var ada = await a.RegisterAsync("pf");
+            // Four of each, so that with grains placed wherever the first call lands, both paths almost surely run.
             var bob = await a.RegisterAsync("pf");
-            var carl = await a.RegisterAsync("pf");
-            await BefriendAsync(ada, bob);
-            await BefriendAsync(carl, bob);
+            var adas = new List<TestUser>();
+            var carls = new List<TestUser>();
+            for (var i = 0; i < 4; i++)
+            {
+                adas.Add(await a.RegisterAsync("pf"));
+                carls.Add(await a.RegisterAsync("pf"));
+                await BefriendAsync(adas[i], bob);
+                await BefriendAsync(carls[i], bob);
+            }
 
-            // Placement prefers the calling silo, so a first connection through B tends to put ada's grain on B and one
-            // through A carl's on A (befriending may already have placed them). The ones that stay open go through the
-            // other door.
-            await (await GatewayClient.ConnectAsync(b.HttpAddress, ada.AccessToken)).DisposeAsync();
-            await (await GatewayClient.ConnectAsync(a.HttpAddress, carl.AccessToken)).DisposeAsync();
-            clients.Add(await GatewayClient.ConnectAsync(a.HttpAddress, ada.AccessToken));
-            clients.Add(await GatewayClient.ConnectAsync(b.HttpAddress, carl.AccessToken));
+            // Placement tends to prefer the calling silo, so a first connection through B tends to put an ada's grain on
+            // B and one through A a carl's on A (befriending may already have placed them). The connections that stay
+            // open go through the other door.
+            foreach (var ada in adas)
+            {
+                await (await GatewayClient.ConnectAsync(b.HttpAddress, ada.AccessToken)).DisposeAsync();
+                clients.Add(await GatewayClient.ConnectAsync(a.HttpAddress, ada.AccessToken));
+            }
+
+            foreach (var carl in carls)
+            {
+                await (await GatewayClient.ConnectAsync(a.HttpAddress, carl.AccessToken)).DisposeAsync();
+                clients.Add(await GatewayClient.ConnectAsync(b.HttpAddress, carl.AccessToken));
+            }
+
             var bobClient = await GatewayClient.ConnectAsync(a.HttpAddress, bob.AccessToken);
             clients.Add(bobClient);
-            await WaitForStatusAsync(bobClient, ada, "online");
-            await WaitForStatusAsync(bobClient, carl, "online");
+            foreach (var user in adas.Concat(carls))
+            {
+                await WaitForStatusAsync(bobClient, user, "online");
+            }
 
             await b.KillAsync();
             var killed = DateTime.UtcNow;
 
             try
             {
-                await WaitForStatusAsync(bobClient, carl, "offline", TimeSpan.FromSeconds(120));
+                foreach (var carl in carls)
+                {
+                    await WaitForStatusAsync(bobClient, carl, "offline", TimeSpan.FromSeconds(120));
+                }
             }
             catch (TimeoutException)
             {
@@ -65,25 +85,29 @@ public sealed class PresenceFailoverTests(ITestOutputHelper output)
                 throw;
             }
 
-            output.WriteLine($"carl (connected to the killed door) offline after {(DateTime.UtcNow - killed).TotalSeconds:F1} s");
+            output.WriteLine($"the carls (connected to the killed door) offline after {(DateTime.UtcNow - killed).TotalSeconds:F1} s");
 
-            // A friend's new connection reads ada's presence from her grain: a fresh activation unless restored.
+            // A friend's new connection reads each ada's presence from her grain: a fresh activation unless restored.
             await Eventually.ReturnsAsync(
                 async () =>
                 {
                     await using var probe = await GatewayClient.ConnectAsync(a.HttpAddress, bob.AccessToken);
-                    return Statuses(probe, ada).LastOrDefault();
+                    return adas.Select(ada => Statuses(probe, ada).LastOrDefault()).ToList();
                 },
-                s => s == "online",
+                statuses => statuses.All(s => s == "online"),
                 TimeSpan.FromSeconds(120),
-                "ada (connected to the survivor, her grain on the killed silo) looks online to a new connection");
-            output.WriteLine($"ada restored as online {(DateTime.UtcNow - killed).TotalSeconds:F1} s after the kill");
+                "the adas (connected to the survivor) look online to a new connection");
+            output.WriteLine($"the adas restored as online {(DateTime.UtcNow - killed).TotalSeconds:F1} s after the kill");
+            foreach (var ada in adas)
+            {
+                Statuses(bobClient, ada).ShouldNotContain("offline", "an ada never looked offline to the friend connected throughout");
+            }
+
             foreach (var line in a.Output.Split('\n').Where(l => l.Contains("stopped renewing", StringComparison.Ordinal) || l.Contains("re-read the presence", StringComparison.Ordinal)))
             {
                 output.WriteLine($"A: {line.Trim()}");
             }
 
-            Statuses(bobClient, ada).ShouldNotContain("offline", "ada never looked offline to the friend connected throughout");
         }
         finally
         {
