@@ -8,4 +8,13 @@ namespace Chaos.Api.Gateway;
 public sealed class FrontDoorIdentity
 {
     public string Id { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>
+    /// Raised when a renewal found the directory without a current lease of this front door after an earlier renewal
+    /// had succeeded: silos may have taken it for dead and dropped its connections from presence, so presence restores
+    /// them (docs/architecture.md#presence).
+    /// </summary>
+    public event Action? LeaseLost;
+
+    public void OnLeaseLost() => LeaseLost?.Invoke();
 }

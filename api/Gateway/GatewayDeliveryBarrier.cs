@@ -174,11 +174,18 @@ public sealed partial class GatewayDeliveryBarrier(
     private async Task RenewLoopAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(FrontDoorLease.Renewal);
+        var registered = false;
         do
         {
             try
             {
-                await cluster.GetGrain<IFrontDoorDirectoryGrain>(0).RegisterAsync(FrontDoorId, Reference, (int)FrontDoorLease.Duration.TotalSeconds);
+                var known = await cluster.GetGrain<IFrontDoorDirectoryGrain>(0).RegisterAsync(FrontDoorId, Reference, (int)FrontDoorLease.Duration.TotalSeconds);
+                if (registered && !known)
+                {
+                    identity.OnLeaseLost();
+                }
+
+                registered = true;
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {

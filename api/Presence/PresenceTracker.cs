@@ -193,9 +193,28 @@ public sealed partial class PresenceTracker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Silos may have dropped this door's connections while its lease was lost (or the directory moved): put them back.
+        void Restore() => _ = RestoreAfterLeaseLostAsync(stoppingToken);
+        frontDoor.LeaseLost += Restore;
         try
         {
             await Task.WhenAll(SweepLoopAsync(stoppingToken), RestoreLoopAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            frontDoor.LeaseLost -= Restore;
+        }
+    }
+
+    private async Task RestoreAfterLeaseLostAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            LogLeaseLost(logger);
+            await RestoreAllAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -405,6 +424,9 @@ public sealed partial class PresenceTracker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "After a silo left: re-read the presence of {Watched} watched users, {Offline} offline")]
     private static partial void LogRefreshed(ILogger logger, int watched, int offline);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The front-door directory had lost this front door's lease: restoring its connections in presence")]
+    private static partial void LogLeaseLost(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Presence refresh for user {UserId} failed")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception, long userId);

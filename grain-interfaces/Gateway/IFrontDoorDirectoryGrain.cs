@@ -7,8 +7,11 @@ namespace Chaos.Gateway;
 /// </summary>
 public interface IFrontDoorDirectoryGrain : IGrainWithIntegerKey
 {
-    /// <summary>Registers or renews one front door for <paramref name="leaseSeconds"/>.</summary>
-    Task RegisterAsync(string frontDoorId, IFrontDoorObserver observer, int leaseSeconds);
+    /// <summary>
+    /// Registers or renews one front door for <paramref name="leaseSeconds"/>; false when the directory did not hold a
+    /// current lease of it (its first registration, a directory that moved, or a front door silent past its lease).
+    /// </summary>
+    Task<bool> RegisterAsync(string frontDoorId, IFrontDoorObserver observer, int leaseSeconds);
 
     Task UnregisterAsync(string frontDoorId);
 

@@ -8,16 +8,17 @@ internal sealed class FrontDoorDirectoryGrain(TimeProvider time) : Grain, IFront
     private readonly Dictionary<string, (IFrontDoorObserver Observer, DateTimeOffset ExpiresAt)> frontDoors = [];
     private readonly DateTimeOffset activatedAt = time.GetUtcNow();
 
-    public Task RegisterAsync(string frontDoorId, IFrontDoorObserver observer, int leaseSeconds)
+    public Task<bool> RegisterAsync(string frontDoorId, IFrontDoorObserver observer, int leaseSeconds)
     {
         var now = time.GetUtcNow();
         Expire(now);
-        if (frontDoors.Count < MaxFrontDoors || frontDoors.ContainsKey(frontDoorId))
+        var known = frontDoors.ContainsKey(frontDoorId);
+        if (frontDoors.Count < MaxFrontDoors || known)
         {
             frontDoors[frontDoorId] = (observer, now.AddSeconds(Math.Clamp(leaseSeconds, 1, 600)));
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult(known);
     }
 
     public Task UnregisterAsync(string frontDoorId)

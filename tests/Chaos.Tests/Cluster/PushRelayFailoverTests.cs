@@ -21,118 +21,92 @@ public sealed class PushRelayFailoverTests(ITestOutputHelper output)
     [Fact]
     public async Task KillingTheSiloOfTheChannelGrains_LosesNoAcknowledgedMessage_ForMembersOnTheSurvivingDoor()
     {
-        var connectionString = await PostgresServer.CreateDatabaseAsync();
-        var push = new Dictionary<string, string> { ["Chaos:Streams:ChannelEvents"] = "push" };
-        ChaosProcess? a = null;
-        ChaosProcess? b = null;
-        var clients = new List<GatewayClient>();
-        try
+        await using var doors = await TwoFrontDoors.StartAsync(new Dictionary<string, string> { ["Chaos:Streams:ChannelEvents"] = "push" });
+        var (a, b, clients) = (doors.A, doors.B, doors.Clients);
+        var owner = await a.RegisterAsync("pr");
+        var members = new[] { owner, await a.RegisterAsync("pr"), await a.RegisterAsync("pr") };
+        var community = await GatewayTests.CreateCommunityAsync(owner);
+        var communityId = community.GetProperty("id").GetString();
+        foreach (var member in members.Skip(1))
         {
-            // Inside the try: when the second process does not become ready, the first one is still stopped.
-            a = await ChaosProcess.StartAsync("api", connectionString, ChaosProcessPorts.Free(), push);
-            b = await ChaosProcess.StartAsync("api", connectionString, ChaosProcessPorts.Free(), push);
-            var owner = await a.RegisterAsync("pr");
-            var members = new[] { owner, await a.RegisterAsync("pr"), await a.RegisterAsync("pr") };
-            var community = await GatewayTests.CreateCommunityAsync(owner);
-            var communityId = community.GetProperty("id").GetString();
-            foreach (var member in members.Skip(1))
-            {
-                await GatewayTests.JoinAsync(owner, member, community);
-            }
+            await GatewayTests.JoinAsync(owner, member, community);
+        }
 
-            var channels = new List<string> { GatewayTests.GeneralChannel(community) };
-            for (var i = 0; i < 3; i++)
-            {
-                var created = await owner.Http.PostAsJsonAsync($"/api/v1/communities/{communityId}/channels", new { name = $"c{i}", type = "text" });
-                channels.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
-            }
+        var channels = new List<string> { GatewayTests.GeneralChannel(community) };
+        for (var i = 0; i < 3; i++)
+        {
+            var created = await owner.Http.PostAsJsonAsync($"/api/v1/communities/{communityId}/channels", new { name = $"c{i}", type = "text" });
+            channels.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+        }
 
-            // The first send of each channel goes through B, so its grain activates on B's silo (placement prefers the
-            // calling silo): the one killed below.
-            using (var throughB = new HttpClient { BaseAddress = b.HttpAddress, Timeout = TimeSpan.FromSeconds(60) })
-            {
-                throughB.DefaultRequestHeaders.Authorization = owner.Http.DefaultRequestHeaders.Authorization;
-                foreach (var channel in channels)
-                {
-                    var response = await throughB.PostAsJsonAsync($"/api/v1/channels/{channel}/messages", new { content = "opened through B", nonce = "open" });
-                    response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-                }
-            }
-
-            foreach (var member in members)
-            {
-                clients.Add(await GatewayClient.ConnectAsync(a.HttpAddress, member.AccessToken));
-            }
-
-            const int total = 160;
-            for (var i = 0; i < total; i++)
-            {
-                if (i == 50)
-                {
-                    await b.KillAsync();
-                }
-
-                var channel = channels[i % channels.Count];
-                var deadline = DateTime.UtcNow.AddSeconds(90);
-                while (true)
-                {
-                    try
-                    {
-                        var response = await owner.Http.PostAsJsonAsync($"/api/v1/channels/{channel}/messages", new { content = $"message {i}", nonce = $"k{i}" });
-                        if (response.StatusCode == HttpStatusCode.Created)
-                        {
-                            break;
-                        }
-
-                        ((int)response.StatusCode).ShouldBeGreaterThanOrEqualTo(500, await response.Content.ReadAsStringAsync());
-                    }
-                    catch (HttpRequestException)
-                    {
-                        // The send may or may not have happened: retried with the same nonce.
-                    }
-
-                    DateTime.UtcNow.ShouldBeLessThan(deadline, "sends did not recover after the kill");
-                }
-            }
-
+        // The first send of each channel goes through B, so its grain activates on B's silo (placement prefers the
+        // calling silo): the one killed below.
+        using (var throughB = new HttpClient { BaseAddress = b.HttpAddress, Timeout = TimeSpan.FromSeconds(60) })
+        {
+            throughB.DefaultRequestHeaders.Authorization = owner.Http.DefaultRequestHeaders.Authorization;
             foreach (var channel in channels)
             {
-                var history = await HistoryAsync(owner.Http, channel);
-                history.Select(m => m.Seq).ShouldBe(Enumerable.Range(1, history.Count).Select(s => (long)s), "history: seq without gaps or repeats");
-                for (var m = 0; m < clients.Count; m++)
-                {
-                    var client = clients[m];
-                    // The messages B's members would have had before A's connections opened (the "opened through B" ones) are
-                    // not expected; everything after is.
-                    var expected = history.Where(h => h.Content != "opened through B").Select(h => h.Seq).ToList();
-                    var seen = await Eventually.ReturnsAsync(
-                        () => Task.FromResult(Seqs(client, channel)),
-                        s => s.Count >= expected.Count,
-                        TimeSpan.FromSeconds(60),
-                        $"member {m} receives all {expected.Count} messages of channel {channel} (no later message reveals the tail)");
-                    seen.ShouldBe(expected, $"member {m}, channel {channel}: exactly once, in seq order");
-                }
+                var response = await throughB.PostAsJsonAsync($"/api/v1/channels/{channel}/messages", new { content = "opened through B", nonce = "open" });
+                response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
             }
-
-            output.WriteLine($"{total} acknowledged sends over {channels.Count} channels, {clients.Count} members on the surviving door");
         }
-        finally
+
+        foreach (var member in members)
         {
-            foreach (var client in clients)
+            clients.Add(await GatewayClient.ConnectAsync(a.HttpAddress, member.AccessToken));
+        }
+
+        const int total = 160;
+        for (var i = 0; i < total; i++)
+        {
+            if (i == 50)
             {
-                await client.DisposeAsync();
+                await b.KillAsync();
             }
 
-            if (b is not null)
+            var channel = channels[i % channels.Count];
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            while (true)
             {
-                await b.DisposeAsync();
-            }
+                try
+                {
+                    var response = await owner.Http.PostAsJsonAsync($"/api/v1/channels/{channel}/messages", new { content = $"message {i}", nonce = $"k{i}" });
+                    if (response.StatusCode == HttpStatusCode.Created)
+                    {
+                        break;
+                    }
 
-            if (a is not null)
-            {
-                await a.DisposeAsync();
+                    ((int)response.StatusCode).ShouldBeGreaterThanOrEqualTo(500, await response.Content.ReadAsStringAsync());
+                }
+                catch (HttpRequestException)
+                {
+                    // The send may or may not have happened: retried with the same nonce.
+                }
+
+                DateTime.UtcNow.ShouldBeLessThan(deadline, "sends did not recover after the kill");
             }
         }
+
+        foreach (var channel in channels)
+        {
+            var history = await HistoryAsync(owner.Http, channel);
+            history.Select(m => m.Seq).ShouldBe(Enumerable.Range(1, history.Count).Select(s => (long)s), "history: seq without gaps or repeats");
+            for (var m = 0; m < clients.Count; m++)
+            {
+                var client = clients[m];
+                // The messages B's members would have had before A's connections opened (the "opened through B" ones) are
+                // not expected; everything after is.
+                var expected = history.Where(h => h.Content != "opened through B").Select(h => h.Seq).ToList();
+                var seen = await Eventually.ReturnsAsync(
+                    () => Task.FromResult(Seqs(client, channel)),
+                    s => s.Count >= expected.Count,
+                    TimeSpan.FromSeconds(60),
+                    $"member {m} receives all {expected.Count} messages of channel {channel} (no later message reveals the tail)");
+                seen.ShouldBe(expected, $"member {m}, channel {channel}: exactly once, in seq order");
+            }
+        }
+
+        output.WriteLine($"{total} acknowledged sends over {channels.Count} channels, {clients.Count} members on the surviving door");
     }
 
     private static List<long> Seqs(GatewayClient client, string channel) =>

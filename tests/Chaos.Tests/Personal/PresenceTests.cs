@@ -205,4 +205,30 @@ public sealed class PresenceTests(PresenceFixture fixture, ITestOutputHelper out
         output.WriteLine($"offline {died.ElapsedMilliseconds} ms after the front door's last word (directory lease 15 s, checked every 5 s)");
         died.Elapsed.ShouldBeGreaterThan(TimeSpan.FromSeconds(10), "not before the front door has missed its lease");
     }
+
+    [Fact]
+    public async Task FrontDoorTakenForDead_RestoresItsConnections_AtItsNextRenewal()
+    {
+        var ada = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        await BefriendAsync(ada, bob);
+        await using var bobClient = await GatewayClient.ConnectAsync(Server.BaseAddress, bob.AccessToken);
+        await using var adaClient = await GatewayClient.ConnectAsync(Server.BaseAddress, ada.AccessToken);
+        await WaitForStatusAsync(bobClient, ada, "online");
+        var before = Statuses(bobClient, ada).Count;
+        var grains = Server.Services.GetRequiredService<IGrainFactory>();
+        var frontDoorId = Server.Services.GetRequiredService<Chaos.Api.Presence.PresenceTracker>().FrontDoorId;
+
+        // What a silo does when this live front door missed its lease (starved, cut off): the grain drops the door's
+        // connections, and the directory has forgotten the door. Its next renewal (every 5 s) finds that out.
+        await grains.GetGrain<IPresenceGrain>(long.Parse(ada.Id, System.Globalization.CultureInfo.InvariantCulture)).FrontDoorGoneAsync(frontDoorId);
+        await grains.GetGrain<Chaos.Gateway.IFrontDoorDirectoryGrain>(0).UnregisterAsync(frontDoorId);
+
+        var seen = await Eventually.ReturnsAsync(
+            () => Task.FromResult(Statuses(bobClient, ada).Skip(before).ToList()),
+            s => s.Contains("offline") && s.LastOrDefault() == "online",
+            TimeSpan.FromSeconds(30),
+            "ada dropped, then restored by her front door");
+        output.WriteLine($"bob saw: {string.Join(", ", seen)}");
+    }
 }
