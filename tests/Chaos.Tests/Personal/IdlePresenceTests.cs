@@ -19,7 +19,7 @@ public sealed class IdlePresenceTests(IdlePresenceFixture fixture) : IClassFixtu
     [Fact]
     public async Task IdleUser_GoesAway_AndComesBackOnActivity_ButAChosenStatusStays()
     {
-        var (ada, bob, bobClient, adaClient) = await FriendsConnectedAsync();
+        var (ada, bob, bobClient, adaClient) = await FriendsConnectedAsync(Server);
         await using var bobConnection = bobClient;
         await using var adaConnection = adaClient;
 
@@ -50,7 +50,7 @@ public sealed class IdlePresenceTests(IdlePresenceFixture fixture) : IClassFixtu
     [Fact]
     public async Task IdleConnections_CostTheirPresenceGrainsNoCall()
     {
-        var (ada, bob, bobClient, adaClient) = await FriendsConnectedAsync();
+        var (ada, bob, bobClient, adaClient) = await FriendsConnectedAsync(Server);
         await using var bobConnection = bobClient;
         await using var adaConnection = adaClient;
         await WaitForStatusAsync(bobClient, ada, "away", TimeSpan.FromSeconds(30));
@@ -69,7 +69,7 @@ public sealed class IdlePresenceTests(IdlePresenceFixture fixture) : IClassFixtu
     [Fact]
     public async Task SteadilyActiveUser_NeverTurnsAway_AndCostsFarFewerCallsThanActions()
     {
-        var (ada, bob, bobClient, adaClient) = await FriendsConnectedAsync();
+        var (ada, bob, bobClient, adaClient) = await FriendsConnectedAsync(Server);
         await using var bobConnection = bobClient;
         await using var adaConnection = adaClient;
         await WaitForStatusAsync(bobClient, ada, "online");
@@ -92,15 +92,5 @@ public sealed class IdlePresenceTests(IdlePresenceFixture fixture) : IClassFixtu
         var made = metrics.FrontDoorCalls - calls;
         made.ShouldBeGreaterThan(0, "activity is passed on before the away");
         made.ShouldBeLessThan(actions / 2, $"{actions} hub calls");
-    }
-
-    /// <summary>ada and her friend bob, bob connected first (he watches ada's presence), then ada.</summary>
-    private async Task<(TestUser Ada, TestUser Bob, GatewayClient BobClient, GatewayClient AdaClient)> FriendsConnectedAsync()
-    {
-        var ada = await Server.RegisterAsync();
-        var bob = await Server.RegisterAsync();
-        await BefriendAsync(ada, bob);
-        var bobClient = await GatewayClient.ConnectAsync(Server.BaseAddress, bob.AccessToken);
-        return (ada, bob, bobClient, await GatewayClient.ConnectAsync(Server.BaseAddress, ada.AccessToken));
     }
 }

@@ -16,6 +16,16 @@ internal static class Personal
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
+    /// <summary>ada and her friend bob on <paramref name="server"/>, bob connected first (he watches ada's presence), then ada.</summary>
+    public static async Task<(TestUser Ada, TestUser Bob, GatewayClient BobClient, GatewayClient AdaClient)> FriendsConnectedAsync(ChaosServer server)
+    {
+        var ada = await server.RegisterAsync();
+        var bob = await server.RegisterAsync();
+        await BefriendAsync(ada, bob);
+        var bobClient = await GatewayClient.ConnectAsync(server.BaseAddress, bob.AccessToken);
+        return (ada, bob, bobClient, await GatewayClient.ConnectAsync(server.BaseAddress, ada.AccessToken));
+    }
+
     public static async Task BefriendAsync(TestUser a, TestUser b)
     {
         (await RelateAsync(a, b, "friend")).GetProperty("type").GetString().ShouldBe("outgoing");

@@ -53,11 +53,9 @@ public sealed class PresenceTests(PresenceFixture fixture, ITestOutputHelper out
     [Fact]
     public async Task Invisible_LooksOfflineToOthers_AndRestSetsPresenceToo()
     {
-        var ada = await Server.RegisterAsync();
-        var bob = await Server.RegisterAsync();
-        await BefriendAsync(ada, bob);
-        await using var bobClient = await GatewayClient.ConnectAsync(Server.BaseAddress, bob.AccessToken);
-        await using var adaClient = await GatewayClient.ConnectAsync(Server.BaseAddress, ada.AccessToken);
+        var (ada, bob, bobClient, adaClient) = await FriendsConnectedAsync(Server);
+        await using var bobConnection = bobClient;
+        await using var adaConnection = adaClient;
         await WaitForStatusAsync(bobClient, ada, "online");
 
         var own = await adaClient.Connection.InvokeAsync<JsonElement>("SetPresence", "invisible", null);
@@ -209,11 +207,9 @@ public sealed class PresenceTests(PresenceFixture fixture, ITestOutputHelper out
     [Fact]
     public async Task FrontDoorTakenForDead_RestoresItsConnections_AtItsNextRenewal()
     {
-        var ada = await Server.RegisterAsync();
-        var bob = await Server.RegisterAsync();
-        await BefriendAsync(ada, bob);
-        await using var bobClient = await GatewayClient.ConnectAsync(Server.BaseAddress, bob.AccessToken);
-        await using var adaClient = await GatewayClient.ConnectAsync(Server.BaseAddress, ada.AccessToken);
+        var (ada, bob, bobClient, adaClient) = await FriendsConnectedAsync(Server);
+        await using var bobConnection = bobClient;
+        await using var adaConnection = adaClient;
         await WaitForStatusAsync(bobClient, ada, "online");
         var before = Statuses(bobClient, ada).Count;
         var grains = Server.Services.GetRequiredService<IGrainFactory>();
