@@ -100,22 +100,18 @@ public sealed partial class GatewayStreamRepair(
             return;
         }
 
-        var known = new Dictionary<SiloAddress, SiloStatus>();
         try
         {
-            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
+            await foreach (var changes in SiloStatusChanges.ReadAllAsync(membership, stoppingToken))
             {
                 var changed = false;
-                foreach (var (address, member) in snapshot.Members)
+                foreach (var (address, before, now) in changes)
                 {
-                    var leaving = member.Status is SiloStatus.ShuttingDown or SiloStatus.Stopping or SiloStatus.Dead;
-                    if (leaving && known.TryGetValue(address, out var before) && before == SiloStatus.Active)
+                    if (before == SiloStatus.Active && now is SiloStatus.ShuttingDown or SiloStatus.Stopping or SiloStatus.Dead)
                     {
                         changed = true;
-                        LogSiloLeft(logger, address.ToString(), member.Status.ToString());
+                        LogSiloLeft(logger, address.ToString(), now.ToString());
                     }
-
-                    known[address] = member.Status;
                 }
 
                 if (changed)

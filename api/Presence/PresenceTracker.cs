@@ -276,17 +276,9 @@ public sealed partial class PresenceTracker(
             return;
         }
 
-        var known = new Dictionary<SiloAddress, SiloStatus>();
-        await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
+        await foreach (var changes in SiloStatusChanges.ReadAllAsync(membership, stoppingToken))
         {
-            var lost = false;
-            foreach (var (address, member) in snapshot.Members)
-            {
-                lost |= member.Status == SiloStatus.Dead && known.TryGetValue(address, out var before) && before != SiloStatus.Dead;
-                known[address] = member.Status;
-            }
-
-            if (lost)
+            if (changes.Any(c => c.Now == SiloStatus.Dead))
             {
                 _ = RestoreRoundsAsync(stoppingToken);
             }
