@@ -72,6 +72,13 @@ public static partial class FrontDoorEndpointExtensions
                 ? $"co-hosted silo in cluster '{options.ClusterId}' (silo port {options.SiloPort}, gateway port {options.GatewayPort})"
                 : "standalone: co-hosted silo with localhost clustering";
         LogMode(logger, mode, storage.Describe(), jwt.KeySource);
+        var budget = YoungGenerationBudget.Read(GC.GetConfigurationVariables());
+        LogGc(logger, System.Runtime.GCSettings.IsServerGC ? "server" : "workstation", budget is { } b ? $"{b / (1024.0 * 1024):0.#} MiB" : "not reported");
+        if (YoungGenerationBudget.IsOversized(budget))
+        {
+            LogOversizedBudget(logger, budget!.Value / (1024 * 1024), YoungGenerationBudget.Variable, YoungGenerationBudget.ToVariableValue(YoungGenerationBudget.RecommendedBytes));
+        }
+
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             foreach (var url in app.Urls)
@@ -83,6 +90,12 @@ public static partial class FrontDoorEndpointExtensions
 
     [LoggerMessage(Level = LogLevel.Information, Message = "CHAOS mode: {Mode}; storage: {Storage}; JWT signing key: {KeySource}")]
     private static partial void LogMode(ILogger logger, string mode, string storage, string keySource);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "GC: {Kind}, young generation budget up to {Budget}")]
+    private static partial void LogGc(ILogger logger, string kind, string budget);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The GC's young generation may grow to {BudgetMiB} MiB on this machine (the runtime sizes it from the processor cache): more memory held and longer collection pauses under load. Start the process with {Variable}={Value} (hexadecimal, 6 MiB), as the container image and `dotnet run` do (docs/operations.md#memory-and-gc).")]
+    private static partial void LogOversizedBudget(ILogger logger, long budgetMiB, string variable, string value);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "CHAOS is listening on {Url} (API under /api/v1, docs at /docs)")]
     private static partial void LogListening(ILogger logger, string url);

@@ -12,11 +12,14 @@
 #
 # Needs: apt-get install -y ejabberd (for the ejabberd rows); Node.js 20; PostgreSQL server binaries for "pg" and
 # "cluster" (one or two co-hosted front doors on a throwaway database, fsync on). Knobs: DUR WARM DRAIN WINDOW as in the harness, HARNESS= (copy of
-# the harness, default /tmp/peers-fanout), PROFILE=<dotnet-trace> (CPU sample of CHAOS per point), SKIP_BUILD=1, CHAOS_API_DLL= (another build, e.g. a baseline), OUT= (results folder, default perf/fanout/results), CHAOS_PROTOCOL=json|msgpack,
+# the harness, default /tmp/peers-fanout), PROFILE=<dotnet-trace> (CPU sample of CHAOS per point), COUNTERS=<dotnet-counters> (counters once a second per point),
+# PG_OPTS= (more PostgreSQL settings, e.g. "-c log_checkpoints=on"), SKIP_BUILD=1, CHAOS_API_DLL= (another build, e.g. a baseline), OUT= (results folder, default perf/fanout/results), CHAOS_PROTOCOL=json|msgpack,
 # LABEL= (a word put in every row's tag). CHAOS configuration comes from the environment, e.g. a pull-period experiment:
 #   LABEL=pull1 Chaos__Streams__PullPeriodMilliseconds=1 TARGETS=chaos perf/fanout/run.sh "50 5 100"
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=../front-door.env
+source "$(dirname "$0")/../front-door.env"   # the runtime environment of a deployed front door
 harness="${HARNESS:-/tmp/peers-fanout}"
 out="${OUT:-$repo/perf/fanout/results}"
 targets="${TARGETS:-ejabberd chaos bare}"
@@ -92,7 +95,7 @@ start_postgres() {
     pgrun=(runuser -u chaospg --)
   fi
   "${pgrun[@]}" "$pgbin/initdb" -D "$pgdata" -U postgres -A trust >/dev/null
-  "${pgrun[@]}" "$pgbin/pg_ctl" -D "$pgdata" -o "-p $port -k $pgdata -c listen_addresses=127.0.0.1 -c fsync=on" -l "$work/pg.log" -w start >/dev/null
+  "${pgrun[@]}" "$pgbin/pg_ctl" -D "$pgdata" -o "-p $port -k $pgdata -c listen_addresses=127.0.0.1 -c fsync=on ${PG_OPTS:-}" -l "$work/pg.log" -w start >/dev/null
   pg_cs="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
 }
 
@@ -106,19 +109,29 @@ profile() {   # PROFILE=path/to/dotnet-trace: a 10 s CPU sample of each server p
   done
 }
 
+counters() {   # COUNTERS=path/to/dotnet-counters: runtime and Orleans counters of each server process, once a second, for the point
+  [[ -n "${COUNTERS:-}" ]] || return 0
+  local pp n=0
+  for pp in ${1//,/ }; do
+    n=$((n + 1))
+    (timeout $(( ${WARM:-5} + ${DUR:-20} + 10 )) "$COUNTERS" collect -p "$pp" --counters System.Runtime,Microsoft.Orleans \
+       --refresh-interval 1 --format csv -o "$out/$2-$n.counters.csv" >/dev/null 2>&1) &
+  done
+}
+
 point() {   # point <target> <args...>
   local target="$1"; shift
   local load; load="$(cut -d' ' -f1-3 /proc/loadavg)"
   case "$target" in
     ejabberd) (cd "$harness" && TAG="${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" ./run.sh ejabberd "$@") ;;
-    chaos)    start_chaos standalone; profile "$spids" "chaos-$(echo "$*" | tr ' ' '-')"; (cd "$harness" && TAG="${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
+    chaos)    start_chaos standalone; profile "$spids" "chaos-$(echo "$*" | tr ' ' '-')"; counters "$spids" "chaos-$(echo "$*" | tr ' ' '-')"; (cd "$harness" && TAG="${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
     baseline) [[ -f "${BASELINE_DLL:-}" ]] || { echo "baseline skipped: BASELINE_DLL (Chaos.Api.dll of another build) not found" >&2; return 0; }
               local keep="$api_dll"; api_dll="$BASELINE_DLL"; start_chaos standalone; api_dll="$keep"
               (cd "$harness" && TAG="baseline ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
     pg)       [[ -n "${pg_cs:-}" ]] || start_postgres   # one front door on the same PostgreSQL: durability without the second silo
-              start_chaos pg "$pg_cs"; profile "$spids" "pg-$(echo "$*" | tr ' ' '-')"; (cd "$harness" && TAG="pg ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
+              start_chaos pg "$pg_cs"; profile "$spids" "pg-$(echo "$*" | tr ' ' '-')"; counters "$spids" "pg-$(echo "$*" | tr ' ' '-')"; (cd "$harness" && TAG="pg ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
     cluster)  [[ -n "${pg_cs:-}" ]] || start_postgres
-              start_chaos cluster "$pg_cs"; profile "$spids" "cluster-$(echo "$*" | tr ' ' '-')"; (cd "$harness" && TAG="cluster ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
+              start_chaos cluster "$pg_cs"; profile "$spids" "cluster-$(echo "$*" | tr ' ' '-')"; counters "$spids" "cluster-$(echo "$*" | tr ' ' '-')"; (cd "$harness" && TAG="cluster ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
     bare)     start_bare; (cd "$harness" && TAG="bare-signalr ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
   esac
   echo "[$target $*] load before: $load, after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/loads.log"

@@ -13,6 +13,8 @@
 # copies it there) and dotnet-counters / dotnet-gcdump in ~/.dotnet/tools.
 set -uo pipefail
 export PATH="$PATH:$HOME/.dotnet/tools"
+# shellcheck source=../front-door.env
+source "$(dirname "$0")/../front-door.env"   # the runtime environment of a deployed front door
 api=${1:?folder of Chaos.Api.dll}; label=${2:?label}; shift 2
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 env Chaos__RateLimits__Enabled=false Chaos__Passwords__MemoryKiB=1024 Chaos__Passwords__Iterations=1 \

@@ -13,6 +13,8 @@
 # harness in /tmp/peers-fanout (perf/fanout/run.sh copies it there).
 set -uo pipefail
 export PATH="$PATH:$HOME/.dotnet/tools"
+# shellcheck source=../front-door.env
+source "$(dirname "$0")/../front-door.env"   # the runtime environment of a deployed front door
 d="${1:?out dir}"; dll="${2:?Chaos.Api.dll}"; n="${3:-5000}"; mkdir -p "$d"
 harness="${HARNESS:-/tmp/peers-fanout}"
 [[ -d "$harness" ]] || cp -r "$(cd "$(dirname "$0")/../.." && pwd)/../shared/bench/peers" "$harness"

@@ -8,6 +8,8 @@
 #   WARM=15 API=/tmp/f-api perf/idle/silo-cpu.sh poll --Chaos:Streams:QueueWaitMilliseconds=0
 set -uo pipefail
 label=${1:?label}; shift
+# shellcheck source=../front-door.env
+source "$(dirname "$0")/../front-door.env"   # the runtime environment of a deployed front door
 dotnet "${API:-/tmp/f-api}/Chaos.Api.dll" --urls=http://127.0.0.1:5391 --Chaos:SiloPort=11391 --Chaos:GatewayPort=30391 "$@" > "/tmp/idle-$label.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 60); do curl -sf http://127.0.0.1:5391/health/ready >/dev/null && break; sleep 1; done

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Chaos.Api.Hosting;
+
+namespace Chaos.Tests.Deployment;
+
+/// <summary>
+/// The cap on the GC's young generation (docs/operations.md#memory-and-gc): every way a front door is started sets the
+/// same value, the runtime reports the budget under the name the start-up log reads, and an uncapped budget is warned
+/// about.
+/// </summary>
+public sealed class YoungGenerationBudgetTests
+{
+    [Fact]
+    public void ImageLaunchProfileAndBenchmarks_CapTheBudget_AtTheSameValue()
+    {
+        var expected = YoungGenerationBudget.ToVariableValue(YoungGenerationBudget.RecommendedBytes);
+        expected.ShouldBe("600000");
+        var variable = YoungGenerationBudget.Variable;
+
+        var image = File.ReadAllLines(Path.Combine(DeploymentTools.RepoRoot, "deploy", "images", "api.Dockerfile"))
+            .Select(l => l.Trim().TrimEnd('\\').Trim())
+            .Where(l => l.StartsWith(variable + "=", StringComparison.Ordinal))
+            .ShouldHaveSingleItem();
+        image.ShouldBe($"{variable}={expected}");
+
+        using var launch = JsonDocument.Parse(File.ReadAllText(Path.Combine(DeploymentTools.RepoRoot, "api", "Properties", "launchSettings.json")));
+        var profiles = launch.RootElement.GetProperty("profiles").EnumerateObject().ToList();
+        profiles.ShouldNotBeEmpty();
+        profiles[0].Value.GetProperty("environmentVariables").GetProperty(variable).GetString().ShouldBe(expected);
+
+        var perf = File.ReadAllText(Path.Combine(DeploymentTools.RepoRoot, "perf", "front-door.env"));
+        perf.ShouldContain($"export {variable}=\"${{{variable}-{expected}}}\"");
+    }
+
+    [Fact]
+    public void TheRuntime_ReportsItsBudget_UnderTheNameTheStartupLogReads()
+    {
+        var budget = YoungGenerationBudget.Read(GC.GetConfigurationVariables());
+
+        budget.ShouldNotBeNull();
+        budget.Value.ShouldBeGreaterThan(0);
+    }
+
+    [Theory]
+    [InlineData(83_886_080L, true)]     // what the runtime chose on a VM reporting a 260 MiB L3 cache
+    [InlineData(6_291_456L, false)]     // the cap
+    [InlineData(25_165_824L, false)]    // four times the cap, the highest not warned about
+    [InlineData(25_165_825L, true)]
+    public void AnOversizedBudget_IsWarnedAbout(long budget, bool warned)
+    {
+        var read = YoungGenerationBudget.Read(new Dictionary<string, object> { ["GCGen0MaxBudget"] = budget, ["ServerGC"] = false });
+
+        read.ShouldBe(budget);
+        YoungGenerationBudget.IsOversized(read).ShouldBe(warned);
+    }
+
+    [Fact]
+    public void ABudgetTheRuntimeDoesNotReport_IsNotWarnedAbout()
+    {
+        var read = YoungGenerationBudget.Read(new Dictionary<string, object> { ["ServerGC"] = false, ["GCGen0MaxBudget"] = "large" });
+
+        read.ShouldBeNull();
+        YoungGenerationBudget.IsOversized(read).ShouldBeFalse();
+        YoungGenerationBudget.IsOversized(YoungGenerationBudget.Read(new Dictionary<string, object>())).ShouldBeFalse();
+    }
+}
