@@ -73,8 +73,9 @@ public static partial class FrontDoorEndpointExtensions
                 : "standalone: co-hosted silo with localhost clustering";
         LogMode(logger, mode, storage.Describe(), jwt.KeySource);
         var budget = YoungGenerationBudget.Read(GC.GetConfigurationVariables());
-        LogGc(logger, System.Runtime.GCSettings.IsServerGC ? "server" : "workstation", budget is { } b ? $"{b / (1024.0 * 1024):0.#} MiB" : "not reported");
-        if (YoungGenerationBudget.IsOversized(budget))
+        var serverGc = System.Runtime.GCSettings.IsServerGC;
+        LogGc(logger, serverGc ? "server" : "workstation", budget is { } b ? $"{b / (1024.0 * 1024):0.#} MiB" : "not reported");
+        if (YoungGenerationBudget.IsOversized(budget, serverGc))
         {
             LogOversizedBudget(logger, budget!.Value / (1024 * 1024), YoungGenerationBudget.Variable, YoungGenerationBudget.ToVariableValue(YoungGenerationBudget.RecommendedBytes));
         }

@@ -30,8 +30,11 @@ internal static class YoungGenerationBudget
         } : null;
     }
 
-    /// <summary>Whether a budget is large enough to be worth a warning.</summary>
-    public static bool IsOversized(long? budget) => budget > WarnAboveBytes;
+    /// <summary>
+    /// Whether a budget is large enough to be worth a warning: only for the workstation GC, which a front door runs by
+    /// default; the server GC's budgets are large by design and adapt to the application's size.
+    /// </summary>
+    public static bool IsOversized(long? budget, bool serverGc) => !serverGc && budget > WarnAboveBytes;
 
     /// <summary>The variable's value for a number of bytes, as the runtime parses it (hexadecimal, no prefix).</summary>
     public static string ToVariableValue(long bytes) => bytes.ToString("x", System.Globalization.CultureInfo.InvariantCulture);

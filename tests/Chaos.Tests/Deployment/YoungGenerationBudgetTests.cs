@@ -51,7 +51,8 @@ public sealed class YoungGenerationBudgetTests
         var read = YoungGenerationBudget.Read(new Dictionary<string, object> { ["GCGen0MaxBudget"] = budget, ["ServerGC"] = false });
 
         read.ShouldBe(budget);
-        YoungGenerationBudget.IsOversized(read).ShouldBe(warned);
+        YoungGenerationBudget.IsOversized(read, serverGc: false).ShouldBe(warned);
+        YoungGenerationBudget.IsOversized(read, serverGc: true).ShouldBeFalse();   // the server GC's budgets are large by design
     }
 
     [Fact]
@@ -60,7 +61,7 @@ public sealed class YoungGenerationBudgetTests
         var read = YoungGenerationBudget.Read(new Dictionary<string, object> { ["ServerGC"] = false, ["GCGen0MaxBudget"] = "large" });
 
         read.ShouldBeNull();
-        YoungGenerationBudget.IsOversized(read).ShouldBeFalse();
-        YoungGenerationBudget.IsOversized(YoungGenerationBudget.Read(new Dictionary<string, object>())).ShouldBeFalse();
+        YoungGenerationBudget.IsOversized(read, serverGc: false).ShouldBeFalse();
+        YoungGenerationBudget.IsOversized(YoungGenerationBudget.Read(new Dictionary<string, object>()), serverGc: false).ShouldBeFalse();
     }
 }
