@@ -4,11 +4,11 @@ using Chaos.Api.Hosting;
 namespace Chaos.Tests.Deployment;
 
 /// <summary>
-/// The cap on the GC's young generation (docs/operations.md#memory-and-gc): every way a front door is started sets the
-/// same value, the runtime reports the budget under the name the start-up log reads, and an uncapped budget is warned
-/// about.
+/// The runtime settings a front door is started with (docs/operations.md#memory-and-gc, #warm-up): the container image,
+/// the `dotnet run` launch profile and the perf scripts set the same values; the runtime reports the young-generation
+/// budget under the name the start-up log reads, and an uncapped budget is warned about.
 /// </summary>
-public sealed class YoungGenerationBudgetTests
+public sealed class FrontDoorRuntimeEnvironmentTests
 {
     [Fact]
     public void ImageLaunchProfileAndBenchmarks_CapTheBudget_AtTheSameValue()
@@ -30,6 +30,22 @@ public sealed class YoungGenerationBudgetTests
 
         var perf = File.ReadAllText(Path.Combine(DeploymentTools.RepoRoot, "perf", "front-door.env"));
         perf.ShouldContain($"export {variable}=\"${{{variable}-{expected}}}\"");
+    }
+
+    [Fact]
+    public void ImageLaunchProfileAndBenchmarks_StartTieredCompilationsCallCountingAtOnce()
+    {
+        const string variable = "DOTNET_TC_CallCountingDelayMs";
+
+        File.ReadAllLines(Path.Combine(DeploymentTools.RepoRoot, "deploy", "images", "api.Dockerfile"))
+            .Select(l => l.Trim().TrimEnd('\\').Trim())
+            .Where(l => l.StartsWith(variable + "=", StringComparison.Ordinal))
+            .ShouldHaveSingleItem().ShouldBe($"{variable}=0");
+        using var launch = JsonDocument.Parse(File.ReadAllText(Path.Combine(DeploymentTools.RepoRoot, "api", "Properties", "launchSettings.json")));
+        launch.RootElement.GetProperty("profiles").EnumerateObject().First().Value
+            .GetProperty("environmentVariables").GetProperty(variable).GetString().ShouldBe("0");
+        File.ReadAllText(Path.Combine(DeploymentTools.RepoRoot, "perf", "front-door.env"))
+            .ShouldContain($"export {variable}=\"${{{variable}-0}}\"");
     }
 
     [Fact]
