@@ -21,13 +21,7 @@ internal static class YoungGenerationBudget
     public static long? Read(IReadOnlyDictionary<string, object> gcConfiguration)
     {
         ArgumentNullException.ThrowIfNull(gcConfiguration);
-        return gcConfiguration.TryGetValue("GCGen0MaxBudget", out var value) ? value switch
-        {
-            long bytes => bytes,
-            ulong bytes => (long)Math.Min(bytes, long.MaxValue),
-            int bytes => bytes,
-            _ => null,
-        } : null;
+        return gcConfiguration.TryGetValue("GCGen0MaxBudget", out var value) && value is long bytes ? bytes : null;
     }
 
     /// <summary>

@@ -119,19 +119,24 @@ counters() {   # COUNTERS=path/to/dotnet-counters: runtime and Orleans counters 
   done
 }
 
+observe() {   # observe <pids> <name>: the PROFILE and COUNTERS samples of one point, whichever are asked for
+  profile "$1" "$2"; counters "$1" "$2"
+}
+
 point() {   # point <target> <args...>
   local target="$1"; shift
+  local pt; pt="$(echo "$*" | tr ' ' '-')"
   local load; load="$(cut -d' ' -f1-3 /proc/loadavg)"
   case "$target" in
     ejabberd) (cd "$harness" && TAG="${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" ./run.sh ejabberd "$@") ;;
-    chaos)    start_chaos standalone; profile "$spids" "chaos-$(echo "$*" | tr ' ' '-')"; counters "$spids" "chaos-$(echo "$*" | tr ' ' '-')"; (cd "$harness" && TAG="${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
+    chaos)    start_chaos standalone; observe "$spids" "chaos-$pt"; (cd "$harness" && TAG="${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
     baseline) [[ -f "${BASELINE_DLL:-}" ]] || { echo "baseline skipped: BASELINE_DLL (Chaos.Api.dll of another build) not found" >&2; return 0; }
               local keep="$api_dll"; api_dll="$BASELINE_DLL"; start_chaos standalone; api_dll="$keep"
               (cd "$harness" && TAG="baseline ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
     pg)       [[ -n "${pg_cs:-}" ]] || start_postgres   # one front door on the same PostgreSQL: durability without the second silo
-              start_chaos pg "$pg_cs"; profile "$spids" "pg-$(echo "$*" | tr ' ' '-')"; counters "$spids" "pg-$(echo "$*" | tr ' ' '-')"; (cd "$harness" && TAG="pg ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
+              start_chaos pg "$pg_cs"; observe "$spids" "pg-$pt"; (cd "$harness" && TAG="pg ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
     cluster)  [[ -n "${pg_cs:-}" ]] || start_postgres
-              start_chaos cluster "$pg_cs"; profile "$spids" "cluster-$(echo "$*" | tr ' ' '-')"; counters "$spids" "cluster-$(echo "$*" | tr ' ' '-')"; (cd "$harness" && TAG="cluster ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
+              start_chaos cluster "$pg_cs"; observe "$spids" "cluster-$pt"; (cd "$harness" && TAG="cluster ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
     bare)     start_bare; (cd "$harness" && TAG="bare-signalr ${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" CHAOS_URLS="$urls" CHAOS_PIDS="$spids" ./run.sh chaos "$@"); stop_server ;;
   esac
   echo "[$target $*] load before: $load, after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/loads.log"

@@ -5,7 +5,7 @@ generation capped"): reads the tail bins of a harness patched with perf/fanout/t
 
   python3 perf/fanout/tail-vs-cpu.py <probe dir with bins/> <samples.jsonl>
 """
-import json,sys,glob,collections
+import bisect,collections,glob,json,sys
 probe, samples = sys.argv[1], sys.argv[2]
 bins=collections.defaultdict(lambda:[0,0,0]); win=None
 for f in glob.glob(f'{probe}/bins/*.jsonl'):
@@ -13,12 +13,10 @@ for f in glob.glob(f'{probe}/bins/*.jsonl'):
     for b,(n,t,m) in d['bins']:
         e=bins[b//20]; e[0]+=n; e[1]+=t; e[2]=max(e[2],m)
 S=[json.loads(l) for l in open(samples)]
-# per 200ms window: cpu deltas
-def at(t):
-    best=None
-    for s in S:
-        if s['t']<=t: best=s
-    return best
+T=[s['t'] for s in S]
+def at(t):   # the last sample taken at or before t
+    i=bisect.bisect_right(T,t)
+    return S[i-1] if i else None
 print('sec  slow%  maxms | user sys idle iowait steal (ticks/200ms, 2 cores=40) | dotnet pg node other')
 for b in sorted(bins):
     t0=win+b*0.2; t1=t0+0.2
