@@ -28,7 +28,7 @@ public sealed partial class GatewayLifetimeManager(
     private readonly Lock gate = new();
     private readonly Lock shedGate = new();
     private readonly Dictionary<string, Outbox> connections = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<Outbox>> groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Group> groups = new(StringComparer.Ordinal);
     private readonly long maxPendingBytes = options.Value.MaxPendingBytes;
     private readonly long pendingBytesBudget = options.Value.PendingBytesBudget;
     private long totalPending;
@@ -75,13 +75,16 @@ public sealed partial class GatewayLifetimeManager(
     {
         lock (gate)
         {
-            if (connections.TryGetValue(connectionId, out var outbox) && outbox.Groups.Add(groupName))
+            if (connections.TryGetValue(connectionId, out var outbox) && !outbox.Groups.Contains(groupName))
             {
                 if (!groups.TryGetValue(groupName, out var members))
                 {
-                    groups[groupName] = members = [];
+                    groups[groupName] = members = new Group(groupName);
                 }
 
+                // The group's own copy of its name: the caller built a fresh string, and a connection watching 49
+                // co-members' presence would otherwise keep 49 of them (docs/benchmarks.md, "Presence interest").
+                outbox.Groups.Add(members.Name);
                 members.Add(outbox);
             }
         }
@@ -485,6 +488,12 @@ public sealed partial class GatewayLifetimeManager(
     /// when, whether it is being closed (all under <see cref="Sync"/>; read without it to pick a victim), and its group
     /// names (under the manager's lock).
     /// </summary>
+    /// <summary>The connections of one group, under the manager's lock, and the one string of its name they all share.</summary>
+    private sealed class Group(string name) : HashSet<Outbox>
+    {
+        public string Name { get; } = name;
+    }
+
     private sealed class Outbox(HubConnectionContext connection)
     {
         public readonly Lock Sync = new();

@@ -33,6 +33,13 @@ public sealed partial class PresenceGateway(
     /// <summary>Presence user id → local connections subscribed to it (what one of their changes costs here).</summary>
     private readonly Dictionary<long, int> watchers = [];
 
+    /// <summary>
+    /// Small community id → the registered interests that hold it, so a community's member event touches the connections
+    /// of that community here, not every connection of the front door (under <see cref="gate"/>, kept in step with
+    /// each registered interest's <see cref="Interest.SmallCommunities"/>).
+    /// </summary>
+    private readonly Dictionary<long, HashSet<Interest>> bySmallCommunity = [];
+
     public async Task ContributeAsync(ReadyBuilder ready, CancellationToken cancellationToken)
     {
         var me = ready.UserId;
@@ -62,6 +69,10 @@ public sealed partial class PresenceGateway(
             }
 
             interests[ready.ConnectionId] = interest;
+            foreach (var communityId in interest.SmallCommunities.Keys)
+            {
+                Index(interest, communityId);
+            }
         }
     }
 
@@ -76,6 +87,11 @@ public sealed partial class PresenceGateway(
                 foreach (var target in interest.Subscribed)
                 {
                     Unwatch(target);
+                }
+
+                foreach (var communityId in interest.SmallCommunities.Keys)
+                {
+                    Unindex(interest, communityId);
                 }
             }
         }
@@ -155,7 +171,11 @@ public sealed partial class PresenceGateway(
                     {
                         if (interest.UserId == left.UserId)
                         {
-                            interest.SmallCommunities.Remove(key, out var all);
+                            if (interest.SmallCommunities.Remove(key, out var all))
+                            {
+                                Unindex(interest, key);
+                            }
+
                             affected = [.. all ?? []];
                         }
                         else
@@ -244,6 +264,10 @@ public sealed partial class PresenceGateway(
             lock (gate)
             {
                 interest.SmallCommunities[communityId] = [.. members];
+                if (interests.TryGetValue(interest.ConnectionId, out var live) && ReferenceEquals(live, interest))
+                {
+                    Index(interest, communityId);   // not for a connection gone meanwhile: nothing would take it out again
+                }
             }
 
             await ReconcileAsync(interest, members, announce: true);
@@ -354,13 +378,31 @@ public sealed partial class PresenceGateway(
     {
         lock (gate)
         {
-            return [.. interests.Values.Where(i => i.SmallCommunities.ContainsKey(communityId))];
+            return bySmallCommunity.TryGetValue(communityId, out var holding) ? [.. holding] : [];
         }
     }
 
     private void Background(Task work) => work.ContinueWith(
         t => LogBackgroundFailed(logger, t.Exception!.GetBaseException()),
         CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
+    private void Index(Interest interest, long communityId)
+    {
+        if (!bySmallCommunity.TryGetValue(communityId, out var holding))
+        {
+            bySmallCommunity[communityId] = holding = [];
+        }
+
+        holding.Add(interest);
+    }
+
+    private void Unindex(Interest interest, long communityId)
+    {
+        if (bySmallCommunity.TryGetValue(communityId, out var holding) && holding.Remove(interest) && holding.Count == 0)
+        {
+            bySmallCommunity.Remove(communityId);
+        }
+    }
 
     private void Unwatch(long target)
     {

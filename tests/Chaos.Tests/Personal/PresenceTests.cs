@@ -185,6 +185,63 @@ public sealed class PresenceTests(PresenceFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task SmallCommunity_JoinedAndLeftWhileConnected_StartsAndStopsPresenceBothWays_AndOnlyThere()
+    {
+        var ada = await Server.RegisterAsync();
+        var bob = await Server.RegisterAsync();
+        var carol = await Server.RegisterAsync();   // bob's friend: shows when a change of bob's has gone out
+        var dan = await Server.RegisterAsync();     // ada's co-member in another small community only
+        await BefriendAsync(bob, carol);
+        var small = await GatewayTests.CreateCommunityAsync(ada);
+        var other = await GatewayTests.CreateCommunityAsync(ada);
+        await GatewayTests.JoinAsync(ada, dan, other);
+
+        await using var adaClient = await GatewayClient.ConnectAsync(Server.BaseAddress, ada.AccessToken);
+        await using var danClient = await GatewayClient.ConnectAsync(Server.BaseAddress, dan.AccessToken);
+        await using var carolClient = await GatewayClient.ConnectAsync(Server.BaseAddress, carol.AccessToken);
+        await using var bobClient = await GatewayClient.ConnectAsync(Server.BaseAddress, bob.AccessToken);
+        await WaitForStatusAsync(carolClient, bob, "online");
+
+        // bob joins while everyone is connected: the member already there hears of him, and he of her.
+        await GatewayTests.JoinAsync(ada, bob, small);
+        await WaitForStatusAsync(adaClient, bob, "online");
+        await WaitForStatusAsync(bobClient, ada, "online");
+        await bobClient.Connection.InvokeAsync<JsonElement>("SetPresence", "busy", null);
+        await WaitForStatusAsync(adaClient, bob, "busy");
+        await WaitForStatusAsync(carolClient, bob, "busy");
+        await adaClient.Connection.InvokeAsync<JsonElement>("SetPresence", "away", null);
+        await WaitForStatusAsync(bobClient, ada, "away");
+
+        // bob leaves: the flow stops both ways (it is undone beside the event stream, so a change or two may still pass).
+        (await bob.Http.DeleteAsync($"/api/v1/communities/{small.GetProperty("id").GetString()}/members/@me")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        string[] cycle = ["online", "busy"];
+        var changes = 0;
+        await Eventually.ReturnsAsync(
+            async () =>
+            {
+                var seenByAda = Statuses(adaClient, bob).Count;
+                var status = cycle[changes++ % 2];
+                await bobClient.Connection.InvokeAsync<JsonElement>("SetPresence", status, $"change {changes}");
+                await carolClient.WaitForAsync("PresenceUpdated", p => p.GetProperty("userId").GetString() == bob.Id && p.GetProperty("statusMessage").GetString() == $"change {changes}");
+                return Statuses(adaClient, bob).Count == seenByAda;
+            },
+            stopped => stopped,
+            TimeSpan.FromSeconds(20),
+            "bob's changes to stop reaching ada");
+        var settled = Statuses(adaClient, bob).Count;
+        var seenByBob = Statuses(bobClient, ada).Count;
+        await bobClient.Connection.InvokeAsync<JsonElement>("SetPresence", cycle[changes % 2], "after leaving");
+        await adaClient.Connection.InvokeAsync<JsonElement>("SetPresence", "busy", "after bob left");
+        await carolClient.WaitForAsync("PresenceUpdated", p => p.GetProperty("userId").GetString() == bob.Id && p.GetProperty("statusMessage").GetString() == "after leaving");
+        await WaitForStatusAsync(danClient, ada, "busy");
+        Statuses(adaClient, bob).Count.ShouldBe(settled, "ada no longer sees bob");
+        Statuses(bobClient, ada).Count.ShouldBe(seenByBob, "bob no longer sees ada");
+
+        // The other small community's member heard of ada throughout, never of bob.
+        Statuses(danClient, bob).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task DeadFrontDoor_ItsConnectionsStopCounting_OnceItHasMissedTheDirectorysLease()
     {
         var ada = await Server.RegisterAsync();
