@@ -17,6 +17,7 @@ using Chaos.Hosting;
 using Chaos.Telemetry;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Chaos.Api.Hosting;
@@ -90,7 +91,7 @@ public static class FrontDoorServiceExtensions
                 IssuerSigningKey = jwt.SigningKey,
                 ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                 ClockSkew = TimeSpan.FromSeconds(30),
-                NameClaimType = "preferred_username",
+                NameClaimType = JwtRegisteredClaimNames.PreferredUsername,
             };
             o.Events = new JwtBearerEvents
             {
@@ -111,6 +112,11 @@ public static class FrontDoorServiceExtensions
                         }
                     }
 
+                    return Task.CompletedTask;
+                },
+                OnTokenValidated = context =>
+                {
+                    context.Principal = SlimPrincipal.From(context.Principal!, context.Scheme.Name, JwtRegisteredClaimNames.PreferredUsername);
                     return Task.CompletedTask;
                 },
                 OnChallenge = async context =>
