@@ -7,7 +7,7 @@ namespace Chaos.Api.Auth;
 /// The principal a validated access token leaves behind: only the claims CHAOS reads, in a plain identity. The one the
 /// token handler builds keeps the parsed token and every registered claim (issuer, audience, times) with their
 /// properties, and a gateway connection holds its principal for its whole life — 3 claims instead of 16 and no token
-/// per connection (docs/benchmarks.md, "What an idle connection holds over the floor").
+/// per connection (docs/architecture.md#token-schemes).
 /// </summary>
 public static class SlimPrincipal
 {

@@ -83,7 +83,7 @@ public sealed partial class GatewayLifetimeManager(
                 }
 
                 // The group's own copy of its name: the caller built a fresh string, and a connection watching 49
-                // co-members' presence would otherwise keep 49 of them (docs/benchmarks.md, "Presence interest").
+                // co-members' presence would otherwise keep 49 of them (docs/architecture.md#presence).
                 outbox.Groups.Add(members.Name);
                 members.Add(outbox);
             }
