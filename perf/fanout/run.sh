@@ -57,7 +57,8 @@ bare_dll="$repo/perf/Chaos.BareHub/bin/Release/net10.0/chaos-bare-hub.dll"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_ready() { for _ in $(seq 1 600); do curl -sf "$1/health/ready" >/dev/null 2>&1 && return 0; sleep 0.5; done; echo "not ready: $1" >&2; return 1; }
 chaos_env=(Chaos__RateLimits__Enabled=false Chaos__Passwords__MemoryKiB=1024 Chaos__Passwords__Iterations=1
-           Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production)
+           Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production Logging__Console__FormatterName=simple "Logging__Console__FormatterOptions__TimestampFormat=HH:mm:ss.fff ")
+log_point=""   # the point a server is started for: each point's servers log to their own files (kept in $out)
 
 start_chaos() {   # start_chaos <name> [connection string] -> sets urls, server pids
   local kind="$1" cs="${2:-}" n=1; urls=""; spids=""
@@ -66,9 +67,9 @@ start_chaos() {   # start_chaos <name> [connection string] -> sets urls, server 
     local port; port="$(free_port)"
     if [[ -n "$cs" ]]; then
       env "${chaos_env[@]}" ConnectionStrings__Chaos="$cs" Chaos__SiloPort="$(free_port)" Chaos__GatewayPort="$(free_port)" \
-        dotnet "$api_dll" --urls "http://127.0.0.1:$port" >"$work/$kind-$i.log" 2>&1 &
+        dotnet "$api_dll" --urls "http://127.0.0.1:$port" >"$work/$kind$log_point-$i.log" 2>&1 &
     else
-      env "${chaos_env[@]}" dotnet "$api_dll" --urls "http://127.0.0.1:$port" >"$work/$kind-$i.log" 2>&1 &
+      env "${chaos_env[@]}" dotnet "$api_dll" --urls "http://127.0.0.1:$port" >"$work/$kind$log_point-$i.log" 2>&1 &
     fi
     pids+=("$!"); spids="${spids:+$spids,}$!"; urls="${urls:+$urls,}http://127.0.0.1:$port"
   done
@@ -76,7 +77,7 @@ start_chaos() {   # start_chaos <name> [connection string] -> sets urls, server 
 }
 start_bare() {
   local port; port="$(free_port)"
-  dotnet "$bare_dll" --urls "http://127.0.0.1:$port" >"$work/bare.log" 2>&1 &
+  dotnet "$bare_dll" --urls "http://127.0.0.1:$port" >"$work/bare$log_point.log" 2>&1 &
   pids+=("$!"); spids="$!"; urls="http://127.0.0.1:$port"
   wait_ready "$urls"
 }
@@ -126,6 +127,7 @@ observe() {   # observe <pids> <name>: the PROFILE and COUNTERS samples of one p
 point() {   # point <target> <args...>
   local target="$1"; shift
   local pt; pt="$(echo "$*" | tr ' ' '-')"
+  log_point="-$pt"
   local load; load="$(cut -d' ' -f1-3 /proc/loadavg)"
   case "$target" in
     ejabberd) (cd "$harness" && TAG="${LABEL:+$LABEL }load $load" RESULTS_DIR="$out" ./run.sh ejabberd "$@") ;;
