@@ -481,6 +481,12 @@ public sealed partial class GatewayLifetimeManager(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Writing to gateway connection {ConnectionId} failed")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, string connectionId);
 
+    /// <summary>The connections of one group, under the manager's lock, and the one string of its name they all share.</summary>
+    private sealed class Group(string name) : HashSet<Outbox>
+    {
+        public string Name { get; } = name;
+    }
+
     private readonly record struct Queued(SerializedHubMessage Message, long Size);
 
     /// <summary>
@@ -488,12 +494,6 @@ public sealed partial class GatewayLifetimeManager(
     /// when, whether it is being closed (all under <see cref="Sync"/>; read without it to pick a victim), and its group
     /// names (under the manager's lock).
     /// </summary>
-    /// <summary>The connections of one group, under the manager's lock, and the one string of its name they all share.</summary>
-    private sealed class Group(string name) : HashSet<Outbox>
-    {
-        public string Name { get; } = name;
-    }
-
     private sealed class Outbox(HubConnectionContext connection)
     {
         public readonly Lock Sync = new();
