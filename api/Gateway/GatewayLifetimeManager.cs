@@ -75,7 +75,7 @@ public sealed partial class GatewayLifetimeManager(
     {
         lock (gate)
         {
-            if (connections.TryGetValue(connectionId, out var outbox) && !outbox.Groups.Contains(groupName))
+            if (connections.TryGetValue(connectionId, out var outbox))
             {
                 if (!groups.TryGetValue(groupName, out var members))
                 {
@@ -83,9 +83,12 @@ public sealed partial class GatewayLifetimeManager(
                 }
 
                 // The group's own copy of its name: the caller built a fresh string, and a connection watching 49
-                // co-members' presence would otherwise keep 49 of them (docs/architecture.md#presence).
-                outbox.Groups.Add(members.Name);
-                members.Add(outbox);
+                // co-members' presence would otherwise keep 49 of them (docs/architecture.md#presence). A connection
+                // already in the group found it existing, so no empty group is left behind.
+                if (outbox.Groups.Add(members.Name))
+                {
+                    members.Add(outbox);
+                }
             }
         }
 
@@ -352,7 +355,7 @@ public sealed partial class GatewayLifetimeManager(
 
             try
             {
-                write.GetAwaiter().GetResult();
+                write.GetAwaiter().GetResult();   // completed above: surfaces its exception and releases its source, never blocks
             }
             catch (Exception exception)
             {

@@ -116,7 +116,7 @@ public static class FrontDoorServiceExtensions
                 },
                 OnTokenValidated = context =>
                 {
-                    context.Principal = SlimPrincipal.From(context.Principal!, context.Scheme.Name, JwtRegisteredClaimNames.PreferredUsername);
+                    context.Principal = SlimPrincipal.From(context.Principal!, context.Scheme.Name, context.Options.TokenValidationParameters.NameClaimType);
                     return Task.CompletedTask;
                 },
                 OnChallenge = async context =>
