@@ -124,9 +124,13 @@ observe() {   # observe <pids> <name>: the PROFILE and COUNTERS samples of one p
   profile "$1" "$2"; counters "$1" "$2"
 }
 
+declare -A point_runs=()
 point() {   # point <target> <args...>
   local target="$1"; shift
   local pt; pt="$(echo "$*" | tr ' ' '-')"
+  # A point repeated in one run ("50 5 500" "50 5 500") gets its own logs and counters: -r2, -r3, ...
+  local seen=$(( ${point_runs["$target $pt"]:-0} + 1 )); point_runs["$target $pt"]=$seen
+  [[ $seen -gt 1 ]] && pt="$pt-r$seen"
   log_point="-$pt"
   local load; load="$(cut -d' ' -f1-3 /proc/loadavg)"
   case "$target" in
