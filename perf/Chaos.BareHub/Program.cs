@@ -5,10 +5,13 @@ using Microsoft.AspNetCore.SignalR;
 // A bare ASP.NET Core SignalR hub that broadcasts to a group: the floor under CHAOS's fan-out. It speaks just enough of
 // the CHAOS API for the peer harness (register/login, a community with one channel, one invite, SendMessage →
 // MessageCreated), all in memory: no Orleans, no storage, no permissions. Run: perf/fanout/run.sh bare (docs/benchmarks.md).
+// Also plain WebSockets at /raw (RawSockets), the floor of Kestrel alone: perf/idle/raw-floor.sh.
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddSingleton<BareState>();
 builder.Services.AddSignalR(o => o.MaximumParallelInvocationsPerClient = 16).AddMessagePackProtocol();
+builder.Services.AddSingleton<RawSockets>();
+builder.Services.AddHostedService(services => services.GetRequiredService<RawSockets>());
 var app = builder.Build();
 var state = app.Services.GetRequiredService<BareState>();
 var hub = app.Services.GetRequiredService<IHubContext<BareGatewayHub>>();
@@ -94,6 +97,15 @@ app.MapPost("/api/v1/invites/{code}", async (HttpRequest request, string code) =
     return Results.Json(room.View());
 });
 app.MapHub<BareGatewayHub>("/gateway");
+
+// Plain WebSockets, no SignalR (RawSockets): what Kestrel alone costs per idle connection.
+var raw = app.Services.GetRequiredService<RawSockets>();
+app.Map("/raw", branch =>
+{
+    branch.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
+    branch.Run(raw.AcceptAsync);
+});
+app.MapGet("/raw-count", () => raw.Count);
 app.Run();
 
 static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
