@@ -106,9 +106,9 @@ internal sealed class RawSockets(IConfiguration configuration) : BackgroundServi
             {
                 await Socket.SendAsync(Ping, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
             }
-            catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException or OperationCanceledException)
+            catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
             {
-                // Closed meanwhile: its read loop removes it.
+                // Closed meanwhile (its read loop removes it), or the previous ping is still being written.
             }
         }
     }
