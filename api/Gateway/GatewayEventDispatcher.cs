@@ -107,6 +107,13 @@ public sealed partial class GatewayEventDispatcher(
                 return;
             }
 
+            if (evt.Payload is Member joiner && evt.Name == GatewayEvents.MemberJoined && ns == ChaosProviders.CommunityNamespace)
+            {
+                // The joiner hears its own join on its user stream, after CommunityJoined (docs/architecture.md#own-join).
+                ToGroupExcept(ns, key, evt, registry.OfUser(joiner.User.Id));
+                return;
+            }
+
             ToGroup(ns, key, evt);
 
             // After the group's write has started, so the leaver hears MemberLeft (or CommunityDeleted) first.
@@ -136,6 +143,19 @@ public sealed partial class GatewayEventDispatcher(
         // its client's ack) hold up this stream for every other connection on this front door. Each connection's
         // writes stay in order behind its own write lock.
         Observe(hub.Clients.Group(GatewayGroups.For(ns, key)).SendAsync(evt.Name, evt.Payload), evt.Name, ns, key);
+        metrics.Delivered(evt);
+    }
+
+    private void ToGroupExcept(string ns, long key, GatewayEvent evt, IReadOnlyList<ConnectionInfo> excluded)
+    {
+        if (excluded.Count == 0)
+        {
+            ToGroup(ns, key, evt);
+            return;
+        }
+
+        var ids = excluded.Select(c => c.ConnectionId).ToList();
+        Observe(hub.Clients.GroupExcept(GatewayGroups.For(ns, key), ids).SendAsync(evt.Name, evt.Payload), evt.Name, ns, key);
         metrics.Delivered(evt);
     }
 

@@ -112,7 +112,13 @@ internal sealed partial class CommunityGrain
             var member = (await ToMembersAsync([await RequireMemberAsync(userId)]))[0];
             await AccessChangedAsync(userId, S.Channels);
             await PublishAsync(GatewayEvents.MemberJoined, member);
-            await Stream(ChaosProviders.UserNamespace, userId).OnNextAsync(GatewayEvent.Control(new MembershipChanged(CommunityId, userId, ids.NextId())));
+            var own = Stream(ChaosProviders.UserNamespace, userId);
+            await own.OnNextAsync(GatewayEvent.Control(new MembershipChanged(CommunityId, userId, ids.NextId())));
+
+            // The joiner's own MemberJoined rides its user stream behind MembershipChanged, so each of its connections,
+            // on any front door, hears it once and after CommunityJoined; front doors leave the joiner out of the
+            // community stream's copy (docs/architecture.md#own-join).
+            await own.OnNextAsync(new GatewayEvent(GatewayEvents.MemberJoined, member, null));
         }
 
         return await ViewForAsync(userId);

@@ -40,8 +40,8 @@ public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixtur
 
     /// <summary>
     /// A member joins through the second door while the owner and an earlier member listen on both doors: both get its
-    /// <c>MemberJoined</c>, whichever door they are on, and the joiner gets <c>CommunityJoined</c>. (The joiner's own
-    /// <c>MemberJoined</c> is not promised: docs/api.md#events.)
+    /// <c>MemberJoined</c>, whichever door they are on, and the joiner gets <c>CommunityJoined</c> (its own
+    /// <c>MemberJoined</c>: the next test).
     /// </summary>
     [Fact]
     public async Task AJoinThroughTheOtherDoor_ReachesMembersOnBothDoors()
@@ -83,6 +83,58 @@ public sealed class CrossDoorTests(ApiFixture fixture) : IClassFixture<ApiFixtur
         finally
         {
             foreach (var (_, gateway, _) in listeners)
+            {
+                await gateway.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A joiner hears its own <c>MemberJoined</c> once, after <c>CommunityJoined</c>, both on a front door the community is
+    /// new to and on one that already carries it (docs/architecture.md#own-join). Each count is taken after a later join
+    /// reached the same connection, so a late second copy would have been counted.
+    /// </summary>
+    [Fact]
+    public async Task TheJoinersOwnMemberJoined_ArrivesOnceAfterCommunityJoined_OnADoorNewToTheCommunity_AndOnOneCarryingIt()
+    {
+        await using var second = await ChaosServer.StartAsync(fixture.ConnectionString);
+        using var owner = await SdkUsers.RegisterAsync(fixture.Server.BaseAddress);
+        using var first = await SdkUsers.RegisterAsync(second.BaseAddress);
+        using var next = await SdkUsers.RegisterAsync(second.BaseAddress);
+        using var last = await SdkUsers.RegisterAsync(fixture.Server.BaseAddress);
+        var community = await owner.CreateCommunityAsync("own join");
+        var invite = await owner.CreateInviteAsync(community.Id, maxUses: 0);
+        var logs = new List<(ChaosClient Client, ChaosGateway Gateway, ConcurrentQueue<string> Log)>();
+        foreach (var client in new[] { first, next })
+        {
+            var log = new ConcurrentQueue<string>();
+            var gateway = new ChaosGateway(client, new ChaosGatewayOptions());
+            gateway.CommunityJoined += c => log.Enqueue($"CommunityJoined {c.Id}");
+            gateway.MemberJoined += m => log.Enqueue($"MemberJoined {m.CommunityId} {m.User.Id}");
+            await gateway.StartAsync();
+            logs.Add((client, gateway, log));
+        }
+
+        try
+        {
+            logs.ShouldAllBe(l => l.Gateway.FrontDoor == second.BaseAddress, "both joiners on the second door, which carries nothing of the community yet");
+            await first.AcceptInviteAsync(invite.Code);   // the second door is new to the community
+            await next.AcceptInviteAsync(invite.Code);    // now it carries it (the first joiner is connected there)
+            await last.AcceptInviteAsync(invite.Code);    // a later join: the fence for both counts
+            foreach (var (client, _, log) in logs)
+            {
+                var fence = $"MemberJoined {community.Id} {last.UserId}";
+                await Eventually.ReturnsAsync(() => Task.FromResult(log.ToArray()), l => l.Contains(fence), TimeSpan.FromSeconds(15), "the last joiner's MemberJoined");
+                var events = log.ToArray();
+                var own = $"MemberJoined {community.Id} {client.UserId}";
+                events.ShouldContain($"CommunityJoined {community.Id}");
+                events.Count(e => e == own).ShouldBe(1, string.Join("\n", events));
+                Array.IndexOf(events, $"CommunityJoined {community.Id}").ShouldBeLessThan(Array.IndexOf(events, own), string.Join("\n", events));
+            }
+        }
+        finally
+        {
+            foreach (var (_, gateway, _) in logs)
             {
                 await gateway.DisposeAsync();
             }
