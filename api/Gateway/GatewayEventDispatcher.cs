@@ -110,7 +110,7 @@ public sealed partial class GatewayEventDispatcher(
             if (evt.Payload is Member joiner && evt.Name == GatewayEvents.MemberJoined && ns == ChaosProviders.CommunityNamespace)
             {
                 // The joiner hears its own join on its user stream, after CommunityJoined (docs/architecture.md#own-join).
-                ToGroupExcept(ns, key, evt, registry.OfUser(joiner.User.Id));
+                ToGroupExcept(ns, key, evt, registry.ConnectionsOf(joiner.User.Id));
                 return;
             }
 
@@ -146,7 +146,7 @@ public sealed partial class GatewayEventDispatcher(
         metrics.Delivered(evt);
     }
 
-    private void ToGroupExcept(string ns, long key, GatewayEvent evt, IReadOnlyList<ConnectionInfo> excluded)
+    private void ToGroupExcept(string ns, long key, GatewayEvent evt, IReadOnlyList<string> excluded)
     {
         if (excluded.Count == 0)
         {
@@ -154,8 +154,7 @@ public sealed partial class GatewayEventDispatcher(
             return;
         }
 
-        var ids = excluded.Select(c => c.ConnectionId).ToList();
-        Observe(hub.Clients.GroupExcept(GatewayGroups.For(ns, key), ids).SendAsync(evt.Name, evt.Payload), evt.Name, ns, key);
+        Observe(hub.Clients.GroupExcept(GatewayGroups.For(ns, key), excluded).SendAsync(evt.Name, evt.Payload), evt.Name, ns, key);
         metrics.Delivered(evt);
     }
 
